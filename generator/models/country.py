@@ -1,0 +1,69 @@
+"""kb/country.yml: the country, how DTM is set up there and the MSLA methodology."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import Field
+
+from .common import Id, Record, ShortText, Text
+
+
+class DtmSetup(Record):
+    implemented_under: Text = Field(
+        description="The body DTM is implemented under (e.g. Inter-Cluster Coordination Group)."
+    )
+    coordinator: ShortText | None = Field(None, description="DTM coordinator (role or name).")
+    contact_email: ShortText = Field(description="Where partners write to DTM.")
+    feedback_email: ShortText | None = Field(None, description="Where to send feedback on data.")
+
+
+class KeyInformantType(Record):
+    id: Id
+    label: ShortText
+
+
+class AdminLevel(Record):
+    level: int = Field(ge=0, le=5)
+    name: ShortText
+
+
+class AdminArea(Record):
+    pcode: str = Field(pattern=r"^[A-Z]{2,3}[0-9]{2,}$", description="P-code, e.g. BO02.")
+    name: ShortText
+
+
+class Methodology(Record):
+    collection_method: Text
+    target_population: list[ShortText] = Field(
+        min_length=1, description="Population groups covered (e.g. IDPs, returnees)."
+    )
+    key_informant_types: list[KeyInformantType] = Field(min_length=1)
+    admin_levels: list[AdminLevel] = Field(min_length=1)
+    geographic_boundaries: Text
+    timing: Text
+    frequency: ShortText
+    coverage: Text | None = None
+    strengths: list[Text] = []
+    limitations: list[Text] = []
+
+
+class Round(Record):
+    number: int = Field(ge=1)
+    start: dt.date
+    end: dt.date
+
+
+class Country(Record):
+    name: ShortText
+    iso3: str = Field(pattern=r"^[A-Z]{3}$", description="ISO 3166-1 alpha-3 code.")
+    fictional: bool = False
+    summary: Text
+    dtm: DtmSetup
+    msla: Methodology
+    admin1: list[AdminArea] = Field(min_length=1, description="First-level admin areas.")
+    round: Round
+    languages: list[ShortText] = Field(min_length=1)
+    data_responsibility: Text | None = Field(
+        None, description="How DTM applies data responsibility guidance in this country."
+    )

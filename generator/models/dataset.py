@@ -1,0 +1,23 @@
+"""kb/datasets/<id>.yml: a dataset DTM shares, with its modality and recipients."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from .common import Id, Record, ShortText, Text
+from .sharing import Sharing
+
+
+class Dataset(Record):
+    id: Id
+    title: ShortText
+    description: Text
+    questions: list[Id] = Field(default=[], description="Question ids whose data it holds.")
+    sharing: Sharing
+    frequency: ShortText = "every round"
+    format: ShortText = "XLSX"
+    link: ShortText | None = Field(None, description="Public link (public datasets only).")
+
+    @property
+    def is_confidential(self) -> bool:
+        return self.sharing.modality == "confidential"

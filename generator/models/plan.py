@@ -1,0 +1,32 @@
+"""kb/analysis-plan.yml: plan-level facts of the joint Data Analysis Plan."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import Field
+
+from .common import Id, Record, ShortText, Text
+
+
+class Milestone(Record):
+    milestone: ShortText
+    date: dt.date
+    done: bool = False
+
+
+class SignOff(Record):
+    partner: Id
+    by: ShortText = Field(description="Role of the person who signed off.")
+    date: dt.date
+
+
+class AnalysisPlan(Record):
+    title: ShortText = "Joint Data Analysis Plan"
+    version: ShortText
+    round: int = Field(ge=1)
+    status: Literal["draft", "under-review", "agreed"] = "draft"
+    summary: Text | None = None
+    timeline: list[Milestone] = []
+    sign_off: list[SignOff] = []

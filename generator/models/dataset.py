@@ -16,7 +16,9 @@ class Dataset(Record):
     sharing: Sharing
     frequency: ShortText = "every round"
     format: ShortText = "XLSX"
-    link: ShortText | None = Field(None, description="Public link (public datasets only).")
+    link: str | None = Field(
+        None, pattern=r"^https?://\S+$", description="Public link (public datasets only)."
+    )
 
     @property
     def is_confidential(self) -> bool:

@@ -6,7 +6,7 @@ from typing import Literal, Self
 
 from pydantic import Field, model_validator
 
-from .common import Id, Record, ShortText, Text
+from .common import Code, Id, Record, ShortText, Text
 from .sharing import Sharing
 
 QuestionType = Literal[
@@ -21,7 +21,7 @@ CHOICE_TYPES = ("select_one", "select_multiple")
 
 
 class Option(Record):
-    code: Id = Field(description="Short code stored in the dataset (e.g. piped_water).")
+    code: Code = Field(description="Short code stored in the dataset (e.g. piped_water).")
     label: ShortText
 
 

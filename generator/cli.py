@@ -1,0 +1,65 @@
+"""The `toolkit` command line: validate the kb, write pages, and more."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+import yaml
+
+from .export import write_source
+from .loader import load
+
+KB_OPTION = click.argument(
+    "kb", type=click.Path(file_okay=False, path_type=Path), default=Path("kb"), required=False
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """Country toolkit generator for DTM and partners."""
+
+
+@main.command()
+@KB_OPTION
+@click.option("--format", "style", type=click.Choice(["text", "github"]), default="text",
+              help="github: also print workflow annotations shown on the PR's files.")
+def validate(kb: Path, style: str) -> None:
+    """Check every record of KB (default: kb) and report all problems at once."""
+    _, report = load(kb)
+    if style == "github":
+        for p in report.sorted():
+            click.echo(p.github())
+    click.echo(report.format(), err=not report.ok)
+    sys.exit(0 if report.ok else 1)
+
+
+@main.command()
+@KB_OPTION
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="Folder to write docs/, overrides/ and mkdocs.yml into.")
+@click.option("--project", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
+              help="Folder holding mkdocs.yml, docs/ and overrides/.")
+@click.option("--internal", is_flag=True, help="Include confidential fields. Never publish.")
+@click.option("--no-mockups", is_flag=True, help="Skip the mock-up charts (faster).")
+def render(kb: Path, out: Path, project: Path, internal: bool, no_mockups: bool) -> None:
+    """Write the site source (Markdown) for any MkDocs-compatible engine to build."""
+    from .export import default_edit_url, plugin_settings
+    from .pages import Options
+
+    kb_obj, report = load(kb, internal=internal)
+    if kb_obj is None:
+        click.echo(report.format(), err=True)
+        sys.exit(1)
+    config = yaml.safe_load((project / "mkdocs.yml").read_text(encoding="utf-8")) or {}
+    settings = plugin_settings(config)
+    options = Options(edit_url=settings.get("edit_url") or default_edit_url(config),
+                      mockups=not no_mockups)
+    n = write_source(kb_obj, project, out, options)
+    click.echo(f"Wrote {n} generated pages and the site source to {out}. "
+               f"Build it with: cd {out} && mkdocs build")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

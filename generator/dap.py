@@ -1,0 +1,90 @@
+"""The joint Data Analysis Plan: one row per agreed question, exported as CSV and XLSX."""
+
+from __future__ import annotations
+
+import io
+import os
+import zipfile
+from collections.abc import Mapping
+
+import pandas as pd
+
+from .kb import KnowledgeBase
+from .labels import LABELS
+from .mockup import MOCKUP_LABEL
+
+COLUMNS = [
+    "ID", "Sector", "Question", "Type", "Reply options", "Information need", "Purpose", "Use",
+    "Requested by", "Descriptive analysis", "Statistic", "Disaggregation", "Analysed by",
+    "Frequency", "Mock-up sentence", "Chart", "Sharing", "Shared with", "Since round",
+]
+
+
+def dap_frame(kb: KnowledgeBase, sentences: Mapping[str, str]) -> pd.DataFrame:
+    """The plan as a table. Pass the public view of the kb: rows hold no restricted text."""
+    rows = []
+    for q in kb.agreed():
+        label = lambda ids: ", ".join(kb.partners[i].label for i in ids)  # noqa: E731
+        sentence = sentences.get(q.id)
+        rows.append([
+            q.id, kb.sectors[q.sector].name, q.text, LABELS[q.type],
+            "; ".join(f"{o.code} = {o.label}" for o in q.options), q.information_need,
+            q.purpose, q.use, label(q.requested_by), q.analysis.descriptive, q.statistic,
+            ", ".join(LABELS[d] for d in q.analysis.disaggregation), label(q.analysis.analysed_by),
+            q.analysis.frequency, f"{MOCKUP_LABEL}: {sentence}" if sentence else "",
+            q.mockup.chart, LABELS[q.sharing.modality], label(q.sharing.partners),
+            q.since_round or "",
+        ])
+    return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def dap_csv(frame: pd.DataFrame) -> bytes:
+    # utf-8-sig: Excel opens accented partner names correctly only with the BOM.
+    return frame.to_csv(index=False, lineterminator="\n").encode("utf-8-sig")
+
+
+def _fixed_time() -> tuple[int, int, int, int, int, int]:
+    import time
+
+    epoch = int(os.environ.get("SOURCE_DATE_EPOCH", "315532800"))  # 1980-01-01, zip's minimum
+    t = time.gmtime(max(epoch, 315532800))
+    return (t.tm_year, t.tm_mon, t.tm_mday, t.tm_hour, t.tm_min, t.tm_sec)
+
+
+def dap_xlsx(frame: pd.DataFrame, kb: KnowledgeBase) -> bytes:
+    import datetime as dt
+
+    buf = io.BytesIO()
+    with pd.ExcelWriter(buf, engine="openpyxl") as writer:
+        frame.to_excel(writer, sheet_name="Data Analysis Plan", index=False)
+        about = pd.DataFrame(
+            [
+                ["Country", kb.country.name],
+                ["Plan", kb.plan.title],
+                ["Version", kb.plan.version],
+                ["Round", kb.plan.round],
+                ["Status", kb.plan.status],
+                ["Note", f"Mock-up sentences are labelled '{MOCKUP_LABEL}': they are made with "
+                         "false data to check each question gives the information needed."],
+            ],
+            columns=["Field", "Value"],
+        )
+        about.to_excel(writer, sheet_name="About", index=False)
+        props = writer.book.properties
+        fixed = dt.datetime(*_fixed_time())
+        props.created = props.modified = fixed
+        props.creator = "country-toolkit"
+    return _normalise_zip(buf.getvalue())
+
+
+def _normalise_zip(data: bytes) -> bytes:
+    """Rewrite a zip with fixed timestamps so the same plan gives byte-identical files."""
+    out = io.BytesIO()
+    stamp = _fixed_time()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=stamp)
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o644 << 16
+            dst.writestr(fixed, src.read(info.filename))
+    return out.getvalue()

@@ -1,0 +1,62 @@
+"""Mock-up descriptive analysis: what a question's results will look like, on false data.
+
+Partners check before collection that a question gives the information they need. For
+each question, seeded false data is drawn (same question id -> byte-identical output),
+the declared analysis is computed, and a sentence and a chart are produced, both
+labelled as illustrative false data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from ..models import Country, Question
+from .chart import LABEL, label_html, render
+from .results import compute
+from .sentence import PLACEHOLDERS, allowed_placeholders, fill, template_problems
+
+MOCKUP_LABEL = LABEL
+
+__all__ = [
+    "MOCKUP_LABEL", "PLACEHOLDERS", "MockupError", "MockupResult", "allowed_placeholders",
+    "build_mockup", "label_html", "template_problems",
+]
+
+
+class MockupError(ValueError):
+    """A mock-up sentence that cannot be filled; the message names the file and placeholder."""
+
+    def __init__(self, question: Question, problems: list[tuple[str, str]]) -> None:
+        self.question_id = question.id
+        self.problems = problems
+        self.path = f"kb/questions/{question.sector}/{question.id}.yml"
+        super().__init__("\n".join(f"{self.path}: {fld}: {msg}" for fld, msg in problems))
+
+
+@dataclass(frozen=True)
+class MockupResult:
+    sentence: str  # filled, plain text (not escaped), without the label
+    chart_html: str  # one <figure class="ctk-mockup"> block, safe to paste into Markdown
+    table: pd.DataFrame  # the full false results (every option and group)
+
+    @property
+    def labelled_sentence(self) -> str:
+        """The sentence as exports show it: the label travels with it outside the site."""
+        return f"[{MOCKUP_LABEL}] {self.sentence}"
+
+
+def build_mockup(question: Question, country: Country) -> MockupResult:
+    problems = template_problems(question)
+    if problems:
+        raise MockupError(question, problems)
+    results = compute(question, country)
+    title = question.mockup.title or question.text
+    return MockupResult(
+        sentence=fill(question.mockup.sentence, results.placeholders),
+        chart_html=render(question.id, title, results.chart),
+        table=results.table,
+    )
+
+

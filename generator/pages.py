@@ -1,0 +1,186 @@
+"""Render the knowledge base into Markdown pages with front matter (engine-agnostic)."""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+
+import yaml
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
+
+from .dap import dap_csv, dap_frame, dap_xlsx
+from .kb import KnowledgeBase
+from .labels import LABELS
+from .models import Question
+from .mockup import MOCKUP_LABEL, MockupResult, build_mockup
+from .safe_text import cell, escape_html, escape_md
+
+
+@dataclass(frozen=True)
+class Page:
+    path: str  # docs-relative, e.g. questions/wash/wash-water-source.md
+    content: str | bytes
+    source: str | None = None  # kb file the page is made from (for "edit this record")
+
+
+@dataclass(frozen=True)
+class Options:
+    edit_url: str | None = None  # base URL that a kb-relative path is appended to
+    mockups: bool = True
+
+
+@cache
+def environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("generator", "templates"),
+        undefined=StrictUndefined,
+        finalize=escape_md,  # every printed value is inert Markdown unless marked Markup
+        # On so that macro output is Markup (not escaped twice); finalize does the escaping.
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["cell"] = cell
+    env.filters["join"] = join_md
+    env.tests["contains"] = lambda seq, item: item in seq
+    env.globals["L"] = LABELS
+    env.globals["MOCKUP_LABEL"] = MOCKUP_LABEL
+    return env
+
+
+def join_md(items: object, sep: str = ", ") -> Markup:
+    """Jinja's join escapes only HTML; record items also need their Markdown made inert."""
+    return Markup(sep).join(escape_md(i) for i in items)  # type: ignore[attr-defined]
+
+
+def question_path(q: Question) -> str:
+    return f"questions/{q.sector}/{q.id}.md"
+
+
+def partner_path(pid: str) -> str:
+    return f"partners/{pid}.md"
+
+
+def sector_path(sid: str) -> str:
+    return f"questions/{sid}/index.md"
+
+
+def front_matter(**meta: object) -> str:
+    clean = {k: v for k, v in meta.items() if v not in (None, [], "")}
+    return "---\n" + yaml.safe_dump(clean, allow_unicode=True, sort_keys=False) + "---\n\n"
+
+
+class SiteRenderer:
+    def __init__(self, kb: KnowledgeBase, options: Options) -> None:
+        # Everything below works on the public view: confidential fields are already gone.
+        self.kb = kb.public_view()
+        self.options = options
+        self.env = environment()
+        self.ki_labels = {k.id: k.label for k in self.kb.country.msla.key_informant_types}
+        self.mockups: dict[str, MockupResult] = {}
+        if options.mockups:
+            for q in self.kb.questions.values():
+                if not (q.is_confidential and not self.kb.internal):
+                    self.mockups[q.id] = build_mockup(q, self.kb.country)
+
+    def render(self, template: str, path: str, meta: dict[str, object], **ctx: object) -> str:
+        def link(target: str) -> str:
+            return posixpath.relpath(target, posixpath.dirname(path) or ".")
+
+        body = self.env.get_template(template).render(
+            kb=self.kb, link=link, qpath=question_path, ppath=partner_path, spath=sector_path,
+            edit=self.edit_link, ki_labels=self.ki_labels, **ctx,
+        )
+        return front_matter(**meta) + body
+
+    def edit_link(self, kind: str, rid: str = "") -> str | None:
+        src = self.kb.source(kind, rid)
+        if not (src and self.options.edit_url):
+            return None
+        return self.options.edit_url.rstrip("/") + "/" + src
+
+    def pages(self) -> Iterator[Page]:
+        kb = self.kb
+        yield Page("index.md", self.render("home.md.j2", "index.md", {"title": kb.country.name}))
+        yield Page("country.md", self.render("country.md.j2", "country.md",
+                                             {"title": "Country set-up and methodology"}),
+                   kb.source("country", ""))
+        yield Page("process.md", self.render("process.md.j2", "process.md",
+                                             {"title": "Process and roles"}),
+                   kb.source("process", ""))
+        yield Page("checklist.md", self.render("checklist.md.j2", "checklist.md",
+                                               {"title": "Report and dataset checklist"}),
+                   kb.source("checklist", ""))
+        yield Page("datasets.md", self.render("datasets.md.j2", "datasets.md",
+                                              {"title": "Datasets and data sharing"}))
+        yield from self.question_pages()
+        yield from self.partner_pages()
+        yield from self.dap_pages()
+
+    def question_pages(self) -> Iterator[Page]:
+        kb = self.kb
+        yield Page("questions/index.md", self.render(
+            "questions_index.md.j2", "questions/index.md", {"title": "Questions by sector"}))
+        for path, template, title in (
+            ("questions/by-partner.md", "questions_by_partner.md.j2", "Questions by partner"),
+            ("questions/by-status.md", "questions_by_status.md.j2", "Questions by status"),
+        ):
+            yield Page(path, self.render(template, path, {"title": title}))
+        for sector in kb.sectors.values():
+            path = sector_path(sector.id)
+            yield Page(path, self.render("sector.md.j2", path, {"title": sector.name},
+                                         sector=sector, questions=kb.questions_in(sector.id)))
+        for q in kb.questions.values():
+            path = question_path(q)
+            hidden = q.is_confidential and not kb.internal
+            sector = kb.sectors[q.sector]
+            tags = [escape_html(sector.name)]
+            if not hidden:
+                tags += [escape_html(kb.partners[p].label) for p in q.requested_by]
+            meta = {
+                "title": escape_html(q.text),
+                "description": None if hidden else escape_html(" ".join(q.purpose.split())[:160]),
+                "tags": tags,
+            }
+            yield Page(path, self.render(
+                "question_restricted.md.j2" if hidden else "question.md.j2", path, meta,
+                q=q, sector=sector, mockup=self.mockups.get(q.id),
+                chart=Markup(self.mockups[q.id].chart_html) if q.id in self.mockups else None,
+            ), kb.source("question", q.id))
+
+    def partner_pages(self) -> Iterator[Page]:
+        kb = self.kb
+        yield Page("partners/index.md", self.render(
+            "partners_index.md.j2", "partners/index.md", {"title": "Partners and engagement"}))
+        requested: dict[str, list[Question]] = {p: [] for p in kb.partners}
+        analysing: dict[str, list[Question]] = {p: [] for p in kb.partners}
+        for q in kb.questions.values():
+            for p in q.requested_by:
+                requested[p].append(q)
+            for p in q.analysis.analysed_by:
+                analysing[p].append(q)
+        for p in kb.partners.values():
+            path = partner_path(p.id)
+            datasets = [d for d in kb.datasets.values() if p.id in d.sharing.partners]
+            yield Page(path, self.render(
+                "partner.md.j2", path, {"title": escape_html(p.name), "tags": [escape_html(p.label)]},
+                p=p, requested=requested[p.id], analysing=analysing[p.id], datasets=datasets,
+            ), kb.source("partner", p.id))
+
+    def dap_pages(self) -> Iterator[Page]:
+        sentences = {qid: m.sentence for qid, m in self.mockups.items()}
+        frame = dap_frame(self.kb, sentences)
+        yield Page("dap/index.md", self.render(
+            "dap.md.j2", "dap/index.md", {"title": self.kb.plan.title},
+            rows=self.kb.agreed(), sentences=sentences,
+        ), self.kb.source("analysis-plan", ""))
+        yield Page("dap/data-analysis-plan.csv", dap_csv(frame))
+        yield Page("dap/data-analysis-plan.xlsx", dap_xlsx(frame, self.kb))
+
+
+def render_site(kb: KnowledgeBase, options: Options | None = None) -> list[Page]:
+    return list(SiteRenderer(kb, options or Options()).pages())

@@ -1,0 +1,77 @@
+"""Thin MkDocs plugin: run the generator inside `mkdocs build` / `mkdocs serve`."""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.livereload import LiveReloadServer
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
+
+from .export import default_edit_url
+from .loader import load
+from .pages import Options, render_site
+
+log = logging.getLogger("mkdocs.plugins.country-toolkit")
+
+
+class CountryToolkitConfig(base.Config):
+    kb = c.Type(str, default="kb")
+    # Internal builds show confidential fields; only for partners under the MoU.
+    internal = c.Type(bool, default=False)
+    # Base URL that a kb file path is appended to for "Edit this record" links.
+    edit_url = c.Optional(c.Type(str))
+    mockups = c.Type(bool, default=True)
+
+
+def _env_flag(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value.lower() in ("1", "true", "yes", "on")
+
+
+class CountryToolkitPlugin(BasePlugin[CountryToolkitConfig]):
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        root = Path(config.config_file_path or ".").parent
+        self.kb_path = (root / self.config.kb).resolve()
+        self.internal = _env_flag("TOOLKIT_INTERNAL", self.config.internal)
+        self.options = Options(
+            edit_url=self.config.edit_url or default_edit_url(dict(config)),
+            mockups=_env_flag("TOOLKIT_MOCKUPS", self.config.mockups),
+        )
+        if self.internal:
+            log.warning("Internal build: confidential fields are included. Do not publish it.")
+        return config
+
+    def on_files(self, files: Files, config: MkDocsConfig) -> Files:
+        kb, report = load(self.kb_path, internal=self.internal)
+        if kb is None:
+            for problem in report.sorted():
+                log.error(problem.format())
+            raise PluginError(
+                f"the knowledge base has {len(report.errors)} error(s), listed above: fix them "
+                "and build again (toolkit validate lists them too)"
+            )
+        for problem in report.problems:  # warnings only, errors stopped above
+            log.warning(problem.format())
+        for page in render_site(kb, self.options):
+            existing = files.get_file_from_path(page.path)
+            if existing is not None:
+                raise PluginError(
+                    f"docs/{page.path} clashes with a page generated from the kb: rename it"
+                )
+            files.append(File.generated(config, page.path, content=page.content))
+        return files
+
+    def on_serve(
+        self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: object
+    ) -> LiveReloadServer:
+        server.watch(str(self.kb_path))
+        return server

@@ -37,6 +37,16 @@ def validate(kb: Path, style: str) -> None:
 
 @main.command()
 @KB_OPTION
+def schema(kb: Path) -> None:
+    """Write a JSON Schema per record kind into KB/schemas (for editor autocompletion)."""
+    from .schema import SCHEMA_DIR, write_schemas
+
+    for path in write_schemas(kb / SCHEMA_DIR):
+        click.echo(f"wrote {path}")
+
+
+@main.command()
+@KB_OPTION
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
               help="Folder to write docs/, overrides/ and mkdocs.yml into.")
 @click.option("--project", type=click.Path(file_okay=False, path_type=Path), default=Path("."),

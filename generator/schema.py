@@ -1,0 +1,35 @@
+"""JSON Schemas generated from the models, so editors autocomplete and flag errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from .loader import FOLDERS, SINGLE_FILES
+
+SCHEMA_DIR = "schemas"
+
+
+def schemas() -> dict[str, dict[str, object]]:
+    """File name -> JSON Schema, one per record kind."""
+    kinds: dict[str, type[BaseModel]] = {k: m for k, (_, m) in SINGLE_FILES.items()}
+    kinds.update({k: m for k, (_, m) in FOLDERS.items()})
+    out = {}
+    for kind, model in sorted(kinds.items()):
+        schema = model.model_json_schema()
+        schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+        schema.setdefault("title", model.__name__)
+        out[f"{kind}.schema.json"] = schema
+    return out
+
+
+def write_schemas(dest: Path) -> list[Path]:
+    dest.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, schema in schemas().items():
+        path = dest / name
+        path.write_text(json.dumps(schema, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+        written.append(path)
+    return written

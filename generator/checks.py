@@ -6,6 +6,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .mockup import template_problems
 from .models import Dataset, Partner, Question
 from .problems import Problem
 
@@ -38,17 +39,17 @@ class Checker:
         self.problems.append(Problem(path, line, fld, msg, fix, severity))  # type: ignore[arg-type]
 
     def refs(self, kind: str, rid: str, field: str, ids: Iterable[str], known: set[str] | None,
-             what: str, where: str) -> None:
+             what: str, where: str, files: set[str] | None = None) -> None:
         if known is None:  # the file that defines them failed: reported there already
             return
         for i, ref in enumerate(ids):
-            if ref not in known:
+            if ref not in known and ref not in (files or ()):
                 loc: list[str | int] = [*field.split("."), i]
                 self.at(kind, rid, loc, f"{field}[{i + 1}]", f"unknown {what} '{ref}'",
                         _suggest(ref, known) + f"use an id from {where}")
 
     def run(self) -> list[Problem]:
-        partner_ids = set(self.partners)
+        partner_ids = set(self.partners) | self.loaded.names.get("partner", set())
         for q in self.questions.values():
             self.question(q, partner_ids)
         for d in self.datasets.values():
@@ -111,13 +112,13 @@ class Checker:
                     "a stacked bar needs a disaggregation; a plain bar will be drawn",
                     "add 'disaggregation: [admin1]' under analysis or use 'chart: bar'",
                     severity="warning")
-        for fld, message in _template_problems(q):
+        for fld, message in template_problems(q):
             self.at(k, q.id, fld.split("."), fld, message, "")
 
     def dataset(self, d: Dataset, partner_ids: set[str]) -> None:
         k = "dataset"
         self.refs(k, d.id, "questions", d.questions, set(self.questions), "question",
-                  "kb/questions/ (file names)")
+                  "kb/questions/ (file names)", self.loaded.names.get("question"))
         self.refs(k, d.id, "sharing.partners", d.sharing.partners, partner_ids, "partner",
                   "kb/partners/ (file names)")
         if d.sharing.modality == "public":
@@ -131,14 +132,6 @@ class Checker:
         if d.link and d.sharing.modality != "public":
             self.at(k, d.id, ["link"], "link", "only public datasets have a public link",
                     "remove 'link' or make the dataset public")
-
-
-def _template_problems(q: Question) -> list[tuple[str, str]]:
-    try:
-        from .mockup import template_problems
-    except ImportError:  # mock-up package not installed in a minimal checkout
-        return []
-    return template_problems(q)
 
 
 def _suggest(ref: str, known: set[str]) -> str:

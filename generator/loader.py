@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +48,9 @@ class Loaded:
     records: dict[str, Any]
     docs: dict[tuple[str, str], YamlDoc]
     rel: dict[tuple[str, str], str]
+    # File names per folder kind, valid or not: a reference to a record whose file has its
+    # own errors is not reported a second time as "unknown".
+    names: dict[str, set[str]] = field(default_factory=dict)
 
 
 class Loader:
@@ -93,10 +96,11 @@ class Loader:
         records: dict[str, Any] = {}
         docs: dict[tuple[str, str], YamlDoc] = {}
         rel: dict[tuple[str, str], str] = {}
+        names: dict[str, set[str]] = {}
         if not self.root.is_dir():
             self.problem(self.root, 1, "", "the knowledge base folder does not exist",
                          "pass the path of a kb/ folder")
-            return Loaded(records, docs, rel)
+            return Loaded(records, docs, rel, names)
         for entry in sorted(self.root.iterdir()):
             if entry.name.startswith(".") or entry.name in KNOWN_TOP:
                 continue
@@ -115,6 +119,7 @@ class Loader:
                 records[kind] = record
         for kind, (pattern, model) in FOLDERS.items():
             records[kind] = {}
+            names[kind] = set()
             for path in sorted(self.root.glob(pattern)):
                 if path.is_dir() or path.name.startswith("."):
                     continue
@@ -122,6 +127,7 @@ class Loader:
                     self.problem(path, 1, "", "kb records must end in .yml",
                                  f"rename it to {path.stem}.yml")
                     continue
+                names[kind].add(path.stem)
                 record, doc = self.parse(path, model)
                 if record is None or doc is None:
                     continue
@@ -135,7 +141,7 @@ class Loader:
                     continue
                 docs[key], rel[key] = doc, self.rel(path)
                 records[kind][record.id] = record  # type: ignore[attr-defined]
-        return Loaded(records, docs, rel)
+        return Loaded(records, docs, rel, names)
 
     def _check_file_name(self, kind: str, path: Path, record: Any, doc: YamlDoc) -> None:
         if path.stem != record.id:

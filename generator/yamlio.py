@@ -122,6 +122,9 @@ def read_yaml(path: Path) -> YamlDoc:
         mark = err.problem_mark or err.context_mark
         line = mark.line + 1 if mark else 1
         what = " ".join(str(x) for x in (err.context, err.problem) if x)
+        start = err.context_mark
+        if start is not None and mark is not None and start.line != mark.line:
+            what += f" (it starts on line {start.line + 1})"
         raise YamlProblem(
             line,
             f"YAML syntax error: {what}",

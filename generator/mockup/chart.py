@@ -42,26 +42,29 @@ def _width(value: float) -> str:
     return f"{max(value, 0.0):.1f}%"
 
 
-def _table(data: ChartData, css: str) -> str:
+def _table(data: ChartData) -> str:
     head = "".join(f'<th scope="col">{esc(c, MAX_LABEL)}</th>' for c in data.columns)
-    lines = [f'<table class="{css}"><thead><tr><th scope="col">{esc(data.row_header)}</th>'
-             f"{head}</tr></thead><tbody>"]
-    for name, row in zip(data.rows, data.values):
+    lines = [f'<div class="ctk-table-wrap"><table class="ctk-table"><thead><tr><th scope="col">'
+             f"{esc(data.row_header)}</th>{head}</tr></thead><tbody>"]
+    for name, row in zip(data.rows, data.values, strict=True):
         cells = "".join(f"<td>{formatted(v, data.unit)}</td>" for v in row)
         lines.append(f'<tr><th scope="row">{esc(name, MAX_LABEL)}</th>{cells}</tr>')
-    lines.append("</tbody></table>")
+    lines.append("</tbody></table></div>")
     return "\n".join(lines)
 
 
 def _summary(data: ChartData, title: str) -> str:
     """The chart's text alternative: what it shows and its extremes; the table has the rest."""
+    title = title.rstrip(" .")
+    if not title.endswith(("?", "!")):
+        title += "."
     if data.kind == "stacked-bar":
         shape = (f"Stacked bar chart, one bar per {data.row_header.lower()}, one segment per "
                  f"{'main option' if data.columns[-1] == OTHER else 'option'}")
-        return f"{shape} (illustrative false data): {title}. {data.note}"
+        return f"{shape} (illustrative false data): {title} {data.note}"
     values = data.values[:, 0]
     high, low = int(np.argmax(values)), int(np.argmin(values))
-    return (f"Bar chart (illustrative false data): {title}. {data.note} "
+    return (f"Bar chart (illustrative false data): {title} {data.note} "
             f"Highest: {data.rows[high]}, {formatted(values[high], data.unit)}; "
             f"lowest: {data.rows[low]}, {formatted(values[low], data.unit)}. "
             "Values are in the data table.")
@@ -75,7 +78,7 @@ def _bars(data: ChartData) -> list[str]:
         f'<div class="ctk-row"><span class="ctk-row__label">{esc(name, MAX_LABEL)}</span>'
         f'<span class="ctk-row__track"><span class="ctk-bar" style="width:{_width(v * scale)}">'
         f'</span></span><span class="ctk-row__value">{formatted(v, data.unit)}</span></div>'
-        for name, v in zip(data.rows, values)
+        for name, v in zip(data.rows, values, strict=True)
     ]
 
 
@@ -91,9 +94,9 @@ def _stacks(data: ChartData) -> list[str]:
     shares = data.values / np.where(totals > 0, totals, 1.0) * 100
     colours = _colours(data)
     lines = []
-    for name, row, share in zip(data.rows, data.values, shares):
+    for name, row, share in zip(data.rows, data.values, shares, strict=True):
         segments = []
-        for v, s, colour in zip(row, share, colours):
+        for v, s, colour in zip(row, share, colours, strict=True):
             text = formatted(v, data.unit) if s >= MIN_SEGMENT_LABEL else ""
             segments.append(f'<span class="ctk-seg ctk-c{colour}" '
                             f'style="width:{_width(s)}">{text}</span>')
@@ -105,7 +108,7 @@ def _stacks(data: ChartData) -> list[str]:
 def _legend(data: ChartData) -> str:
     items = "".join(
         f'<li><span class="ctk-key ctk-c{colour}"></span>{esc(name, MAX_LABEL)}</li>'
-        for name, colour in zip(data.columns, _colours(data))
+        for name, colour in zip(data.columns, _colours(data), strict=True)
     )
     # The data table carries the same names for screen readers.
     return f'<ul class="ctk-legend" aria-hidden="true">{items}</ul>'
@@ -119,9 +122,7 @@ def render(question_id: str, title: str, data: ChartData) -> str:
         f'<span class="ctk-mockup__title">{esc(title)}</span></figcaption>',
     ]
     if kind == "table":
-        lines.append('<div class="ctk-table-wrap">')
-        lines.append(_table(data, "ctk-table"))
-        lines.append("</div>")
+        lines.append(_table(data))
     else:
         lines.append(f'<div class="ctk-chart ctk-chart--{kind}" role="img" '
                      f'aria-label="{esc(_summary(data, title))}">')
@@ -133,7 +134,7 @@ def render(question_id: str, title: str, data: ChartData) -> str:
     if kind != "table":
         lines.append('<details class="ctk-mockup__data"><summary>Data table (false data)'
                      "</summary>")
-        lines.append(_table(data, "ctk-table"))
+        lines.append(_table(data))
         lines.append("</details>")
     lines.append("</figure>")
     return "\n".join(lines)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Literal
 
 import numpy as np
@@ -90,17 +91,26 @@ def _by(groups: Groups) -> str:
     return f", by {groups.title.lower()}" if groups.names else ""
 
 
+def _with_groups(overall: np.ndarray, per_group: np.ndarray, groups: Groups,
+                 shown: np.ndarray | None = None) -> np.ndarray:
+    """Columns: all locations, then each (shown) group; per_group is (groups, rows)."""
+    if not groups.names:
+        return overall[:, None]
+    return np.column_stack([overall, (per_group if shown is None else per_group[shown]).T])
+
+
 def _frame(matrix: np.ndarray, rows: tuple[str, ...] | list[str], index_name: str,
            columns: list[str]) -> pd.DataFrame:
-    return pd.DataFrame(matrix, index=pd.Index(list(rows), name=index_name), columns=columns)
+    # Object-dtype labels: inferring pandas' string dtype costs more than the whole analysis.
+    return pd.DataFrame(matrix, index=pd.Index(list(rows), name=index_name, dtype=object),
+                        columns=pd.Index(columns, dtype=object), copy=False)
 
 
 def _setup(question: Question, country: Country) -> tuple[np.random.Generator, Groups,
-                                                          np.ndarray, int]:
+                                                          np.ndarray]:
     groups = groups_for(question, country)
     rng = falsedata.rng_for(question.id)
-    n_groups = max(len(groups.names), 1)
-    return rng, groups, falsedata.locations(rng, n_groups), n_groups
+    return rng, groups, falsedata.group_sizes(rng, max(len(groups.names), 1))
 
 
 def option_labels(question: Question) -> tuple[str, ...]:
@@ -117,21 +127,14 @@ def option_labels(question: Question) -> tuple[str, ...]:
 def choice(question: Question, country: Country) -> Results:
     labels = option_labels(question)
     k = len(labels)
-    rng, groups, group, n_groups = _setup(question, country)
-    n = group.size
-    n_per_group = np.bincount(group, minlength=n_groups)
+    rng, groups, sizes = _setup(question, country)
+    n = int(sizes.sum())
     multiple = question.type == "select_multiple"
-    if multiple:
-        selected = falsedata.multiple_choice(rng, group, n_groups, k)
-        cells = (group[:, None] * k + np.arange(k)).ravel()
-        counts = np.bincount(cells, weights=selected.ravel(), minlength=n_groups * k)
-    else:
-        picked = falsedata.single_choice(rng, group, n_groups, k)
-        counts = np.bincount(group * k + picked, minlength=n_groups * k).astype(float)
-    counts = counts.reshape(n_groups, k)
+    draw = falsedata.multiple_choice if multiple else falsedata.single_choice
+    counts = draw(rng, sizes, k).astype(float)
     overall = counts.sum(axis=0)
     share_all = overall / n * 100
-    share_group = counts / n_per_group[:, None] * 100
+    share_group = counts / sizes[:, None] * 100
 
     order = np.argsort(-share_all, kind="stable")
     top, second, least = order[0], order[1 if k > 1 else 0], order[-1]
@@ -149,8 +152,8 @@ def choice(question: Question, country: Country) -> Results:
     counting = question.statistic == "count"
     unit: Unit = "count" if counting else "pct"
     all_values, group_values = (overall, counts) if counting else (share_all, share_group)
-    full = np.column_stack([all_values, group_values.T]) if groups.names else all_values[:, None]
-    table = _frame(full.round(1), labels, "option", [ALL, *groups.names])
+    table = _frame(_with_groups(all_values, group_values, groups).round(1), labels, "option",
+                   [ALL, *groups.names])
 
     what = "Number" if counting else "%"
     if multiple:
@@ -158,7 +161,7 @@ def choice(question: Question, country: Country) -> Results:
     else:
         what += " of assessed locations by reply"
     note = f"{what}{_by(groups)}; n = {n} locations."
-    shown, left_out = _shown_groups(n_per_group, groups)
+    shown, left_out = _shown_groups(sizes, groups)
     kind = question.mockup.chart
     if kind == "stacked-bar" and groups.names:
         rows = (ALL, *(groups.names[i] for i in shown))
@@ -185,7 +188,7 @@ def choice(question: Question, country: Country) -> Results:
         left_out += f" The {k - MAX_BARS} options with the lowest values are not shown."
     rows = tuple(labels[i] for i in bars)
     if kind == "table":
-        matrix = np.column_stack([all_values[bars], group_values[np.ix_(shown, bars)].T])
+        matrix = _with_groups(all_values[bars], group_values[:, bars], groups, shown)
         columns = [ALL, *(groups.names[i] for i in shown)]
         return Results(values, ChartData("table", "Reply", rows, tuple(columns), matrix, unit,
                                          note + left_out), table)
@@ -193,14 +196,15 @@ def choice(question: Question, country: Country) -> Results:
                                      unit, note + left_out), table)
 
 
-def _group_stats(x: np.ndarray, group: np.ndarray, n_groups: int) -> np.ndarray:
-    """Columns n, mean, median, min, max, total per group, without a Python loop."""
-    n = np.bincount(group, minlength=n_groups)
+def _group_stats(x: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+    """Columns n, mean, median, min, max, total per group of consecutive values, no loop."""
+    group = np.repeat(np.arange(sizes.size), sizes)
     ordered = x[np.lexsort((x, group))]
-    start = np.concatenate([[0], np.cumsum(n)[:-1]])
-    total = np.bincount(group, weights=x, minlength=n_groups)
-    median = (ordered[start + (n - 1) // 2] + ordered[start + n // 2]) / 2
-    return np.column_stack([n, total / n, median, ordered[start], ordered[start + n - 1], total])
+    start = np.cumsum(sizes) - sizes
+    total = np.add.reduceat(x, start)
+    median = (ordered[start + (sizes - 1) // 2] + ordered[start + sizes // 2]) / 2
+    return np.column_stack([sizes, total / sizes, median, ordered[start],
+                            ordered[start + sizes - 1], total])
 
 
 def _nice_step(span: float, bins: int, integer: bool) -> float:
@@ -211,12 +215,12 @@ def _nice_step(span: float, bins: int, integer: bool) -> float:
 
 
 def numeric(question: Question, country: Country) -> Results:
-    rng, groups, group, n_groups = _setup(question, country)
+    rng, groups, sizes = _setup(question, country)
     integer = question.type == "integer"
-    x = falsedata.numbers(rng, group, n_groups, integer)
-    per_group = _group_stats(x, group, n_groups)
-    overall = _group_stats(x, np.zeros_like(group), 1)[0]
-    n = group.size
+    x = falsedata.numbers(rng, sizes, integer)
+    n = x.size
+    per_group = _group_stats(x, sizes)
+    overall = _group_stats(x, np.array([n]))[0] if groups.names else per_group[0]
     values = {
         "mean": number(overall[1]), "median": number(overall[2]), "min": number(overall[3]),
         "max": number(overall[4]), "total": number(overall[5]), "n_locations": str(n),
@@ -250,29 +254,24 @@ def numeric(question: Question, country: Country) -> Results:
     counts = np.bincount(index)
     edges = low + step * np.arange(counts.size + 1)
     if integer:
-        bins = tuple(f"{number(a)}–{number(b - 1)}" for a, b in zip(edges, edges[1:]))
+        bins = tuple(f"{number(a)}–{number(b - 1)}" for a, b in pairwise(edges))
     else:
-        bins = tuple(f"{number(a)} to <{number(b)}" for a, b in zip(edges, edges[1:]))
+        bins = tuple(f"{number(a)} to <{number(b)}" for a, b in pairwise(edges))
     return Results(values, ChartData(
         "bar", "Reported value", bins, ("Locations",), counts[:, None].astype(float), "count",
         f"Number of assessed locations by reported value; n = {n} locations."), table)
 
 
 def text(question: Question, country: Country) -> Results:
-    rng, groups, group, n_groups = _setup(question, country)
-    theme = falsedata.themes(rng, group)
-    answered = theme >= 0
-    t = len(THEMES)
-    counts = np.bincount(group[answered] * t + theme[answered], minlength=n_groups * t)
-    counts = counts.reshape(n_groups, t).astype(float)
-    n = group.size
-    n_responses = int(answered.sum())
+    rng, groups, sizes = _setup(question, country)
+    counts = falsedata.themes(rng, sizes).astype(float)
+    n = int(sizes.sum())
+    n_responses = int(counts.sum())
     values = {"n_locations": str(n), "n_responses": str(n_responses)}
     overall = counts.sum(axis=0)
-    table = _frame(np.column_stack([overall, counts.T]) if groups.names else overall[:, None],
-                   THEMES, "theme", [ALL, *groups.names])
-    shown, left_out = _shown_groups(np.bincount(group, minlength=n_groups), groups)
-    matrix = np.column_stack([overall, counts[shown].T]) if groups.names else overall[:, None]
+    table = _frame(_with_groups(overall, counts, groups), THEMES, "theme", [ALL, *groups.names])
+    shown, left_out = _shown_groups(sizes, groups)
+    matrix = _with_groups(overall, counts, groups, shown)
     # Free text has no chart: its analysis is coding answers into themes, shown as counts.
     return Results(values, ChartData(
         "table", "Theme (false category)", THEMES,
@@ -284,9 +283,10 @@ def text(question: Question, country: Country) -> Results:
 
 
 def date(question: Question, country: Country) -> Results:
-    rng, groups, group, n_groups = _setup(question, country)
-    days = falsedata.dates(rng, group, country.round.start)
-    n = group.size
+    rng, groups, sizes = _setup(question, country)
+    n = int(sizes.sum())
+    days = falsedata.dates(rng, n, country.round.start)
+    group = np.repeat(np.arange(sizes.size), sizes)
     first_day, last_day = days.min(), days.max()
     values = {
         "earliest": _date(first_day.astype(dt.date)), "latest": _date(last_day.astype(dt.date)),
@@ -296,19 +296,19 @@ def date(question: Question, country: Country) -> Results:
     first = first_day.astype("datetime64[M]")
     index = (months - first).astype(np.int64)
     m = int(index.max()) + 1
-    counts = np.bincount(group * m + index, minlength=n_groups * m).reshape(n_groups, m)
+    counts = np.bincount(group * m + index, minlength=sizes.size * m).reshape(sizes.size, m)
     counts = counts.astype(float)
     month_names = []
     for i in range(m):
         month = (first + i).astype(dt.date)
         month_names.append(f"{MONTHS[month.month - 1][:3]} {month.year}")
     overall = counts.sum(axis=0)
-    table = _frame(np.column_stack([overall, counts.T]) if groups.names else overall[:, None],
-                   month_names, "month", [ALL, *groups.names])
+    table = _frame(_with_groups(overall, counts, groups), month_names, "month",
+                   [ALL, *groups.names])
     note = f"Number of assessed locations by month of the reported date; n = {n} locations."
     if question.mockup.chart == "table":
-        shown, left_out = _shown_groups(np.bincount(group, minlength=n_groups), groups)
-        matrix = np.column_stack([overall, counts[shown].T]) if groups.names else overall[:, None]
+        shown, left_out = _shown_groups(sizes, groups)
+        matrix = _with_groups(overall, counts, groups, shown)
         return Results(values, ChartData(
             "table", "Month", tuple(month_names),
             (ALL, *(groups.names[i] for i in shown)), matrix, "count", note + left_out), table)

@@ -1,0 +1,61 @@
+"""Shared fixtures: the sample kb, a small fixture kb, and built sites (built once)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator.build import build_site
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE_KB = ROOT / "kb"
+SMALL_KB = ROOT / "tests" / "fixtures" / "kb-small"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+
+
+@pytest.fixture
+def small_kb(tmp_path: Path) -> Path:
+    """A writable copy of the small fixture kb, for tests that break it on purpose."""
+    dest = tmp_path / "kb"
+    shutil.copytree(SMALL_KB, dest)
+    return dest
+
+
+@pytest.fixture(scope="session")
+def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample kb built once with the project's mkdocs.yml (strict)."""
+    site = tmp_path_factory.mktemp("sample-site")
+    build_site(SAMPLE_KB, site, project=ROOT)
+    return site
+
+
+@pytest.fixture(scope="session")
+def small_public_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    site = tmp_path_factory.mktemp("small-public")
+    build_site(SMALL_KB, site, project=ROOT)
+    return site
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Debian Chromium for the session (Playwright's own download is not used)."""
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Chromium is missing: ./run test installs it (apt-get install chromium)")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import html
 import re
+from functools import lru_cache
 
 import numpy as np
 
-from .results import OTHER, ChartData, formatted
+from .results import OTHER, ChartData, formatter
 
 LABEL = "MOCK-UP: illustrative false data"
 MAX_LABEL = 60
@@ -26,8 +27,12 @@ OTHER_COLOUR = 7
 _SPACE = re.compile(r"\s+")
 
 
+@lru_cache(maxsize=4096)
 def esc(text: str, limit: int = 0) -> str:
-    """Escaped, on one line (a newline pair would end the HTML block), optionally shortened."""
+    """Escaped, on one line (a newline pair would end the HTML block), optionally shortened.
+
+    Cached: the same option labels and admin names recur across a chart and across pages.
+    """
     text = _SPACE.sub(" ", text).strip()
     if limit and len(text) > limit:
         text = text[: limit - 1].rstrip() + "…"
@@ -46,8 +51,9 @@ def _table(data: ChartData) -> str:
     head = "".join(f'<th scope="col">{esc(c, MAX_LABEL)}</th>' for c in data.columns)
     lines = [f'<div class="ctk-table-wrap"><table class="ctk-table"><thead><tr><th scope="col">'
              f"{esc(data.row_header)}</th>{head}</tr></thead><tbody>"]
-    for name, row in zip(data.rows, data.values, strict=True):
-        cells = "".join(f"<td>{formatted(v, data.unit)}</td>" for v in row)
+    fmt = formatter(data.unit)
+    for name, row in zip(data.rows, data.values.tolist(), strict=True):
+        cells = "".join(f"<td>{fmt(v)}</td>" for v in row)
         lines.append(f'<tr><th scope="row">{esc(name, MAX_LABEL)}</th>{cells}</tr>')
     lines.append("</tbody></table></div>")
     return "\n".join(lines)
@@ -62,22 +68,24 @@ def _summary(data: ChartData, title: str) -> str:
         shape = (f"Stacked bar chart, one bar per {data.row_header.lower()}, one segment per "
                  f"{'main option' if data.columns[-1] == OTHER else 'option'}")
         return f"{shape} (illustrative false data): {title} {data.note}"
-    values = data.values[:, 0]
-    high, low = int(np.argmax(values)), int(np.argmin(values))
+    values = data.values[:, 0].tolist()
+    high, low = values.index(max(values)), values.index(min(values))
+    fmt = formatter(data.unit)
     return (f"Bar chart (illustrative false data): {title} {data.note} "
-            f"Highest: {data.rows[high]}, {formatted(values[high], data.unit)}; "
-            f"lowest: {data.rows[low]}, {formatted(values[low], data.unit)}. "
+            f"Highest: {data.rows[high]}, {fmt(values[high])}; "
+            f"lowest: {data.rows[low]}, {fmt(values[low])}. "
             "Values are in the data table.")
 
 
 def _bars(data: ChartData) -> list[str]:
-    values = data.values[:, 0]
+    values = data.values[:, 0].tolist()
     # Percentages keep their true length; other units are scaled to the largest bar.
-    scale = 1.0 if data.unit == "pct" else 100.0 / max(float(values.max()), 1e-9)
+    scale = 1.0 if data.unit == "pct" else 100.0 / max(max(values), 1e-9)
+    fmt = formatter(data.unit)
     return [
         f'<div class="ctk-row"><span class="ctk-row__label">{esc(name, MAX_LABEL)}</span>'
         f'<span class="ctk-row__track"><span class="ctk-bar" style="width:{_width(v * scale)}">'
-        f'</span></span><span class="ctk-row__value">{formatted(v, data.unit)}</span></div>'
+        f'</span></span><span class="ctk-row__value">{fmt(v)}</span></div>'
         for name, v in zip(data.rows, values, strict=True)
     ]
 
@@ -93,11 +101,12 @@ def _stacks(data: ChartData) -> list[str]:
     totals = data.values.sum(axis=1, keepdims=True)
     shares = data.values / np.where(totals > 0, totals, 1.0) * 100
     colours = _colours(data)
+    fmt = formatter(data.unit)
     lines = []
-    for name, row, share in zip(data.rows, data.values, shares, strict=True):
+    for name, row, share in zip(data.rows, data.values.tolist(), shares.tolist(), strict=True):
         segments = []
         for v, s, colour in zip(row, share, colours, strict=True):
-            text = formatted(v, data.unit) if s >= MIN_SEGMENT_LABEL else ""
+            text = fmt(v) if s >= MIN_SEGMENT_LABEL else ""
             segments.append(f'<span class="ctk-seg ctk-c{colour}" '
                             f'style="width:{_width(s)}">{text}</span>')
         lines.append(f'<div class="ctk-row"><span class="ctk-row__label">{esc(name, MAX_LABEL)}'

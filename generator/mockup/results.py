@@ -10,6 +10,7 @@ One function per question family. Each turns the per-location false data into
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import pairwise
 from typing import Literal
@@ -65,8 +66,8 @@ def number(value: float) -> str:
     return text[:-2] if text.endswith(".0") else text
 
 
-def formatted(value: float, unit: Unit) -> str:
-    return pct(value) if unit == "pct" else number(value)
+def formatter(unit: Unit) -> Callable[[float], str]:
+    return pct if unit == "pct" else number
 
 
 def _date(day: dt.date) -> str:

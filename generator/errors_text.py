@@ -11,7 +11,6 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic_core import ErrorDetails
 
-
 ID_FIX = "use lowercase letters, digits and dashes only, e.g. wash-water-source"
 
 
@@ -110,7 +109,9 @@ def explain(model: type[BaseModel], err: ErrorDetails) -> tuple[str, str]:
             "or a date"
         )
     if kind in ("list_type",):
-        return "expected a list", f"write each item on its own line starting with '- ' under '{name}:'"
+        return "expected a list", (
+            f"write each item on its own line starting with '- ' under '{name}:'"
+        )
     if kind in ("model_type", "dict_type", "model_attributes_type"):
         return "expected a group of 'key: value' lines", "indent the fields under this key"
     if kind.startswith(("int_", "float_")):

@@ -42,7 +42,8 @@ def default_edit_url(config: dict[str, Any]) -> str | None:
     if not repo:
         return None
     parts = str(config.get("edit_uri", "edit/main/docs/")).strip("/").split("/")
-    prefix = "/".join(parts[:2]) if len(parts) >= 2 and parts[0] in ("edit", "blob") else "edit/main"
+    is_branch = len(parts) >= 2 and parts[0] in ("edit", "blob")
+    prefix = "/".join(parts[:2]) if is_branch else "edit/main"
     return repo.rstrip("/") + "/" + prefix + "/"
 
 

@@ -17,7 +17,7 @@ from .models import (
     Sector,
 )
 
-REDACTED = "Restricted: shared only with the partners named below under a signed agreement."
+REDACTED = "Restricted: shared only with the named partners under a signed agreement."
 
 
 @dataclass(frozen=True)

@@ -105,7 +105,8 @@ class Loader:
             if entry.name.startswith(".") or entry.name in KNOWN_TOP:
                 continue
             self.problem(entry, 1, "", f"'{entry.name}' is not part of a kb",
-                         "move it elsewhere or rename it to one of: " + ", ".join(sorted(KNOWN_TOP)))
+                         "move it elsewhere or rename it to one of: "
+                         + ", ".join(sorted(KNOWN_TOP)))
         for kind, (name, model) in SINGLE_FILES.items():
             path = self.root / name
             if not path.is_file():

@@ -14,8 +14,8 @@ from markupsafe import Markup
 from .dap import dap_csv, dap_frame, dap_xlsx
 from .kb import KnowledgeBase
 from .labels import LABELS
-from .models import Question
 from .mockup import MOCKUP_LABEL, MockupResult, build_mockup
+from .models import Question
 from .safe_text import cell, escape_html, escape_md
 
 
@@ -70,7 +70,7 @@ def sector_path(sid: str) -> str:
 
 
 def front_matter(**meta: object) -> str:
-    clean = {k: v for k, v in meta.items() if v not in (None, [], "")}
+    clean = {k: v for k, v in meta.items() if v not in (None, [], "", {})}
     return "---\n" + yaml.safe_dump(clean, allow_unicode=True, sort_keys=False) + "---\n\n"
 
 
@@ -138,13 +138,16 @@ class SiteRenderer:
             path = question_path(q)
             hidden = q.is_confidential and not kb.internal
             sector = kb.sectors[q.sector]
+            # Partner tags use full names so "WASH" (sector) and "WASH Cluster" stay apart.
             tags = [escape_html(sector.name)]
             if not hidden:
-                tags += [escape_html(kb.partners[p].label) for p in q.requested_by]
+                tags += [escape_html(kb.partners[p].name) for p in q.requested_by]
             meta = {
                 "title": escape_html(q.text),
                 "description": None if hidden else escape_html(" ".join(q.purpose.split())[:160]),
-                "tags": tags,
+                "tags": list(dict.fromkeys(tags)),
+                # Rank a question's own page above the overview tables that repeat its text.
+                "search": None if hidden else {"boost": 2},
             }
             yield Page(path, self.render(
                 "question_restricted.md.j2" if hidden else "question.md.j2", path, meta,
@@ -167,7 +170,8 @@ class SiteRenderer:
             path = partner_path(p.id)
             datasets = [d for d in kb.datasets.values() if p.id in d.sharing.partners]
             yield Page(path, self.render(
-                "partner.md.j2", path, {"title": escape_html(p.name), "tags": [escape_html(p.label)]},
+                "partner.md.j2", path,
+                {"title": escape_html(p.name), "tags": [escape_html(p.name)]},
                 p=p, requested=requested[p.id], analysing=analysing[p.id], datasets=datasets,
             ), kb.source("partner", p.id))
 
@@ -177,6 +181,15 @@ class SiteRenderer:
         yield Page("dap/index.md", self.render(
             "dap.md.j2", "dap/index.md", {"title": self.kb.plan.title},
             rows=self.kb.agreed(), sentences=sentences,
+        ), self.kb.source("analysis-plan", ""))
+        # One page that prints the whole plan with its mock-ups (docs/assets/css/print.css).
+        # Out of search: it repeats every question page.
+        yield Page("dap/print.md", self.render(
+            "dap_print.md.j2", "dap/print.md",
+            {"title": f"{self.kb.plan.title} (print)", "search": {"exclude": True},
+             "hide": ["navigation", "toc"]},
+            rows=self.kb.agreed(), sentences=sentences,
+            charts={qid: Markup(m.chart_html) for qid, m in self.mockups.items()},
         ), self.kb.source("analysis-plan", ""))
         yield Page("dap/data-analysis-plan.csv", dap_csv(frame))
         yield Page("dap/data-analysis-plan.xlsx", dap_xlsx(frame, self.kb))

@@ -47,7 +47,7 @@ class CountryToolkitPlugin(BasePlugin[CountryToolkitConfig]):
             mockups=_env_flag("TOOLKIT_MOCKUPS", self.config.mockups),
         )
         if self.internal:
-            log.warning("Internal build: confidential fields are included. Do not publish it.")
+            log.info("Internal build: confidential fields are included. Do not publish it.")
         return config
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:

@@ -52,7 +52,8 @@ class KbLoader(yaml.SafeLoader):
                 if key_node.value in seen:
                     raise YamlProblem(
                         line,
-                        f"key '{key_node.value}' appears twice (also on line {seen[key_node.value]})",
+                        f"key '{key_node.value}' appears twice "
+                        f"(also on line {seen[key_node.value]})",
                         "keep one of the two lines",
                     )
                 seen[key_node.value] = line

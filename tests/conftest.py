@@ -7,20 +7,9 @@ import shutil
 from pathlib import Path
 
 import pytest
+from support import CHROMIUM, CHROMIUM_ARGS, ROOT, SAMPLE_KB, SMALL_KB
 
 from generator.build import build_site
-
-ROOT = Path(__file__).resolve().parents[1]
-SAMPLE_KB = ROOT / "kb"
-SMALL_KB = ROOT / "tests" / "fixtures" / "kb-small"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 

@@ -1,0 +1,92 @@
+"""The published site in real headless Chromium: open a question page, find it by search."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from support import SAMPLE_KB
+
+from generator.loader import load_or_raise
+
+pytestmark = pytest.mark.browser
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+def heading(page) -> str:
+    return page.locator("h1").inner_text().replace("¶", "").strip()
+
+
+@pytest.fixture(scope="module")
+def server(sample_site: Path) -> Iterator[str]:
+    handler = functools.partial(QuietHandler, directory=str(sample_site))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd.shutdown()
+
+
+def words(text: str) -> list[str]:
+    return [w.strip(".,;:()?!\"'").lower() for w in text.split() if len(w) > 3]
+
+
+def distinctive(text: str, kb) -> str:
+    """The three words of text that the fewest questions use: what a reader would type."""
+    freq: dict[str, int] = {}
+    for other in kb.questions.values():
+        for w in set(words(f"{other.text} {other.purpose} {other.use}")):
+            freq[w] = freq.get(w, 0) + 1
+    return " ".join(sorted(set(words(text)), key=lambda w: (freq.get(w, 0), w))[:3])
+
+
+def search(page, server: str, query: str) -> None:
+    page.goto(server)
+    page.locator("label.md-search__icon, .md-search__input").first.click()
+    page.locator("input.md-search__input").fill(query)
+
+
+@pytest.fixture(scope="module")
+def question():
+    kb = load_or_raise(SAMPLE_KB)
+    q = next(q for q in kb.questions.values() if q.type == "select_one" and not q.is_confidential)
+    return kb, q
+
+
+def test_question_page_shows_purpose_use_and_mockup(server: str, browser, question) -> None:
+    _, q = question
+    page = browser.new_page()
+    try:
+        page.goto(f"{server}questions/{q.sector}/{q.id}/")
+        assert heading(page) == q.text
+        assert page.locator("figure.ctk-mockup").is_visible()
+        assert page.get_by_text("MOCK-UP: illustrative false data").first.is_visible()
+        body = page.locator("article").inner_text()
+        assert " ".join(q.purpose.split()) in " ".join(body.split())
+        assert " ".join(q.use.split()) in " ".join(body.split())
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize("field", ["text", "purpose", "option"])
+def test_search_finds_the_question(server: str, browser, question, field: str) -> None:
+    kb, q = question
+    source = {"text": q.text, "purpose": q.purpose, "option": q.options[-1].label}[field]
+    page = browser.new_page()
+    try:
+        search(page, server, distinctive(source, kb) if field != "option" else source)
+        hit = page.locator(f'.md-search-result__link[href*="questions/{q.sector}/{q.id}/"]')
+        hit.first.wait_for(state="visible", timeout=15000)
+        hit.first.click()
+        page.wait_for_url(f"**/questions/{q.sector}/{q.id}/**")
+        assert heading(page) == q.text
+    finally:
+        page.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import zipfile
 from collections.abc import Mapping
 
@@ -38,9 +39,21 @@ def dap_frame(kb: KnowledgeBase, sentences: Mapping[str, str]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
+# Spreadsheet programs run a cell that starts with one of these as a formula
+# (=HYPERLINK(...), =cmd|...): record text must never become one.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _inert_cell(value: object) -> object:
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
 def dap_csv(frame: pd.DataFrame) -> bytes:
     # utf-8-sig: Excel opens accented partner names correctly only with the BOM.
-    return frame.to_csv(index=False, lineterminator="\n").encode("utf-8-sig")
+    safe = frame.map(_inert_cell)
+    return safe.to_csv(index=False, lineterminator="\n").encode("utf-8-sig")
 
 
 def _fixed_time() -> tuple[int, int, int, int, int, int]:
@@ -70,6 +83,11 @@ def dap_xlsx(frame: pd.DataFrame, kb: KnowledgeBase) -> bytes:
             columns=["Field", "Value"],
         )
         about.to_excel(writer, sheet_name="About", index=False)
+        for sheet in writer.book.worksheets:
+            for row in sheet.iter_rows():
+                for c in row:
+                    if c.data_type == "f":  # openpyxl makes any "=..." string a formula
+                        c.data_type = "s"
         props = writer.book.properties
         fixed = dt.datetime(*_fixed_time())
         props.created = props.modified = fixed
@@ -81,10 +99,16 @@ def _normalise_zip(data: bytes) -> bytes:
     """Rewrite a zip with fixed timestamps so the same plan gives byte-identical files."""
     out = io.BytesIO()
     stamp = _fixed_time()
+    # openpyxl stamps "modified" with the current time whatever the workbook says.
+    iso = "{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}Z".format(*stamp)
     with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
         for info in src.infolist():
             fixed = zipfile.ZipInfo(info.filename, date_time=stamp)
             fixed.compress_type = zipfile.ZIP_DEFLATED
             fixed.external_attr = 0o644 << 16
-            dst.writestr(fixed, src.read(info.filename))
+            content = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                content = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*",
+                                 lambda m: m.group(1) + iso.encode(), content)
+            dst.writestr(fixed, content)
     return out.getvalue()

@@ -71,7 +71,7 @@ class Loader:
 
     def parse(self, path: Path, model: type[BaseModel]) -> tuple[BaseModel | None, YamlDoc | None]:
         try:
-            doc = read_yaml(path)
+            doc = read_yaml(path, within=self.root)
         except YamlProblem as err:
             self.problem(path, err.line, "", err.message, err.fix)
             return None, None

@@ -16,7 +16,7 @@ from mkdocs.structure.files import File, Files
 
 from .export import default_edit_url
 from .loader import load
-from .pages import Options, render_site
+from .pages import Options, Page, render_site
 
 log = logging.getLogger("mkdocs.plugins.country-toolkit")
 
@@ -50,7 +50,11 @@ class CountryToolkitPlugin(BasePlugin[CountryToolkitConfig]):
             log.info("Internal build: confidential fields are included. Do not publish it.")
         return config
 
-    def on_files(self, files: Files, config: MkDocsConfig) -> Files:
+    def on_pre_build(self, config: MkDocsConfig) -> None:
+        # Everything that can fail on a bad kb happens here: mkdocs empties site_dir between
+        # on_pre_build and on_files, so failing any later would leave no site at all (and
+        # `mkdocs serve` would serve 404s until the kb is fixed). Runs again on every rebuild.
+        self.pages: list[Page] = []
         kb, report = load(self.kb_path, internal=self.internal)
         if kb is None:
             for problem in report.sorted():
@@ -59,11 +63,26 @@ class CountryToolkitPlugin(BasePlugin[CountryToolkitConfig]):
                 f"the knowledge base has {len(report.errors)} error(s), listed above: fix them "
                 "and build again (toolkit validate lists them too)"
             )
-        for problem in report.problems:  # warnings only, errors stopped above
+        for problem in report.sorted():  # warnings only, errors stopped above
             log.warning(problem.format())
-        for page in render_site(kb, self.options):
-            existing = files.get_file_from_path(page.path)
-            if existing is not None:
+        if report.problems and config.strict:
+            # Strict mode would abort on these warnings anyway, but only after writing the site.
+            raise PluginError(
+                f"the knowledge base has {len(report.problems)} warning(s), listed above, and "
+                "strict mode is on: fix them and build again"
+            )
+        pages = render_site(kb, self.options)
+        docs = Path(config.docs_dir)
+        for page in pages:
+            if (docs / page.path).exists():
+                raise PluginError(
+                    f"docs/{page.path} clashes with a page generated from the kb: rename it"
+                )
+        self.pages = pages
+
+    def on_files(self, files: Files, config: MkDocsConfig) -> Files:
+        for page in self.pages:
+            if files.get_file_from_path(page.path) is not None:
                 raise PluginError(
                     f"docs/{page.path} clashes with a page generated from the kb: rename it"
                 )

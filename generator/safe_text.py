@@ -27,9 +27,22 @@ _TABLE = str.maketrans(
         "\\": "&#92;",
     }
 )
-# Markdown block syntax at the start of a line (headings, quotes, html, lists that reorder).
-_LINE_START = re.compile(r"^(\s*)([#=+:!-])", re.M)
+# Markdown block syntax at the start of a line: headings (# and setext = -), lists that
+# reorder (+ -), definition lists (:), admonitions (!!!), collapsible blocks (???), tilde code
+# fences (~~~, which would swallow the rest of the page) and pymdownx blocks (///).
+# Backtick fences, quotes (>) and raw HTML are already entities from _TABLE.
+_LINE_START = re.compile(r"^([ \t]*)([#=+:!?~/-])", re.M)
+# Markdown treats a lone CR as a line break too: without this, "x\r~~~" would open a fence
+# that the line-start escape above never saw. Other control characters have no business in
+# record text (STX/ETX are Python-Markdown's own placeholder delimiters).
+_NEWLINES = re.compile(r"\r\n?|[\x0b\x0c\x85\u2028\u2029]")
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]")
 _SPACE = re.compile(r"\s+")
+
+
+def plain(value: object) -> str:
+    """Record text with one kind of newline and no control characters."""
+    return _CONTROL.sub("", _NEWLINES.sub("\n", str(value)))
 
 
 def escape_md(value: object) -> Markup:
@@ -37,7 +50,7 @@ def escape_md(value: object) -> Markup:
         return value
     if value is None:
         return Markup("")
-    text = str(value).translate(_TABLE)
+    text = plain(value).translate(_TABLE)
     text = _LINE_START.sub(lambda m: m.group(1) + f"&#{ord(m.group(2))};", text)
     return Markup(text)
 
@@ -51,4 +64,4 @@ def cell(value: object) -> Markup:
 
 def escape_html(value: object) -> str:
     """For values that Material prints as raw HTML (page titles, tags in front matter)."""
-    return html.escape("" if value is None else str(value), quote=True)
+    return html.escape("" if value is None else plain(value), quote=True)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +16,15 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 # A question file is a few KB; anything far bigger is a mistake or an attack.
 MAX_FILE_BYTES = 256 * 1024
 MAX_NODES = 20_000
+# Records nest a handful of levels; the composer recurses per level, so "[[[[..." thousands
+# deep would crash with RecursionError instead of a report.
+MAX_DEPTH = 32
+# Explicit tags a person might write (!!str yes); anything else (!!python/..., !!binary,
+# !!set) either fails or builds values no record field accepts.
+ALLOWED_TAGS = {
+    f"tag:yaml.org,2002:{name}"
+    for name in ("str", "int", "float", "bool", "null", "seq", "map", "timestamp")
+}
 
 
 class YamlProblem(Exception):
@@ -30,19 +41,56 @@ class KbLoader(yaml.SafeLoader):
     """
 
     nodes_seen = 0
+    depth = 0
 
     def compose_node(self, parent: Node | None, index: object) -> Node | None:  # type: ignore[override]
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
+        event = self.peek_event()
+        line = event.start_mark.line + 1
+        if isinstance(event, yaml.AliasEvent):
             raise YamlProblem(
-                event.start_mark.line + 1,
+                line,
                 "YAML aliases (*name) are not allowed in kb files",
                 "write the value out in full instead of referring to an &anchor",
             )
+        # The parser has already expanded "!!x" to the full yaml.org tag.
+        tag = getattr(event, "tag", None)
+        if tag and tag != "!" and tag not in ALLOWED_TAGS:
+            raise YamlProblem(
+                line,
+                f"YAML tags such as '{tag.replace('tag:yaml.org,2002:', '!!')}' are not "
+                "allowed in kb files",
+                "remove the tag (the word starting with '!') and write a plain value",
+            )
         self.nodes_seen += 1
         if self.nodes_seen > MAX_NODES:
-            raise YamlProblem(1, "the file has too many values", "split it into smaller records")
-        return super().compose_node(parent, index)  # type: ignore[arg-type]
+            raise YamlProblem(line, "the file has too many values", "split it into smaller records")
+        self.depth += 1
+        try:
+            if self.depth > MAX_DEPTH:
+                raise YamlProblem(
+                    line,
+                    f"values are nested more than {MAX_DEPTH} levels deep",
+                    "kb records nest only a few levels: check the indentation and brackets",
+                )
+            return super().compose_node(parent, index)  # type: ignore[arg-type]
+        finally:
+            self.depth -= 1
+
+    def construct_object(self, node: Node, deep: bool = False) -> Any:
+        # Constructors raise bare ValueErrors for values that look typed but are not:
+        # 2026-02-30 (no such day), an integer of 5,000 digits. Give them a line and a fix.
+        try:
+            return super().construct_object(node, deep=deep)
+        except (ValueError, OverflowError) as err:
+            value = node.value if isinstance(node, ScalarNode) else ""
+            shown = value if len(value) <= 40 else value[:37] + "..."
+            if node.tag.endswith(":timestamp"):
+                what, fix = "date", "write a real date as YYYY-MM-DD, e.g. 2026-09-30"
+            else:
+                what, fix = "number", "write a smaller number, or put the text in quotes"
+            raise YamlProblem(
+                node.start_mark.line + 1, f"'{shown}' cannot be read as a {what} ({err})", fix
+            ) from None
 
     def construct_mapping(self, node: MappingNode, deep: bool = False) -> dict[Any, Any]:  # type: ignore[override]
         seen: dict[object, int] = {}
@@ -61,14 +109,43 @@ class KbLoader(yaml.SafeLoader):
 
 
 # YAML 1.1 reads yes/no/on/off as booleans: an option code "no" would silently become False.
+# It also reads 1:20 as the sexagesimal number 80; YAML 1.2 (and every person) reads text.
+_INT = "tag:yaml.org,2002:int"
+_FLOAT = "tag:yaml.org,2002:float"
 KbLoader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
+    first: [
+        (tag, rx)
+        for tag, rx in resolvers
+        if tag not in ("tag:yaml.org,2002:bool", _INT, _FLOAT)
+    ]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 KbLoader.add_implicit_resolver(
     "tag:yaml.org,2002:bool",
     re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
     list("tTfF"),
+)
+KbLoader.add_implicit_resolver(
+    _INT,
+    re.compile(
+        r"""^(?:[-+]?0b[0-1_]+
+        |[-+]?0[0-7_]+
+        |[-+]?(?:0|[1-9][0-9_]*)
+        |[-+]?0x[0-9a-fA-F_]+)$""",
+        re.X,
+    ),
+    list("-+0123456789"),
+)
+KbLoader.add_implicit_resolver(
+    _FLOAT,
+    re.compile(
+        r"""^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?
+        |\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?
+        |[-+]?\.(?:inf|Inf|INF)
+        |\.(?:nan|NaN|NAN))$""",
+        re.X,
+    ),
+    list("-+0123456789."),
 )
 
 
@@ -100,22 +177,59 @@ class YamlDoc:
         return line
 
 
-def read_yaml(path: Path) -> YamlDoc:
-    """Read one kb file. Raises YamlProblem with a line and a fix for anything unreadable."""
-    size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
-        raise YamlProblem(
-            1,
-            f"file is {size // 1024} KB; kb files may be at most {MAX_FILE_BYTES // 1024} KB",
-            "split it into one record per file",
-        )
-    raw = path.read_bytes()
+def _too_big(size: int) -> YamlProblem:
+    return YamlProblem(
+        1,
+        f"file is {size // 1024} KB; kb files may be at most {MAX_FILE_BYTES // 1024} KB",
+        "split it into one record per file",
+    )
+
+
+def read_bytes(path: Path, within: Path | None = None) -> bytes:
+    """The bytes of a regular kb file, refusing links and anything outside `within`.
+
+    A pull request can add a symbolic link (kb/partners/x.yml -> ~/.ssh/config, or a sector
+    folder pointing elsewhere); following it would read files from the build machine into
+    error messages and pages.
+    """
+    info = path.lstat()
+    if stat.S_ISLNK(info.st_mode):
+        raise YamlProblem(1, "symbolic links are not allowed in the kb",
+                          "replace the link with the record file itself")
+    if not stat.S_ISREG(info.st_mode):
+        raise YamlProblem(1, "this is not a regular file", "kb records are plain .yml files")
+    if within is not None:
+        real, root = Path(os.path.realpath(path)), Path(os.path.realpath(within))
+        if not real.is_relative_to(root):
+            raise YamlProblem(1, "the file lies outside the knowledge base folder "
+                              "(a folder on its path is a symbolic link)",
+                              "replace the linked folder with a real folder")
+    if info.st_size > MAX_FILE_BYTES:
+        raise _too_big(info.st_size)
+    with path.open("rb") as handle:
+        # Read one byte past the limit: the size may have changed since lstat.
+        raw = handle.read(MAX_FILE_BYTES + 1)
+    if len(raw) > MAX_FILE_BYTES:
+        raise _too_big(len(raw))
+    return raw
+
+
+def read_yaml(path: Path, within: Path | None = None) -> YamlDoc:
+    """Read one kb file. Raises YamlProblem with a line and a fix for anything unreadable.
+
+    Pass `within` (the kb folder) to refuse files that resolve outside it.
+    """
+    raw = read_bytes(path, within)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as err:
         line = raw[: err.start].count(b"\n") + 1
         raise YamlProblem(line, "the file is not UTF-8 text", "save it as UTF-8") from None
-    loader = KbLoader(text)
+    try:
+        # The reader checks characters as soon as it is created, so this is inside the try.
+        loader = KbLoader(text)
+    except yaml.reader.ReaderError as err:
+        raise _reader_problem(text, err) from None
     try:
         root = loader.get_single_node()
         data = loader.construct_document(root) if root is not None else None
@@ -132,8 +246,23 @@ def read_yaml(path: Path) -> YamlDoc:
             "check indentation (spaces, not tabs) and that every 'key: value' has a space "
             "after the colon; quote text that contains ': ' or starts with a special character",
         ) from None
+    except yaml.reader.ReaderError as err:
+        raise _reader_problem(text, err) from None
     except yaml.YAMLError as err:
         raise YamlProblem(1, f"YAML error: {err}", "check the file's syntax") from None
+    except RecursionError:  # a last resort: MAX_DEPTH should stop deep nesting first
+        raise YamlProblem(1, "values are nested too deeply",
+                          "kb records nest only a few levels") from None
     finally:
         loader.dispose()
     return YamlDoc(path, data, root)
+
+
+def _reader_problem(text: str, err: yaml.reader.ReaderError) -> YamlProblem:
+    line = text[: err.position].count("\n") + 1
+    return YamlProblem(
+        line,
+        f"the file contains a control character (#x{err.character:04x}) that YAML does not "
+        "allow",
+        "delete it; such characters often come from copying text out of PDFs or Word",
+    )

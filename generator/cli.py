@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 import yaml
 
+from .bundle import bundle_command
 from .export import write_source
 from .loader import load
 
@@ -69,6 +70,9 @@ def render(kb: Path, out: Path, project: Path, internal: bool, no_mockups: bool)
     n = write_source(kb_obj, project, out, options)
     click.echo(f"Wrote {n} generated pages and the site source to {out}. "
                f"Build it with: cd {out} && mkdocs build")
+
+
+main.add_command(bundle_command)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -43,6 +43,10 @@ def allowed_placeholders(question: Question) -> tuple[str, ...]:
     return names
 
 
+def _a(word: str) -> str:
+    return f"an {word}" if word[0] in "aeiou" else f"a {word}"
+
+
 def _types_with(name: str) -> list[str]:
     return [t for t, names in PLACEHOLDERS.items() if name in names]
 
@@ -77,7 +81,7 @@ def template_problems(question: Question) -> list[tuple[str, str]]:
             )
         elif _types_with(base):
             problems.append(
-                f"placeholder '{{{base}}}' does not exist for a {qtype} question (it is for "
+                f"placeholder '{{{base}}}' does not exist for {_a(qtype)} question (it is for "
                 f"{'/'.join(_types_with(base))} questions): use one of {listing}"
             )
         else:
@@ -85,7 +89,7 @@ def template_problems(question: Question) -> list[tuple[str, str]]:
             hint = f"did you mean '{{{close[0]}}}'? " if close else ""
             problems.append(
                 f"unknown placeholder '{raw}': {hint}check the spelling or remove it; "
-                f"a {qtype} question allows {listing}"
+                f"{_a(qtype)} question allows {listing}"
             )
     stray = TOKEN.sub("", template)
     if "{" in stray or "}" in stray:

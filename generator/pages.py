@@ -18,6 +18,8 @@ from .mockup import MOCKUP_LABEL, MockupResult, build_mockup
 from .models import Question
 from .safe_text import cell, escape_html, escape_md
 
+NO_SEARCH = {"exclude": True}
+
 
 @dataclass(frozen=True)
 class Page:
@@ -129,7 +131,9 @@ class SiteRenderer:
             ("questions/by-partner.md", "questions_by_partner.md.j2", "Questions by partner"),
             ("questions/by-status.md", "questions_by_status.md.j2", "Questions by status"),
         ):
-            yield Page(path, self.render(template, path, {"title": title}))
+            # Listings repeat question texts: out of search, so a search lands on the
+            # question itself (and the index stays small at 1,000 questions).
+            yield Page(path, self.render(template, path, {"title": title, "search": NO_SEARCH}))
         for sector in kb.sectors.values():
             path = sector_path(sector.id)
             yield Page(path, self.render("sector.md.j2", path, {"title": sector.name},
@@ -179,14 +183,14 @@ class SiteRenderer:
         sentences = {qid: m.sentence for qid, m in self.mockups.items()}
         frame = dap_frame(self.kb, sentences)
         yield Page("dap/index.md", self.render(
-            "dap.md.j2", "dap/index.md", {"title": self.kb.plan.title},
+            "dap.md.j2", "dap/index.md", {"title": self.kb.plan.title, "search": NO_SEARCH},
             rows=self.kb.agreed(), sentences=sentences,
         ), self.kb.source("analysis-plan", ""))
         # One page that prints the whole plan with its mock-ups (docs/assets/css/print.css).
         # Out of search: it repeats every question page.
         yield Page("dap/print.md", self.render(
             "dap_print.md.j2", "dap/print.md",
-            {"title": f"{self.kb.plan.title} (print)", "search": {"exclude": True},
+            {"title": f"{self.kb.plan.title} (print)", "search": NO_SEARCH,
              "hide": ["navigation", "toc"]},
             rows=self.kb.agreed(), sentences=sentences,
             charts={qid: Markup(m.chart_html) for qid, m in self.mockups.items()},

@@ -46,6 +46,8 @@ class CountryToolkitPlugin(BasePlugin[CountryToolkitConfig]):
             edit_url=self.config.edit_url or default_edit_url(dict(config)),
             mockups=_env_flag("TOOLKIT_MOCKUPS", self.config.mockups),
         )
+        # overrides/main.html shows a "do not publish" banner on every page of internal builds.
+        config.extra["toolkit_internal"] = self.internal
         if self.internal:
             log.info("Internal build: confidential fields are included. Do not publish it.")
         return config

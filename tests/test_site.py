@@ -127,3 +127,11 @@ def test_build_refuses_invalid_kb_with_the_report(
     logged = "\n".join(r.getMessage() for r in caplog.records)
     assert "questions/wash/wash-water-source.yml:" in logged
     assert "status: 'approved' is not allowed here" in logged
+
+
+def test_internal_banner_only_in_internal_builds(small_public_site: Path, tmp_path: Path) -> None:
+    public = (small_public_site / "index.html").read_text()
+    assert "Internal build" not in public
+    build_site(SMALL_KB, tmp_path / "site", project=ROOT, internal=True)
+    internal = (tmp_path / "site" / "index.html").read_text()
+    assert "Internal build: it includes confidential content" in internal

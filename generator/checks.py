@@ -121,14 +121,25 @@ class Checker:
                   "kb/questions/ (file names)", self.loaded.names.get("question"))
         self.refs(k, d.id, "sharing.partners", d.sharing.partners, partner_ids, "partner",
                   "kb/partners/ (file names)")
-        if d.sharing.modality == "public":
-            for i, qid in enumerate(d.questions):
-                q = self.questions.get(qid)
-                if q is not None and q.is_confidential:
-                    self.at(k, d.id, ["questions", i], f"questions[{i + 1}]",
-                            f"question '{qid}' is confidential but this dataset is public",
-                            "remove the question from this dataset or make the dataset "
-                            "confidential")
+        for i, qid in enumerate(d.questions):
+            q = self.questions.get(qid)
+            if q is None or q.sharing.modality == "public":
+                continue
+            if d.sharing.modality == "public":
+                self.at(k, d.id, ["questions", i], f"questions[{i + 1}]",
+                        f"question '{qid}' is {q.sharing.modality} but this dataset is public",
+                        f"remove the question from this dataset or share the dataset as "
+                        f"{q.sharing.modality}")
+                continue
+            # Restricted data may only reach the partners its question's agreement names.
+            extra = [p for p in d.sharing.partners if p not in q.sharing.partners]
+            if extra:
+                self.at(k, d.id, ["questions", i], f"questions[{i + 1}]",
+                        f"question '{qid}' may be shared only with "
+                        f"{', '.join(q.sharing.partners)}, but this dataset also goes to "
+                        f"{', '.join(extra)}",
+                        "remove those partners from the dataset or add them to the "
+                        "question's sharing.partners once they have signed the agreement")
         if d.link and d.sharing.modality != "public":
             self.at(k, d.id, ["link"], "link", "only public datasets have a public link",
                     "remove 'link' or make the dataset public")

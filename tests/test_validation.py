@@ -134,6 +134,14 @@ def test_confidential_question_in_public_dataset(small_kb: Path) -> None:
     assert "'protection-incidents' is confidential but this dataset is public" in msg
 
 
+def test_restricted_question_in_dataset_for_other_partners(small_kb: Path) -> None:
+    edit(small_kb, "datasets/protection-confidential.yml", "  partners: [protection-cluster]",
+         "  partners: [protection-cluster, wash-cluster]")
+    msg = only(small_kb)
+    assert "question 'protection-incidents' may be shared only with protection-cluster" in msg
+    assert "this dataset also goes to wash-cluster" in msg
+
+
 @pytest.mark.parametrize(
     ("old", "new", "expect"),
     [

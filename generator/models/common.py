@@ -10,7 +10,10 @@ from pydantic import BaseModel, ConfigDict, StringConstraints
 # Ids become file names and URLs: keep them to lowercase slugs so they can never
 # escape their folder ("../") or need quoting.
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,63}$"
-ID_RE = re.compile(ID_PATTERN)
+# For Python checks (file names): Python's "$" also matches before a final newline, so
+# "wash\n" would pass ID_PATTERN there; \Z does not. (pydantic and JSON Schema read "$" as
+# the very end.)
+ID_RE = re.compile(ID_PATTERN[:-1] + r"\Z")
 
 Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
 # Option codes follow XLSForm choice names, which are usually snake_case (piped_water).

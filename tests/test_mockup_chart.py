@@ -55,17 +55,19 @@ def test_every_type_and_chart_kind(qtype: str, chart: str, grouped: bool) -> Non
     # The label is visible text inside the figure, not an attribute or a tooltip.
     assert f'<figcaption class="ctk-mockup__caption">{label_html()}' in html
     assert html.count(MOCKUP_LABEL) == 1
+    # False numbers must not turn up as search results.
+    assert " data-search-exclude>" in html.split("\n")[0]
+    # The chart is a data table: screen readers get a caption, row headers and the values.
+    caption = re.search(r'<caption class="ctk-sr">([^<]+)</caption>', html)
+    assert caption and "illustrative false data" in caption.group(1)
+    assert html.count("<table") == 1 and re.search(r'<th scope="row"[^>]*>', html)
+    assert len(re.findall(r"<td[ >]", html)) >= 2
     if kind == "table":
-        assert '<table class="ctk-table">' in html and '<th scope="row">' in html
-        assert "ctk-bar" not in html
+        assert '<table class="ctk-table">' in html and "--w:" not in html
     else:
-        aria = re.search(r'role="img" aria-label="([^"]+)"', html)
-        assert aria and "illustrative false data" in aria.group(1)
-        bars = html.count('class="ctk-bar"') + html.count('class="ctk-seg ')
-        assert bars >= 2
-        # The text alternative: the same numbers in a data table, one click away.
-        assert '<details class="ctk-mockup__data"><summary>' in html
-        assert '<th scope="row">' in html.split("<details")[1]
+        assert f'<table class="ctk-chart ctk-chart--{kind}' in html
+        # Each value cell carries the length of its bar (or segment).
+        assert len(re.findall(r'<td[^>]* style="--w:\d+\.\d%">[^<]+</td>', html)) >= 2
     assert len(html.encode()) <= BUDGET
 
 

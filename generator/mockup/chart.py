@@ -1,10 +1,18 @@
-"""Chart HTML: bars drawn with HTML and CSS (docs/assets/css/mockup.css), no script.
+"""Chart HTML: the data table *is* the chart; CSS (docs/assets/css/mockup.css) draws bars.
 
-The output is pasted into a Markdown page, so it is one block-level element with no
-blank line inside (Python-Markdown then passes it through untouched). Plain HTML bars
-wrap long labels, follow the Material palette in light and dark mode through CSS
-variables, and still read as "label value" rows if the stylesheet is missing.
-Record text (option labels, admin names) is untrusted and always escaped.
+Every chart is a semantic <table> of the false results (row headers, one cell per
+value), so screen readers get the data itself, and the stylesheet turns the cells into
+bars: a bar chart draws each value cell's bar in a pseudo-element sized by an inline
+`--w` custom property; a stacked bar lays each row's cells side by side as segments
+and shows the column headers as the legend. No script, no image, no network.
+
+Few elements matter for speed: every page goes through Python-Markdown's and the search
+plugin's HTML parsers, which cost per tag, far more than computing the mock-up. A table
+that doubles as chart needs about half the tags of a chart plus a separate data table.
+
+The output is pasted into a Markdown page, so it is one block-level element with no blank
+line inside (Python-Markdown then passes it through untouched). Record text (option
+labels, admin names) is untrusted and always escaped.
 """
 
 from __future__ import annotations
@@ -13,17 +21,17 @@ import html
 import re
 from functools import lru_cache
 
-import numpy as np
-
 from .results import OTHER, ChartData, formatter
 
 LABEL = "MOCK-UP: illustrative false data"
 MAX_LABEL = 60
-# Segments narrower than this would overflow with their value printed inside.
+# Values in segments narrower than this (% of the bar) would not fit: they stay readable
+# to screen readers and in the legend-less print, but are not drawn over the colour.
 MIN_SEGMENT_LABEL = 12.0
-# Segment colours are classes ctk-c0..ctk-c6 in mockup.css (Okabe-Ito, colour-blind safe);
-# results.MAX_SEGMENTS keeps a stack within them, and "Other options" is always grey.
-OTHER_COLOUR = 7
+# Stacked tables are laid out as flex rows, which makes some browsers drop the table
+# semantics: explicit roles keep them.
+_ROW, _CELL, _HEAD = ' role="row"', ' role="cell"', ' role="rowheader"'
+_NARROW = ' class="n"'
 _SPACE = re.compile(r"\s+")
 
 
@@ -43,107 +51,80 @@ def label_html() -> str:
     return f'<span class="ctk-mockup-label">{LABEL}</span>'
 
 
-def _width(value: float) -> str:
-    return f"{max(value, 0.0):.1f}%"
-
-
-def _table(data: ChartData) -> str:
-    head = "".join(f'<th scope="col">{esc(c, MAX_LABEL)}</th>' for c in data.columns)
-    lines = [f'<div class="ctk-table-wrap"><table class="ctk-table"><thead><tr><th scope="col">'
-             f"{esc(data.row_header)}</th>{head}</tr></thead><tbody>"]
-    fmt = formatter(data.unit)
-    for name, row in zip(data.rows, data.values.tolist(), strict=True):
-        cells = "".join(f"<td>{fmt(v)}</td>" for v in row)
-        lines.append(f'<tr><th scope="row">{esc(name, MAX_LABEL)}</th>{cells}</tr>')
-    lines.append("</tbody></table></div>")
-    return "\n".join(lines)
-
-
 def _summary(data: ChartData, title: str) -> str:
-    """The chart's text alternative: what it shows and its extremes; the table has the rest."""
+    """The table caption screen readers announce first: what the chart shows."""
     title = title.rstrip(" .")
     if not title.endswith(("?", "!")):
         title += "."
-    if data.kind == "stacked-bar":
-        shape = (f"Stacked bar chart, one bar per {data.row_header.lower()}, one segment per "
-                 f"{'main option' if data.columns[-1] == OTHER else 'option'}")
-        return f"{shape} (illustrative false data): {title} {data.note}"
-    values = data.values[:, 0].tolist()
-    high, low = values.index(max(values)), values.index(min(values))
+    shape = {"bar": "Bar chart", "stacked-bar": "Stacked bar chart", "table": "Table"}
+    per = f", one bar per {data.row_header.lower()}" if data.kind == "stacked-bar" else ""
+    return f"{shape[data.kind]} of illustrative false data{per}: {title} {data.note}"
+
+
+def _head(data: ChartData, roles: bool) -> str:
+    row, cell = (_ROW, ' role="columnheader"') if roles else ("", "")
+    cells = "".join(f'<th scope="col"{cell}>{esc(c, MAX_LABEL)}</th>' for c in data.columns)
+    return (f'<thead><tr{row}><th scope="col"{cell}>{esc(data.row_header)}</th>{cells}</tr>'
+            "</thead><tbody>")
+
+
+def _table(data: ChartData, title: str) -> list[str]:
     fmt = formatter(data.unit)
-    return (f"Bar chart (illustrative false data): {title} {data.note} "
-            f"Highest: {data.rows[high]}, {fmt(values[high])}; "
-            f"lowest: {data.rows[low]}, {fmt(values[low])}. "
-            "Values are in the data table.")
+    lines = [f'<table class="ctk-table"><caption class="ctk-sr">{esc(_summary(data, title))}'
+             f"</caption>{_head(data, False)}"]
+    for name, row in zip(data.rows, data.values.tolist(), strict=True):
+        cells = "".join(f"<td>{fmt(v)}</td>" for v in row)
+        lines.append(f'<tr><th scope="row">{esc(name, MAX_LABEL)}</th>{cells}</tr>')
+    return lines
 
 
-def _bars(data: ChartData) -> list[str]:
+def _bars(data: ChartData, title: str) -> list[str]:
     values = data.values[:, 0].tolist()
     # Percentages keep their true length; other units are scaled to the largest bar.
     scale = 1.0 if data.unit == "pct" else 100.0 / max(max(values), 1e-9)
     fmt = formatter(data.unit)
-    return [
-        f'<div class="ctk-row"><span class="ctk-row__label">{esc(name, MAX_LABEL)}</span>'
-        f'<span class="ctk-row__track"><span class="ctk-bar" style="width:{_width(v * scale)}">'
-        f'</span></span><span class="ctk-row__value">{fmt(v)}</span></div>'
+    lines = [f'<table class="ctk-chart ctk-chart--bar"><caption class="ctk-sr">'
+             f"{esc(_summary(data, title))}</caption>{_head(data, False)}"]
+    lines.extend(
+        f'<tr><th scope="row">{esc(name, MAX_LABEL)}</th>'
+        f'<td style="--w:{max(v * scale, 0.0):.1f}%">{fmt(v)}</td></tr>'
         for name, v in zip(data.rows, values, strict=True)
-    ]
-
-
-def _colours(data: ChartData) -> list[int]:
-    colours = list(range(len(data.columns)))
-    if data.columns[-1] == OTHER:
-        colours[-1] = OTHER_COLOUR
-    return colours
-
-
-def _stacks(data: ChartData) -> list[str]:
-    totals = data.values.sum(axis=1, keepdims=True)
-    shares = data.values / np.where(totals > 0, totals, 1.0) * 100
-    colours = _colours(data)
-    fmt = formatter(data.unit)
-    lines = []
-    for name, row, share in zip(data.rows, data.values.tolist(), shares.tolist(), strict=True):
-        segments = []
-        for v, s, colour in zip(row, share, colours, strict=True):
-            text = fmt(v) if s >= MIN_SEGMENT_LABEL else ""
-            segments.append(f'<span class="ctk-seg ctk-c{colour}" '
-                            f'style="width:{_width(s)}">{text}</span>')
-        lines.append(f'<div class="ctk-row"><span class="ctk-row__label">{esc(name, MAX_LABEL)}'
-                     f'</span><span class="ctk-row__track">{"".join(segments)}</span></div>')
+    )
     return lines
 
 
-def _legend(data: ChartData) -> str:
-    items = "".join(
-        f'<li><span class="ctk-key ctk-c{colour}"></span>{esc(name, MAX_LABEL)}</li>'
-        for name, colour in zip(data.columns, _colours(data), strict=True)
-    )
-    # The data table carries the same names for screen readers.
-    return f'<ul class="ctk-legend" aria-hidden="true">{items}</ul>'
+def _stacks(data: ChartData, title: str) -> list[str]:
+    totals = data.values.sum(axis=1, keepdims=True)
+    shares = (data.values / (totals + (totals == 0)) * 100).tolist()
+    fmt = formatter(data.unit)
+    # The last column takes the grey of "Other options" (colours follow column order).
+    other = " ctk-other" if data.columns[-1] == OTHER else ""
+    lines = [f'<table class="ctk-chart ctk-chart--stacked-bar{other}">'
+             f'<caption class="ctk-sr">{esc(_summary(data, title))}</caption>'
+             f"{_head(data, True)}"]
+    for name, row, share in zip(data.rows, data.values.tolist(), shares, strict=True):
+        cells = "".join(
+            f'<td{_CELL}{"" if s >= MIN_SEGMENT_LABEL else _NARROW} style="--w:{s:.1f}%">'
+            f"{fmt(v)}</td>"
+            for v, s in zip(row, share, strict=True)
+        )
+        lines.append(f'<tr{_ROW}><th scope="row"{_HEAD}>{esc(name, MAX_LABEL)}</th>{cells}</tr>')
+    return lines
+
+
+_RENDER = {"table": _table, "bar": _bars, "stacked-bar": _stacks}
 
 
 def render(question_id: str, title: str, data: ChartData) -> str:
-    kind = data.kind
+    # data-search-exclude: Material's search must not index false numbers as content.
     lines = [
-        f'<figure class="ctk-mockup ctk-mockup--{kind}" data-question="{esc(question_id)}">',
+        f'<figure class="ctk-mockup ctk-mockup--{data.kind}" data-question="{esc(question_id)}"'
+        " data-search-exclude>",
         f'<figcaption class="ctk-mockup__caption">{label_html()} '
         f'<span class="ctk-mockup__title">{esc(title)}</span></figcaption>',
+        *_RENDER[data.kind](data, title),
+        "</tbody></table>",
+        f'<p class="ctk-mockup__note">{esc(data.note)}</p>',
+        "</figure>",
     ]
-    if kind == "table":
-        lines.append(_table(data))
-    else:
-        lines.append(f'<div class="ctk-chart ctk-chart--{kind}" role="img" '
-                     f'aria-label="{esc(_summary(data, title))}">')
-        lines.extend(_bars(data) if kind == "bar" else _stacks(data))
-        lines.append("</div>")
-        if kind == "stacked-bar":
-            lines.append(_legend(data))
-    lines.append(f'<p class="ctk-mockup__note">{esc(data.note)}</p>')
-    if kind != "table":
-        lines.append('<details class="ctk-mockup__data"><summary>Data table (false data)'
-                     "</summary>")
-        lines.append(_table(data))
-        lines.append("</details>")
-    lines.append("</figure>")
     return "\n".join(lines)

@@ -161,19 +161,20 @@ def choice(question: Question, country: Country) -> Results:
         what += " of assessed locations selecting each option (several replies possible)"
     else:
         what += " of assessed locations by reply"
-    note = f"{what}{_by(groups)}; n = {n} locations."
-    shown, left_out = _shown_groups(sizes, groups)
+    count = f"; n = {n} locations."
     kind = question.mockup.chart
     if kind == "stacked-bar" and groups.names:
+        shown, left_out = _shown_groups(sizes, groups)
         rows = (ALL, *(groups.names[i] for i in shown))
-        matrix = np.vstack([overall, counts[shown]])
-        if multiple and not counting:
+        if counting:
+            matrix = np.vstack([overall, counts[shown]])
+        elif multiple:
             # Locations pick several options, so % of locations overlap and cannot stack:
             # segments show each option's share of all replies given instead.
+            matrix = np.vstack([overall, counts[shown]])
             matrix = matrix / matrix.sum(axis=1, keepdims=True) * 100
-            note = (f"Share of all replies given{_by(groups)} (locations could select several "
-                    f"options); n = {n} locations.")
-        elif not counting:
+            what = ("Share of all replies given (locations could select several options)")
+        else:
             matrix = np.vstack([share_all, share_group[shown]])
         segments = list(labels)
         if k > MAX_SEGMENTS + 1:
@@ -182,19 +183,22 @@ def choice(question: Question, country: Country) -> Results:
             matrix = np.column_stack([matrix[:, keep], matrix[:, rest].sum(axis=1)])
             segments = [labels[i] for i in keep] + [OTHER]
         return Results(values, ChartData("stacked-bar", groups.title, rows, tuple(segments),
-                                         matrix, unit, note + left_out), table)
-    bars = np.arange(k)
+                                         matrix, unit, what + _by(groups) + count + left_out),
+                       table)
+    bars, cut = np.arange(k), ""
     if k > MAX_BARS:
         bars = np.sort(order[:MAX_BARS])
-        left_out += f" The {k - MAX_BARS} options with the lowest values are not shown."
+        cut = f" The {k - MAX_BARS} options with the lowest values are not shown."
     rows = tuple(labels[i] for i in bars)
     if kind == "table":
+        shown, left_out = _shown_groups(sizes, groups)
         matrix = _with_groups(all_values[bars], group_values[:, bars], groups, shown)
         columns = [ALL, *(groups.names[i] for i in shown)]
         return Results(values, ChartData("table", "Reply", rows, tuple(columns), matrix, unit,
-                                         note + left_out), table)
-    return Results(values, ChartData("bar", "Reply", rows, (ALL,), all_values[bars, None],
-                                     unit, note + left_out), table)
+                                         what + _by(groups) + count + left_out + cut), table)
+    header = "Assessed locations" if counting else "% of assessed locations"
+    return Results(values, ChartData("bar", "Reply", rows, (header,), all_values[bars, None],
+                                     unit, what + count + cut), table)
 
 
 def _group_stats(x: np.ndarray, sizes: np.ndarray) -> np.ndarray:
@@ -306,15 +310,16 @@ def date(question: Question, country: Country) -> Results:
     overall = counts.sum(axis=0)
     table = _frame(_with_groups(overall, counts, groups), month_names, "month",
                    [ALL, *groups.names])
-    note = f"Number of assessed locations by month of the reported date; n = {n} locations."
+    what = "Number of assessed locations by month of the reported date"
+    count = f"; n = {n} locations."
     if question.mockup.chart == "table":
         shown, left_out = _shown_groups(sizes, groups)
         matrix = _with_groups(overall, counts, groups, shown)
         return Results(values, ChartData(
-            "table", "Month", tuple(month_names),
-            (ALL, *(groups.names[i] for i in shown)), matrix, "count", note + left_out), table)
+            "table", "Month", tuple(month_names), (ALL, *(groups.names[i] for i in shown)),
+            matrix, "count", what + _by(groups) + count + left_out), table)
     return Results(values, ChartData("bar", "Month", tuple(month_names), ("Locations",),
-                                     overall[:, None], "count", note), table)
+                                     overall[:, None], "count", what + count), table)
 
 
 def compute(question: Question, country: Country) -> Results:

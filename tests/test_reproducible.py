@@ -1,0 +1,248 @@
+"""Reproducible builds (same kb -> same bytes) and failed builds that leave the last site.
+
+A partner's pull request that breaks the kb must not take the published site (or the
+`mkdocs serve` preview) down: the kb is validated and rendered in on_pre_build, before
+mkdocs empties site_dir.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import io
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+from mkdocs.exceptions import Abort, PluginError
+from support import ROOT, SAMPLE_KB, SMALL_KB
+
+from generator.build import build_site
+from generator.cli import main
+
+EPOCH = 1767225600  # 2026-01-01T00:00:00Z
+Q = "questions/wash/wash-water-source.yml"
+
+
+def tree(root: Path) -> dict[str, str]:
+    """Relative path -> sha256 of every file under root."""
+    return {
+        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+def differences(a: dict[str, str], b: dict[str, str]) -> list[str]:
+    return sorted(k for k in a.keys() | b.keys() if a.get(k) != b.get(k))
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A frozen copy of the project with the sample kb: nothing may change between builds
+    (an edit saved to docs/ or kb/ in the working tree meanwhile would look like a diff)."""
+    root = tmp_path / "project"
+    for name in ("docs", "overrides"):
+        shutil.copytree(ROOT / name, root / name)
+    shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
+    shutil.copytree(SAMPLE_KB, root / "kb")
+    return root
+
+
+def test_two_builds_are_byte_identical(project: Path, tmp_path: Path,
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(EPOCH))
+    build_site(project / "kb", tmp_path / "one", project=project)
+    time.sleep(1.1)  # a clock read anywhere would now differ by at least a second
+    build_site(project / "kb", tmp_path / "two", project=project)
+    one, two = tree(tmp_path / "one"), tree(tmp_path / "two")
+    assert differences(one, two) == []
+    for path in ("sitemap.xml", "sitemap.xml.gz", "search/search_index.json",
+                 "dap/data-analysis-plan.xlsx", "dap/data-analysis-plan.csv"):
+        assert path in one, path
+
+
+def test_source_date_epoch_is_the_date_everywhere(project: Path, tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(EPOCH))
+    site = tmp_path / "site"
+    # Without a site_url the sitemap lists no pages, and so no dates.
+    build_site(project / "kb", site, project=project, site_url="https://toolkit.example.org/")
+    sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
+    assert set(re.findall(r"<lastmod>([^<]*)</lastmod>", sitemap)) == {"2026-01-01"}
+    with gzip.open(site / "sitemap.xml.gz") as packed:
+        assert packed.read().decode("utf-8") == sitemap
+    assert int.from_bytes((site / "sitemap.xml.gz").read_bytes()[4:8], "little") == EPOCH
+    xlsx = zipfile.ZipFile(io.BytesIO((site / "dap/data-analysis-plan.xlsx").read_bytes()))
+    assert {info.date_time for info in xlsx.infolist()} == {(2026, 1, 1, 0, 0, 0)}
+    core = xlsx.read("docProps/core.xml").decode("utf-8")
+    stamps = re.findall(r"<dcterms:(?:created|modified)[^>]*>([^<]*)<", core)
+    assert stamps == ["2026-01-01T00:00:00Z"] * 2, core
+
+
+def test_render_output_is_byte_identical(project: Path, tmp_path: Path,
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(EPOCH))
+    runner = CliRunner()
+    for out in ("a", "b"):
+        result = runner.invoke(main, ["render", str(SMALL_KB), "--out", str(tmp_path / out),
+                                      "--project", str(project)])
+        assert result.exit_code == 0, result.output
+    assert differences(tree(tmp_path / "a"), tree(tmp_path / "b")) == []
+
+
+# --- failed builds leave the previous output -------------------------------------------
+
+def break_yaml(kb: Path) -> None:
+    (kb / Q).write_text("id: wash-water-source\ntext: [unclosed\n", encoding="utf-8")
+
+
+def add_warning(kb: Path) -> None:
+    """A stacked bar without a disaggregation is only a warning, but strict mode fails."""
+    path = kb / Q
+    text = path.read_text(encoding="utf-8").replace("  disaggregation: [admin1]\n", "")
+    text = re.sub(r"\{top_group\}[^{]*\{top_group_pct\}\)?", "", text)
+    path.write_text(text, encoding="utf-8")
+
+
+def bad_reference(kb: Path) -> None:
+    path = kb / Q
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "requested_by: [wash-cluster]", "requested_by: [no-such-partner]"), encoding="utf-8")
+
+
+@pytest.mark.parametrize("breakage", [break_yaml, add_warning, bad_reference])
+def test_failed_build_leaves_previous_site_intact(small_kb: Path, tmp_path: Path,
+                                                  breakage) -> None:
+    site = tmp_path / "site"
+    build_site(small_kb, site, project=ROOT)
+    before = tree(site)
+    assert "questions/wash/wash-water-source/index.html" in before
+    breakage(small_kb)
+    with pytest.raises((PluginError, Abort)):
+        build_site(small_kb, site, project=ROOT)
+    assert differences(before, tree(site)) == []
+
+
+def test_rebuild_after_a_failure_shows_the_fix(small_kb: Path, tmp_path: Path) -> None:
+    """What `mkdocs serve` does: the same plugin instance rebuilds into the same site_dir."""
+    site = tmp_path / "site"
+    serve_url = "http://127.0.0.1:8000/"
+
+    def rebuild() -> None:
+        config = load_config(str(ROOT / "mkdocs.yml"), site_dir=str(site))
+        config.plugins["country-toolkit"].config["kb"] = str(small_kb)
+        build(config, serve_url=serve_url)
+
+    rebuild()
+    page = site / "questions/wash/wash-water-source/index.html"
+    good = (small_kb / Q).read_text(encoding="utf-8")
+    break_yaml(small_kb)
+    with pytest.raises((PluginError, Abort)):
+        rebuild()
+    assert "Identify locations where IDPs drink" in page.read_text(encoding="utf-8")
+    (small_kb / Q).write_text(good.replace("Identify locations", "Fixed, identify locations"),
+                              encoding="utf-8")
+    rebuild()
+    assert "Fixed, identify locations" in page.read_text(encoding="utf-8")
+
+
+def test_render_failure_leaves_previous_output(small_kb: Path, tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "out"
+    runner = CliRunner()
+    args = ["render", str(small_kb), "--out", str(out), "--project", str(ROOT)]
+    assert runner.invoke(main, args).exit_code == 0
+    (out / "stale.txt").write_text("from an earlier render", encoding="utf-8")
+    before = tree(out)
+
+    break_yaml(small_kb)
+    result = runner.invoke(main, args)
+    assert result.exit_code == 1 and "YAML syntax error" in result.output
+    assert tree(out) == before
+
+    shutil.copy(SMALL_KB / Q, small_kb / Q)
+
+    def explode(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("disk full halfway through")
+
+    monkeypatch.setattr("generator.export.render_site", explode)
+    result = runner.invoke(main, args)
+    assert isinstance(result.exception, RuntimeError)
+    assert tree(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["kb", "out"]  # no temp folders left
+
+    monkeypatch.undo()
+    assert runner.invoke(main, args).exit_code == 0
+    assert not (out / "stale.txt").exists()  # a successful render replaces the whole folder
+
+
+# --- mkdocs serve: a broken kb is reported, a fixed one is served ----------------------
+# (While a rebuild has failed, mkdocs' own server holds page requests until a build
+# succeeds, so the browser keeps showing the last good page; nothing to fetch meanwhile.)
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _fetch(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status, response.read().decode("utf-8")
+    except urllib.error.HTTPError as err:
+        return err.code, ""
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return 0, ""
+
+
+def _wait(check, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if check():
+            return
+        time.sleep(0.3)
+    raise AssertionError("timed out")
+
+
+@pytest.mark.slow
+def test_serve_reports_a_broken_kb_and_recovers(tmp_path: Path) -> None:
+    for name in ("docs", "overrides"):
+        shutil.copytree(ROOT / name, tmp_path / name)
+    shutil.copy(ROOT / "mkdocs.yml", tmp_path / "mkdocs.yml")
+    shutil.copytree(SMALL_KB, tmp_path / "kb")
+    port = _free_port()
+    log = tmp_path / "serve.log"
+    with log.open("w") as sink:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
+            cwd=tmp_path, env=dict(os.environ, NO_MKDOCS_2_WARNING="1"),
+            stdout=sink, stderr=subprocess.STDOUT,
+        )
+    try:
+        url = f"http://127.0.0.1:{port}/questions/wash/wash-water-source/"
+        _wait(lambda: "drink from unsafe sources" in _fetch(url)[1])
+        good = (tmp_path / "kb" / Q).read_text(encoding="utf-8")
+        break_yaml(tmp_path / "kb")
+        _wait(lambda: "An error happened during the rebuild" in log.read_text())
+        assert "YAML syntax error" in log.read_text()
+        (tmp_path / "kb" / Q).write_text(good.replace("drink from", "now drink from"),
+                                         encoding="utf-8")
+        _wait(lambda: "now drink from unsafe sources" in _fetch(url)[1])
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+    assert "Traceback" not in log.read_text().split("An error happened during the rebuild")[-1]

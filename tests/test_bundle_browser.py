@@ -141,7 +141,7 @@ def test_question_page_shows_its_mockup_chart(site: Path, visit: Visit) -> None:
     chart = page.locator("figure.ctk-mockup")
     assert chart.is_visible()
     assert chart.locator(".ctk-mockup-label").inner_text() == "MOCK-UP: illustrative false data"
-    box = chart.locator(".ctk-chart, .ctk-table").first.bounding_box()
+    box = chart.locator("table.ctk-chart, table.ctk-table").first.bounding_box()
     assert box and box["width"] > 200 and box["height"] > 40  # styled, not collapsed
 
 

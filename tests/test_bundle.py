@@ -176,6 +176,10 @@ def test_network_references_are_found(tmp_path: Path) -> None:
         '<iframe src="HTTPS://video.example.org/embed"></iframe></body></html>',
         encoding="utf-8",
     )
+    # Alone in its page, so the quick pre-check must not be fooled by the ">" in alt.
+    (tmp_path / "b.html").write_text('<p><img alt="a > b" src="https://example.org/gt.png">'
+                                     '<a href="https://example.org/">link</a></p>')
+    (tmp_path / "c.html").write_text('<p><a href="https://example.org/">only a link</a></p>')
     (tmp_path / "css" / "s.css").write_text(
         '@import "https://example.org/more.css"; .a{background:url(../img/ok.png)}',
         encoding="utf-8",
@@ -188,6 +192,7 @@ def test_network_references_are_found(tmp_path: Path) -> None:
         "a.html: https://example.org/big.png",
         "a.html: http://example.org/i.png",
         "a.html: HTTPS://video.example.org/embed",
+        "b.html: https://example.org/gt.png",
         "css/s.css: https://example.org/more.css",
     ]
 

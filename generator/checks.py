@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from .mockup import template_problems
 from .models import Dataset, Partner, Question
 from .problems import Problem
+from .scaffold import unfilled
 
 if TYPE_CHECKING:
     from .loader import Loaded
@@ -72,6 +73,7 @@ class Checker:
                     self.at("analysis-plan", "", ["sign_off", i, "partner"],
                             f"sign_off[{i + 1}].partner", f"unknown partner '{s.partner}'",
                             _suggest(s.partner, partner_ids) + "use a file name from kb/partners/")
+        self.problems.extend(unfilled(self.loaded))  # TODOs left from `toolkit new`
         return self.problems
 
     def question(self, q: Question, partner_ids: set[str]) -> None:

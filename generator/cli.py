@@ -11,6 +11,7 @@ import yaml
 from .bundle import bundle_command
 from .export import write_source
 from .loader import load
+from .scaffold import new_command
 
 KB_OPTION = click.argument(
     "kb", type=click.Path(file_okay=False, path_type=Path), default=Path("kb"), required=False
@@ -73,6 +74,7 @@ def render(kb: Path, out: Path, project: Path, internal: bool, no_mockups: bool)
 
 
 main.add_command(bundle_command)
+main.add_command(new_command)
 
 
 if __name__ == "__main__":  # pragma: no cover

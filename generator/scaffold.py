@@ -1,0 +1,383 @@
+"""`toolkit new question|partner`: start a record from a template that explains every field.
+
+The template's values are clearly marked TODOs rather than plausible defaults. The record is
+valid YAML of the right shape, so every TODO is reported in one validation run, each with
+its line (see `unfilled`): the report is the partner's to-do list, and a half-filled
+proposal cannot pass the pull-request check by accident.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+import textwrap
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, get_args
+
+import click
+
+from .errors_text import describe, field_path
+from .models.common import ID_RE
+from .models.partner import PartnerType
+from .models.question import CHOICE_TYPES, QuestionType
+from .problems import Problem
+from .yamlio import YamlProblem, read_yaml
+
+if TYPE_CHECKING:
+    from .loader import Loaded
+
+# A value still to fill in: "TODO", "TODO: ...", or a placeholder code such as todo_1.
+TODO_RE = re.compile(r"^\s*todo(?![a-z])", re.I)
+QUESTION_TYPES: tuple[str, ...] = get_args(QuestionType)
+PARTNER_TYPES: tuple[str, ...] = get_args(PartnerType)
+# Fields the minimum-criteria check already reports when they only say "TODO".
+_CRITERIA_FIELDS = {
+    "purpose", "use", "criteria.not_available_elsewhere", "criteria.methodology_adequate",
+    "criteria.analysis_capacity", "analysis.descriptive",
+}
+
+
+# --- the check ----------------------------------------------------------------------------
+
+Loc = tuple[str | int, ...]
+
+
+def _strings(data: Any, loc: Loc = ()) -> Iterator[tuple[Loc, str]]:
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield from _strings(value, (*loc, str(key)))
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            yield from _strings(value, (*loc, i))
+    elif isinstance(data, str):
+        yield loc, data
+
+
+def unfilled(loaded: Loaded) -> list[Problem]:
+    """Every value of every readable record that still says TODO, with its line."""
+    from .checks import PLACEHOLDER_TEXTS
+    from .loader import FOLDERS, SINGLE_FILES
+
+    models = {k: m for k, (_, m) in SINGLE_FILES.items()} | {k: m for k, (_, m) in FOLDERS.items()}
+    problems = []
+    for (kind, rid), doc in sorted(loaded.docs.items()):
+        for loc, value in _strings(doc.data):
+            if not TODO_RE.match(value) or value == "todo":
+                # A bare lowercase "todo" is an id reference: reported as an unknown id.
+                continue
+            fld = field_path(loc)
+            if fld in _CRITERIA_FIELDS and value.strip().lower() in PLACEHOLDER_TEXTS:
+                continue
+            hint = describe(models[kind], loc) if kind in models else ""
+            what = f" ({hint.rstrip('.')})" if hint else " (the comment above it says what)"
+            problems.append(Problem(
+                loaded.rel.get((kind, rid), kind), doc.line(loc), fld,
+                "not filled in yet (still says TODO)", f"write the real value instead{what}",
+            ))
+    return problems
+
+
+# --- writing templates --------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class KbContext:
+    """What the template lists as choices, read leniently: the kb may be mid-edit."""
+
+    root: Path
+    sectors: dict[str, dict[str, Any]]
+    partners: list[str]
+    key_informants: list[str]
+    steps: list[str]
+    round: int | None
+
+
+def _read(path: Path) -> Any:
+    try:
+        return read_yaml(path).data
+    except (OSError, YamlProblem):
+        return None
+
+
+def read_context(kb: Path) -> KbContext:
+    if not (kb / "sectors.yml").is_file():
+        raise click.ClickException(
+            f"{kb}/sectors.yml not found: pass the kb folder with --kb (default: kb)")
+    sectors_data = _read(kb / "sectors.yml")
+    if not isinstance(sectors_data, dict) or not isinstance(sectors_data.get("sectors"), list):
+        raise click.ClickException(
+            f"{kb}/sectors.yml cannot be read: run 'toolkit validate {kb}' and fix it first")
+    sectors = {s["id"]: s for s in sectors_data["sectors"] if isinstance(s, dict) and "id" in s}
+    country = _read(kb / "country.yml") or {}
+    msla = (country.get("msla") or {}) if isinstance(country, dict) else {}
+    kis = [k["id"] for k in msla.get("key_informant_types") or [] if isinstance(k, dict)]
+    process = _read(kb / "process.yml") or {}
+    steps = [s["id"] for s in (process.get("steps") or []) if isinstance(s, dict)] \
+        if isinstance(process, dict) else []
+    number = (country.get("round") or {}).get("number") if isinstance(country, dict) else None
+    partners = sorted(p.stem for p in (kb / "partners").glob("*.yml"))
+    return KbContext(kb, sectors, partners, kis, steps, number if isinstance(number, int) else None)
+
+
+def _q(text: str) -> str:
+    """A YAML double-quoted scalar (JSON strings are valid YAML)."""
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _listing(label: str, items: Sequence[str], indent: str = "") -> str:
+    """A comment listing choices, wrapped for the editor."""
+    if not items:
+        return ""
+    lines = textwrap.wrap(", ".join(items), 88 - len(indent),
+                          initial_indent=f"{indent}# {label}: ",
+                          subsequent_indent=f"{indent}#   ", break_on_hyphens=False)
+    return "\n".join(lines) + "\n"
+
+
+def question_template(ctx: KbContext, sector: str, qid: str, qtype: str) -> str:
+    from .mockup import PLACEHOLDERS
+
+    name = str(ctx.sectors[sector].get("name", sector))
+    placeholders = ", ".join("{" + p + "}" for p in PLACEHOLDERS[qtype])
+    if qtype in CHOICE_TYPES:
+        options = (
+            "# Reply options. 'code' is what the dataset stores (lowercase letters, digits and _,\n"
+            "# e.g. piped_water); 'label' is what the enumerator reads out. Add a '- code:' pair\n"
+            "# per option; questions need at least two.\n"
+            "options:\n"
+            f"  - code: todo_1\n    label: {_q('TODO: first reply option')}\n"
+            f"  - code: todo_2\n    label: {_q('TODO: second reply option')}\n"
+        )
+    elif qtype == "yes_no":
+        options = "# Yes/no questions need no options (add them only to word Yes/No differently).\n"
+    else:
+        options = ""
+    round_note = f"\n# The current round is {ctx.round}." if ctx.round else ""
+    return f"""\
+# yaml-language-server: $schema=../../schemas/question.schema.json
+#
+# New MSLA question for the {name} sector.
+# Replace every TODO (the pull-request check lists the ones left, line by line), then run
+#   toolkit validate
+# Lines starting with # explain the field below them; you may keep or delete them.
+# Optional fields are shown commented out: remove the "# " in front to use one.
+
+# Short name of the question: lowercase letters, digits and dashes. It must be the file name.
+id: {qid}
+# Sector id from kb/sectors.yml; the file lives in kb/questions/<sector>/.
+sector: {sector}
+# The question exactly as the enumerator asks it to key informants.
+text: {_q("TODO: the question as asked, e.g. What is the main source of drinking water?")}
+# Reply type: select_one, select_multiple, yes_no, integer, decimal, text or date.
+type: {qtype}
+{options}# Instruction read with the question, e.g. "Read the options aloud."
+# hint: ...
+# Who should answer: key informant type ids from kb/country.yml (msla.key_informant_types).
+{_listing("Choices", ctx.key_informants)}key_informant: []
+
+# --- Why it is asked (minimum criterion: purpose and use documented in the DAP) ---
+# The information partners are missing.
+information_need: {_q("TODO: the information need, e.g. Access to safe drinking water")}
+# What the answers will show.
+purpose: {_q("TODO: what the results will show")}
+# Who uses the results, and for which decision or activity.
+use: {_q("TODO: who uses the results and for what decision")}
+# Partner ids (file names in kb/partners/) that ask for this question.
+{_listing("Partners", ctx.partners)}requested_by: [todo]
+
+# How the answers will be analysed, and by whom.
+analysis:
+  # The descriptive analysis that will be produced, e.g. "% of locations by main source,
+  # by province".
+  descriptive: {_q("TODO: the descriptive analysis")}
+  # Optional: proportion, mean, median, sum or count (default: proportion for replies,
+  # mean for numbers).
+  # statistic: proportion
+  # Breakdowns: admin1, population_group and/or key_informant_type.
+  disaggregation: [admin1]
+  # Minimum criterion: confirmed capacity to analyse ALL the data. Partner ids (and/or dtm).
+  analysed_by: [todo]
+  # frequency: every round
+  # Minimum criterion for complex analysis (e.g. severity scoring): the partner's tool.
+  # tools: ...
+
+# What the results will look like, on false data.
+mockup:
+  # Mock-up sentence, made with false data so partners can check the question gives what
+  # they need. Use only these placeholders for a {qtype} question:
+{_listing("Placeholders", [placeholders], "  ")}\
+  #   ({{top_group}} and {{top_group_pct}} need a disaggregation above.)
+  sentence: {_q("TODO: the sentence, with placeholders from the list above")}
+  # Chart: bar, stacked-bar (needs a disaggregation) or table.
+  chart: {"table" if qtype in ("text", "date") else "bar"}
+  # title: optional chart title (default: the question text)
+
+# How the data is shared (agreed before collection).
+sharing:
+  # public (website), confidential (only the partners below, under a signed MoU) or
+  # urgent-action (acted on at once by the partners below, under a protocol).
+  modality: public
+  # For confidential / urgent-action: partner ids that receive the data.
+  # partners: [partner-id]
+  # agreement: name of the MoU / data sharing agreement or protocol
+  # trigger: urgent-action only: which finding is shared at once
+  # contact: who to ask for access (role or email; shown on the public site)
+
+# --- Minimum criteria (a question that cannot show all of them is not collected) ---
+# Evidence for each criterion:
+criteria:
+  # Why secondary data review or ongoing assessments cannot give this information.
+  not_available_elsewhere: {_q("TODO: why no other source gives this")}
+  # Why key informants at location level can answer it accurately.
+  methodology_adequate: {_q("TODO: why key informants know this")}
+  # Who confirmed capacity to analyse all the data (name the team or IMO).
+  analysis_capacity: {_q("TODO: who confirmed capacity to analyse all the data")}
+  # Do No Harm: why it is safe to ask in a (rarely private) key informant interview.
+  do_no_harm: {_q("TODO: why the question is not sensitive")}
+
+# proposed while it is discussed; agreed once partners sign it off; dropped to stop asking
+# it (keep the file so earlier rounds can still be read).
+status: proposed
+# First round it was asked in; set it when the question is first collected.{round_note}
+# since_round: {ctx.round or 1}
+# What changed in which round: record every change to the text, type or options, since it
+# affects comparison with earlier rounds.
+# history:
+#   - round: {ctx.round or 1}
+#     change: Reworded "water point" to "water source".
+# enumerator_notes: ...
+# hxl: "#indicator+water"
+"""
+
+
+def partner_template(ctx: KbContext, pid: str, ptype: str) -> str:
+    return f"""\
+# yaml-language-server: $schema=../schemas/partner.schema.json
+#
+# New partner: a cluster, AoR, working group, agency, NGO or authority DTM works with.
+# Replace every TODO (the pull-request check lists the ones left, line by line), then run
+#   toolkit validate
+# Lines starting with # explain the field below them; you may keep or delete them.
+# Optional fields are shown commented out: remove the "# " in front to use one.
+
+# Short name used in links: lowercase letters, digits and dashes. It must be the file name.
+id: {pid}
+# Full name, as on the website.
+name: {_q("TODO: full name, e.g. Water, Sanitation and Hygiene Cluster")}
+# Name used in tables and tags.
+short_name: {_q("TODO: short name, e.g. WASH Cluster")}
+{_listing("Types", PARTNER_TYPES)}type: {ptype}
+# Lead or co-lead agencies, e.g. [UNICEF, Horizon Aid].
+lead_agencies: []
+# What the partner does in this response (one or two sentences).
+description: {_q("TODO: what the partner does in this response")}
+# A role, not a person: staff change. The email is shown on the public site.
+contact:
+  role: {_q("TODO: e.g. Cluster Information Management Officer")}
+  # email: name@example.org
+# The partner's role in each step of the process, keyed by step id (kb/process.yml), e.g.
+#   identify-information-needs: Consults members and sends the cluster's needs.
+{_listing("Step ids", ctx.steps)}roles: {{}}
+# What the partner needs to know from DTM data (one line each).
+information_needs:
+  - {_q("TODO: an information need, e.g. Locations without safe drinking water")}
+# How and when DTM approaches the partner.
+engagement:
+  approach: {_q("TODO: e.g. Bilateral meeting, then the cluster meeting")}
+  # when: 2026-09-01
+  # reply_by: 2026-09-15
+  # not-started, planned, approached, engaged, needs-received, agreed or declined.
+  status: not-started
+  # notes: ...
+"""
+
+
+def _suggest(value: str, known: Sequence[str]) -> str:
+    close = difflib.get_close_matches(value, list(known), n=1)
+    return f"did you mean '{close[0]}'? " if close else ""
+
+
+def _check_id(rid: str) -> None:
+    if not ID_RE.match(rid):
+        raise click.BadParameter(
+            f"'{rid}' is not a valid id: use lowercase letters, digits and dashes only, "
+            "e.g. wash-water-source", param_hint="--id")
+
+
+def _write_new(path: Path, text: str) -> None:
+    try:
+        # "x": refuse to overwrite, even if the file appeared since we looked.
+        with path.open("x", encoding="utf-8") as handle:
+            handle.write(text)
+    except FileExistsError:
+        raise click.ClickException(
+            f"{path} already exists: edit it, or choose another --id") from None
+
+
+def _free_question_id(kb: Path, base: str) -> str:
+    taken = {p.stem for p in (kb / "questions").glob("*/*.yml")}
+    rid, n = base, 2
+    while rid in taken:
+        rid, n = f"{base}-{n}", n + 1
+    return rid
+
+
+# --- the command --------------------------------------------------------------------------
+
+KB = click.option("--kb", type=click.Path(file_okay=False, path_type=Path), default=Path("kb"),
+                  show_default=True, help="The knowledge base folder.")
+
+
+@click.group("new")
+def new_command() -> None:
+    """Start a new record from a template that explains every field."""
+
+
+@new_command.command("question")
+@click.option("--sector", required=True, help="Sector id from kb/sectors.yml, e.g. wash.")
+@click.option("--id", "qid", help="Question id (default: <sector>-new-question).")
+@click.option("--type", "qtype", type=click.Choice(QUESTION_TYPES), default="select_one",
+              show_default=True, help="Reply type.")
+@KB
+def new_question(sector: str, qid: str | None, qtype: str, kb: Path) -> None:
+    """Write kb/questions/SECTOR/ID.yml with every field explained and TODOs to fill in."""
+    ctx = read_context(kb)
+    if sector not in ctx.sectors:
+        raise click.BadParameter(
+            f"unknown sector '{sector}': {_suggest(sector, list(ctx.sectors))}use one of "
+            + ", ".join(sorted(ctx.sectors)) + " (kb/sectors.yml)", param_hint="--sector")
+    if qid is None:
+        qid = _free_question_id(kb, f"{sector}-new-question")
+    _check_id(qid)
+    for other in (kb / "questions").glob(f"*/{qid}.yml"):
+        raise click.ClickException(f"{other} already uses the id '{qid}': choose another --id")
+    folder = kb / "questions" / sector
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{qid}.yml"
+    _write_new(path, question_template(ctx, sector, qid, qtype))
+    _done(path, kb)
+
+
+@new_command.command("partner")
+@click.option("--id", "pid", required=True, help="Partner id, e.g. wash-cluster.")
+@click.option("--type", "ptype", type=click.Choice(PARTNER_TYPES), default="other",
+              show_default=True, help="Kind of partner.")
+@KB
+def new_partner(pid: str, ptype: str, kb: Path) -> None:
+    """Write kb/partners/ID.yml with every field explained and TODOs to fill in."""
+    _check_id(pid)
+    ctx = read_context(kb)
+    (kb / "partners").mkdir(parents=True, exist_ok=True)
+    path = kb / "partners" / f"{pid}.yml"
+    _write_new(path, partner_template(ctx, pid, ptype))
+    _done(path, kb)
+
+
+def _done(path: Path, kb: Path) -> None:
+    todos = sum(1 for line in path.read_text(encoding="utf-8").splitlines()
+                if not line.lstrip().startswith("#") and re.search(r"(?i)\btodo", line))
+    click.echo(f"Wrote {path}: {todos} value(s) say TODO.")
+    click.echo(f"Fill them in (the comments explain each field), then run: toolkit validate {kb}")
+

@@ -9,6 +9,7 @@ import click
 import yaml
 
 from .bundle import bundle_command
+from .diff import diff_command
 from .export import write_source
 from .loader import load
 from .scaffold import new_command
@@ -75,6 +76,7 @@ def render(kb: Path, out: Path, project: Path, internal: bool, no_mockups: bool)
 
 main.add_command(bundle_command)
 main.add_command(new_command)
+main.add_command(diff_command)
 
 
 if __name__ == "__main__":  # pragma: no cover

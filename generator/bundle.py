@@ -8,6 +8,7 @@ published site:
 - the iframe-worker shim it needs comes from generator/assets/vendor, not unpkg.com;
 - no repo_url, so Material does not ask the GitHub API for stars and forks (our
   "Edit this record" links are plain anchors and stay);
+- no web fonts, analytics or version selector, whatever mkdocs.yml says;
 - always the public view with mock-up charts, whatever TOOLKIT_INTERNAL says.
 
 After the build every page and stylesheet is checked for a resource on a network host,
@@ -123,6 +124,11 @@ def offline_config(project: Path, kb: Path, site_dir: Path) -> MkDocsConfig:
     config.repo_url = None
     config.repo_name = None
     config.edit_uri = None
+    # Also fetched at run time, so the offline check would not see them: web fonts,
+    # analytics (Google's script) and the version selector (versions.json over fetch).
+    config.theme["font"] = False
+    config.extra.pop("analytics", None)
+    config.extra.pop("version", None)
     polyfills = [p for p in config.extra.get("polyfills", []) if "iframe-worker" not in str(p)]
     config.extra["polyfills"] = [*polyfills, SHIM]
     if OFFLINE_PLUGIN not in config.plugins and "offline" not in config.plugins:

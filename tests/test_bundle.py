@@ -221,6 +221,24 @@ def test_remote_image_fails_the_bundle_and_keeps_the_previous_zip(tmp_path: Path
     assert [p.name for p in out.parent.iterdir()] == [out.name]  # no temporary file left
 
 
+def test_fonts_analytics_and_versions_are_dropped(tmp_path: Path) -> None:
+    """Loaded by script at run time, so the offline check could not see them."""
+    project = project_copy(tmp_path)
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    assert "  font: false\n" in text and "\nextra:" not in text
+    text = text.replace("  font: false\n", "  font:\n    text: Roboto\n")
+    text += ("extra:\n  analytics:\n    provider: google\n    property: G-XXXXXXXXXX\n"
+             "  version:\n    provider: mike\n")
+    config.write_text(text, encoding="utf-8")
+    out = bundle(SMALL_KB, tmp_path / "t.zip", project).path
+    with zipfile.ZipFile(out) as zf:
+        home = zf.read("index.html").decode("utf-8")
+    for remote in ("fonts.googleapis.com", "fonts.gstatic.com", "googletagmanager", "G-XXX"):
+        assert remote not in home, remote
+    assert '"version": null' in home
+
+
 # --- the command ------------------------------------------------------------------------
 
 

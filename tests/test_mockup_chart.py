@@ -15,7 +15,13 @@ import yaml
 from factories import make_country, make_question
 from support import ROOT
 
-from generator.mockup import MOCKUP_LABEL, build_mockup, label_html
+from generator.mockup import (
+    MOCKUP_LABEL,
+    build_mockup,
+    chart_marker,
+    embed_charts,
+    label_html,
+)
 
 COUNTRY = make_country()
 TYPES = ("select_one", "select_multiple", "yes_no", "integer", "decimal", "text", "date")
@@ -140,6 +146,20 @@ def test_markdown_passes_the_chart_through_untouched(chart: str) -> None:
     page = f"# Question\n\nSome *text* before.\n\n{html}\n\nAnd after.\n"
     out = markdown.markdown(page, extensions=names, extension_configs=configs)
     assert html in out
+
+
+def test_marker_survives_markdown_and_is_swapped_for_the_chart() -> None:
+    names, configs = markdown_extensions()
+    q = make_question("wash-water-source", chart="stacked-bar", disaggregation=["admin1"])
+    html = build_mockup(q, COUNTRY).chart_html
+    page = f"# Question\n\nBefore.\n\n{chart_marker(q.id)}\n\nAfter.\n"
+    out = markdown.markdown(page, extensions=names, extension_configs=configs)
+    direct = markdown.markdown(page.replace(chart_marker(q.id), html), extensions=names,
+                               extension_configs=configs)
+    assert embed_charts(out, {q.id: html}) == direct
+    # A marker without a chart (e.g. a confidential question) stays an inert comment.
+    assert embed_charts(out, {}) == out
+    assert embed_charts("<p>no markers</p>", {q.id: html}) == "<p>no markers</p>"
 
 
 def test_same_question_gives_byte_identical_output() -> None:

@@ -150,9 +150,3 @@ def test_sentence_is_never_evaluated() -> None:
     # Text that merely looks like a format/Jinja expression but has no braces stays as is.
     q = make_question(sentence="50 %s of %(x)d, {top_pct}")
     assert build_mockup(q, COUNTRY).sentence.startswith("50 %s of %(x)d, ")
-
-
-def test_labelled_sentence_carries_the_label() -> None:
-    result = build_mockup(make_question(), COUNTRY)
-    assert result.labelled_sentence.startswith("[MOCK-UP: illustrative false data] ")
-    assert result.labelled_sentence.endswith(result.sentence)

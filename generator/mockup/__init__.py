@@ -14,14 +14,15 @@ import pandas as pd
 
 from ..models import Country, Question
 from .chart import LABEL, label_html, render
+from .embed import chart_marker, embed_charts
 from .results import compute
-from .sentence import PLACEHOLDERS, allowed_placeholders, fill, template_problems
+from .sentence import PLACEHOLDERS, fill, template_problems
 
 MOCKUP_LABEL = LABEL
 
 __all__ = [
-    "MOCKUP_LABEL", "PLACEHOLDERS", "MockupError", "MockupResult", "allowed_placeholders",
-    "build_mockup", "label_html", "template_problems",
+    "MOCKUP_LABEL", "PLACEHOLDERS", "MockupError", "MockupResult", "build_mockup",
+    "chart_marker", "embed_charts", "label_html", "template_problems",
 ]
 
 
@@ -40,11 +41,6 @@ class MockupResult:
     sentence: str  # filled, plain text (not escaped), without the label
     chart_html: str  # one <figure class="ctk-mockup"> block, safe to paste into Markdown
     table: pd.DataFrame  # the full false results (every option and group)
-
-    @property
-    def labelled_sentence(self) -> str:
-        """The sentence as exports show it: the label travels with it outside the site."""
-        return f"[{MOCKUP_LABEL}] {self.sentence}"
 
 
 def build_mockup(question: Question, country: Country) -> MockupResult:

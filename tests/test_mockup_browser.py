@@ -119,7 +119,7 @@ def distinct_colours(decoded: tuple[int, int, int, list[bytes]]) -> int:
 
 
 @pytest.fixture
-def page(browser, tmp_path: Path):
+def page(browser):
     context = browser.new_context(viewport={"width": 900, "height": 900},
                                   java_script_enabled=True, offline=True)
     pg = context.new_page()

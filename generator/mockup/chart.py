@@ -25,8 +25,8 @@ from .results import OTHER, ChartData, formatter
 
 LABEL = "MOCK-UP: illustrative false data"
 MAX_LABEL = 60
-# Values in segments narrower than this (% of the bar) would not fit: they stay readable
-# to screen readers and in the legend-less print, but are not drawn over the colour.
+# Values in segments narrower than this (% of the bar) would not fit over the colour: they
+# are made transparent (class "n") but stay in the table for screen readers.
 MIN_SEGMENT_LABEL = 12.0
 # Stacked tables are laid out as flex rows, which makes some browsers drop the table
 # semantics: explicit roles keep them.
@@ -61,17 +61,18 @@ def _summary(data: ChartData, title: str) -> str:
     return f"{shape[data.kind]} of illustrative false data{per}: {title} {data.note}"
 
 
-def _head(data: ChartData, roles: bool) -> str:
+def _open(data: ChartData, title: str, css: str, roles: bool = False) -> str:
+    """Table start: caption for screen readers, then the header row, up to <tbody>."""
     row, cell = (_ROW, ' role="columnheader"') if roles else ("", "")
     cells = "".join(f'<th scope="col"{cell}>{esc(c, MAX_LABEL)}</th>' for c in data.columns)
-    return (f'<thead><tr{row}><th scope="col"{cell}>{esc(data.row_header)}</th>{cells}</tr>'
-            "</thead><tbody>")
+    return (f'<table class="{css}"><caption class="ctk-sr">{esc(_summary(data, title))}'
+            f'</caption><thead><tr{row}><th scope="col"{cell}>{esc(data.row_header)}</th>'
+            f"{cells}</tr></thead><tbody>")
 
 
 def _table(data: ChartData, title: str) -> list[str]:
     fmt = formatter(data.unit)
-    lines = [f'<table class="ctk-table"><caption class="ctk-sr">{esc(_summary(data, title))}'
-             f"</caption>{_head(data, False)}"]
+    lines = [_open(data, title, "ctk-table")]
     for name, row in zip(data.rows, data.values.tolist(), strict=True):
         cells = "".join(f"<td>{fmt(v)}</td>" for v in row)
         lines.append(f'<tr><th scope="row">{esc(name, MAX_LABEL)}</th>{cells}</tr>')
@@ -83,8 +84,7 @@ def _bars(data: ChartData, title: str) -> list[str]:
     # Percentages keep their true length; other units are scaled to the largest bar.
     scale = 1.0 if data.unit == "pct" else 100.0 / max(max(values), 1e-9)
     fmt = formatter(data.unit)
-    lines = [f'<table class="ctk-chart ctk-chart--bar"><caption class="ctk-sr">'
-             f"{esc(_summary(data, title))}</caption>{_head(data, False)}"]
+    lines = [_open(data, title, "ctk-chart ctk-chart--bar")]
     lines.extend(
         f'<tr><th scope="row">{esc(name, MAX_LABEL)}</th>'
         f'<td style="--w:{max(v * scale, 0.0):.1f}%">{fmt(v)}</td></tr>'
@@ -99,9 +99,7 @@ def _stacks(data: ChartData, title: str) -> list[str]:
     fmt = formatter(data.unit)
     # The last column takes the grey of "Other options" (colours follow column order).
     other = " ctk-other" if data.columns[-1] == OTHER else ""
-    lines = [f'<table class="ctk-chart ctk-chart--stacked-bar{other}">'
-             f'<caption class="ctk-sr">{esc(_summary(data, title))}</caption>'
-             f"{_head(data, True)}"]
+    lines = [_open(data, title, f"ctk-chart ctk-chart--stacked-bar{other}", roles=True)]
     for name, row, share in zip(data.rows, data.values.tolist(), shares, strict=True):
         cells = "".join(
             f'<td{_CELL}{"" if s >= MIN_SEGMENT_LABEL else _NARROW} style="--w:{s:.1f}%">'

@@ -1,9 +1,9 @@
 """The descriptive analysis of a question's false data: sentence values, chart data, table.
 
-One function per question family. Each turns the per-location false data into
+One function per question family. Each turns the false data into
   - the placeholder values of the mock-up sentence (already formatted),
-  - `ChartData`: exactly what the chart and its data table show (capped to stay readable
-    and within the page-size budget),
+  - `ChartData`: exactly the table the chart is drawn from (capped to stay readable and
+    within the page-size budget),
   - a DataFrame of the full results (every option and group) for exports and tests.
 """
 
@@ -173,7 +173,7 @@ def choice(question: Question, country: Country) -> Results:
             # segments show each option's share of all replies given instead.
             matrix = np.vstack([overall, counts[shown]])
             matrix = matrix / matrix.sum(axis=1, keepdims=True) * 100
-            what = ("Share of all replies given (locations could select several options)")
+            what = "Share of all replies given (locations could select several options)"
         else:
             matrix = np.vstack([share_all, share_group[shown]])
         segments = list(labels)

@@ -54,8 +54,8 @@ class CountryToolkitPlugin(BasePlugin[CountryToolkitConfig]):
 
     def on_pre_build(self, config: MkDocsConfig) -> None:
         # Everything that can fail on a bad kb happens here: mkdocs empties site_dir between
-        # on_pre_build and on_files, so failing any later would leave no site at all (and
-        # `mkdocs serve` would serve 404s until the kb is fixed). Runs again on every rebuild.
+        # on_pre_build and on_files, so failing any later would leave an emptied or
+        # half-written site behind. Runs again on every `mkdocs serve` rebuild.
         self.pages: list[Page] = []
         kb, report = load(self.kb_path, internal=self.internal)
         if kb is None:

@@ -14,7 +14,7 @@ from markupsafe import Markup
 from .dap import dap_csv, dap_frame, dap_xlsx
 from .kb import KnowledgeBase
 from .labels import LABELS
-from .mockup import MOCKUP_LABEL, MockupResult, build_mockup
+from .mockup import MOCKUP_LABEL, MockupResult, build_mockup, chart_marker
 from .models import Question
 from .safe_text import cell, escape_html, escape_md
 
@@ -32,6 +32,11 @@ class Page:
 class Options:
     edit_url: str | None = None  # base URL that a kb-relative path is appended to
     mockups: bool = True
+    # Write an HTML-comment marker where each chart goes, for the plugin to fill in after
+    # Markdown: charts are the bulk of a question page's HTML, and Python-Markdown parsing
+    # them twice (question page and print page) costs more than drawing them. Pages written
+    # for other engines keep the charts inline.
+    chart_markers: bool = False
 
 
 @cache
@@ -99,6 +104,17 @@ class SiteRenderer:
         )
         return front_matter(**meta) + body
 
+    def chart_block(self, qid: str) -> Markup | None:
+        if qid not in self.mockups:
+            return None
+        if self.options.chart_markers:
+            return Markup(chart_marker(qid))
+        return Markup(self.mockups[qid].chart_html)
+
+    def charts(self) -> dict[str, str]:
+        """Question id -> chart HTML, for filling the markers in."""
+        return {qid: m.chart_html for qid, m in self.mockups.items()}
+
     def edit_link(self, kind: str, rid: str = "") -> str | None:
         src = self.kb.source(kind, rid)
         if not (src and self.options.edit_url):
@@ -156,7 +172,7 @@ class SiteRenderer:
             yield Page(path, self.render(
                 "question_restricted.md.j2" if hidden else "question.md.j2", path, meta,
                 q=q, sector=sector, mockup=self.mockups.get(q.id),
-                chart=Markup(self.mockups[q.id].chart_html) if q.id in self.mockups else None,
+                chart=self.chart_block(q.id),
             ), kb.source("question", q.id))
 
     def partner_pages(self) -> Iterator[Page]:
@@ -193,7 +209,7 @@ class SiteRenderer:
             {"title": f"{self.kb.plan.title} (print)", "search": NO_SEARCH,
              "hide": ["navigation", "toc"]},
             rows=self.kb.agreed(), sentences=sentences,
-            charts={qid: Markup(m.chart_html) for qid, m in self.mockups.items()},
+            charts={qid: self.chart_block(qid) for qid in self.mockups},
         ), self.kb.source("analysis-plan", ""))
         yield Page("dap/data-analysis-plan.csv", dap_csv(frame))
         yield Page("dap/data-analysis-plan.xlsx", dap_xlsx(frame, self.kb))

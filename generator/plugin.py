@@ -13,10 +13,12 @@ from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page as MkPage
 
 from .export import default_edit_url
 from .loader import load
-from .pages import Options, Page, render_site
+from .mockup import embed_charts
+from .pages import Options, Page, SiteRenderer
 
 log = logging.getLogger("mkdocs.plugins.country-toolkit")
 
@@ -45,6 +47,7 @@ class CountryToolkitPlugin(BasePlugin[CountryToolkitConfig]):
         self.options = Options(
             edit_url=self.config.edit_url or default_edit_url(dict(config)),
             mockups=_env_flag("TOOLKIT_MOCKUPS", self.config.mockups),
+            chart_markers=True,
         )
         # overrides/main.html shows a "do not publish" banner on every page of internal builds.
         config.extra["toolkit_internal"] = self.internal
@@ -57,6 +60,7 @@ class CountryToolkitPlugin(BasePlugin[CountryToolkitConfig]):
         # on_pre_build and on_files, so failing any later would leave an emptied or
         # half-written site behind. Runs again on every `mkdocs serve` rebuild.
         self.pages: list[Page] = []
+        self.charts: dict[str, str] = {}
         kb, report = load(self.kb_path, internal=self.internal)
         if kb is None:
             for problem in report.sorted():
@@ -73,7 +77,9 @@ class CountryToolkitPlugin(BasePlugin[CountryToolkitConfig]):
                 f"the knowledge base has {len(report.problems)} warning(s), listed above, and "
                 "strict mode is on: fix them and build again"
             )
-        pages = render_site(kb, self.options)
+        renderer = SiteRenderer(kb, self.options)
+        pages = list(renderer.pages())
+        self.charts = renderer.charts()
         docs = Path(config.docs_dir)
         for page in pages:
             if (docs / page.path).exists():
@@ -90,6 +96,9 @@ class CountryToolkitPlugin(BasePlugin[CountryToolkitConfig]):
                 )
             files.append(File.generated(config, page.path, content=page.content))
         return files
+
+    def on_post_page(self, output: str, /, *, page: MkPage, config: MkDocsConfig) -> str:
+        return embed_charts(output, self.charts)
 
     def on_serve(
         self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: object

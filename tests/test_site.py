@@ -40,6 +40,7 @@ def test_every_question_has_a_page(sample_site: Path) -> None:
             assert html.escape(q.text, quote=False) in text, q.id
             assert "MOCK-UP: illustrative false data" in text, q.id
             assert 'class="ctk-mockup' in text, q.id
+        assert "<!-- ctk-mockup:" not in text, f"{q.id}: chart marker left unfilled"
 
 
 def test_question_pages_are_not_in_every_page_nav(sample_site: Path) -> None:

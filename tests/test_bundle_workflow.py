@@ -79,7 +79,8 @@ def test_validates_with_annotations_tests_builds_and_bundles() -> None:
 
 def test_attaches_the_zip_to_every_run() -> None:
     upload = next(s for s in steps(load(), "build")
-                  if s.get("uses", "").startswith("actions/upload-artifact@"))
+                  if s.get("uses", "").startswith("actions/upload-artifact@")
+                  and s["with"]["name"] == "toolkit-offline")
     assert "if" not in upload  # pull requests too
     assert upload["with"]["path"] == DEFAULT_OUT.as_posix()
     assert upload["with"]["if-no-files-found"] == "error"

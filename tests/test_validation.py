@@ -226,3 +226,11 @@ def test_cli_github_annotations(small_kb: Path) -> None:
     assert out.returncode == 1
     line = line_of(small_kb, Q, "status:")
     assert f"::error file=kb/{Q},line={line},title=status::" in out.stdout
+
+
+def test_question_text_is_one_line_however_the_yaml_wraps_it(small_kb: Path) -> None:
+    old = next(line for line in (small_kb / Q).read_text().splitlines() if line.startswith("text:"))
+    edit(small_kb, Q, old, "text: |\n  What is the main source\n  of drinking water?")
+    kb, report = load(small_kb)
+    assert kb is not None, report.format()
+    assert kb.questions["wash-water-source"].text == "What is the main source of drinking water?"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints
 
 # Ids become file names and URLs: keep them to lowercase slugs so they can never
 # escape their folder ("../") or need quoting.
@@ -23,6 +23,9 @@ Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max
 ShortText = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)
 ]
+# A question's wording is a page title and a table cell: one line, however the YAML wraps it
+# (a "|" block would otherwise keep its line breaks).
+OneLine = Annotated[Text, AfterValidator(lambda s: " ".join(s.split()))]
 
 
 class Record(BaseModel):

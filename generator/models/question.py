@@ -6,7 +6,7 @@ from typing import Literal, Self
 
 from pydantic import Field, model_validator
 
-from .common import Code, Id, Record, ShortText, Text
+from .common import Code, Id, OneLine, Record, ShortText, Text
 from .sharing import Sharing
 
 QuestionType = Literal[
@@ -71,7 +71,7 @@ class Change(Record):
 class Question(Record):
     id: Id
     sector: Id
-    text: Text
+    text: OneLine = Field(description="The question as enumerators ask it.")
     type: QuestionType
     options: list[Option] = []
     hint: Text | None = None

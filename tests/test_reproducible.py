@@ -10,15 +10,9 @@ from __future__ import annotations
 import gzip
 import hashlib
 import io
-import os
 import re
 import shutil
-import socket
-import subprocess
-import sys
 import time
-import urllib.error
-import urllib.request
 import zipfile
 from pathlib import Path
 
@@ -27,7 +21,7 @@ from click.testing import CliRunner
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, PluginError
-from support import ROOT, SAMPLE_KB, SMALL_KB
+from support import ROOT, SAMPLE_KB, SMALL_KB, copy_project
 
 from generator.build import build_site
 from generator.cli import main
@@ -53,12 +47,7 @@ def differences(a: dict[str, str], b: dict[str, str]) -> list[str]:
 def project(tmp_path: Path) -> Path:
     """A frozen copy of the project with the sample kb: nothing may change between builds
     (an edit saved to docs/ or kb/ in the working tree meanwhile would look like a diff)."""
-    root = tmp_path / "project"
-    for name in ("docs", "overrides"):
-        shutil.copytree(ROOT / name, root / name)
-    shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
-    shutil.copytree(SAMPLE_KB, root / "kb")
-    return root
+    return copy_project(tmp_path / "project", SAMPLE_KB)
 
 
 def test_two_builds_are_byte_identical(project: Path, tmp_path: Path,
@@ -192,57 +181,3 @@ def test_render_failure_leaves_previous_output(small_kb: Path, tmp_path: Path,
 # --- mkdocs serve: a broken kb is reported, a fixed one is served ----------------------
 # (While a rebuild has failed, mkdocs' own server holds page requests until a build
 # succeeds, so the browser keeps showing the last good page; nothing to fetch meanwhile.)
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _fetch(url: str) -> tuple[int, str]:
-    try:
-        with urllib.request.urlopen(url, timeout=5) as response:
-            return response.status, response.read().decode("utf-8")
-    except urllib.error.HTTPError as err:
-        return err.code, ""
-    except (urllib.error.URLError, ConnectionError, TimeoutError):
-        return 0, ""
-
-
-def _wait(check, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if check():
-            return
-        time.sleep(0.3)
-    raise AssertionError("timed out")
-
-
-@pytest.mark.slow
-def test_serve_reports_a_broken_kb_and_recovers(tmp_path: Path) -> None:
-    for name in ("docs", "overrides"):
-        shutil.copytree(ROOT / name, tmp_path / name)
-    shutil.copy(ROOT / "mkdocs.yml", tmp_path / "mkdocs.yml")
-    shutil.copytree(SMALL_KB, tmp_path / "kb")
-    port = _free_port()
-    log = tmp_path / "serve.log"
-    with log.open("w") as sink:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
-            cwd=tmp_path, env=dict(os.environ, NO_MKDOCS_2_WARNING="1"),
-            stdout=sink, stderr=subprocess.STDOUT,
-        )
-    try:
-        url = f"http://127.0.0.1:{port}/questions/wash/wash-water-source/"
-        _wait(lambda: "drink from unsafe sources" in _fetch(url)[1])
-        good = (tmp_path / "kb" / Q).read_text(encoding="utf-8")
-        break_yaml(tmp_path / "kb")
-        _wait(lambda: "An error happened during the rebuild" in log.read_text())
-        assert "YAML syntax error" in log.read_text()
-        (tmp_path / "kb" / Q).write_text(good.replace("drink from", "now drink from"),
-                                         encoding="utf-8")
-        _wait(lambda: "now drink from unsafe sources" in _fetch(url)[1])
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
-    assert "Traceback" not in log.read_text().split("An error happened during the rebuild")[-1]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 
 from .models import (
@@ -38,7 +39,7 @@ class KnowledgeBase:
     def questions_in(self, sector_id: str) -> list[Question]:
         return self._by_sector.get(sector_id, [])
 
-    @property
+    @cached_property
     def _by_sector(self) -> dict[str, list[Question]]:
         groups: dict[str, list[Question]] = defaultdict(list)
         for q in self.questions.values():

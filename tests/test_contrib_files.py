@@ -223,6 +223,7 @@ def test_pre_commit_hook_prefers_the_project_venv(project: Path) -> None:
     assert done.stdout.strip() == "from-project-venv validate kb"
 
 
-def test_pre_commit_validates_the_config_when_installed() -> None:
-    clientlib = pytest.importorskip("pre_commit.clientlib")
+def test_pre_commit_accepts_the_config() -> None:
+    from pre_commit import clientlib  # a test dependency: pre-commit's own config validator
+
     clientlib.load_config(str(ROOT / ".pre-commit-config.yaml"))

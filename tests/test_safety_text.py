@@ -155,7 +155,8 @@ def test_front_matter_cannot_be_injected_through_a_title(tmp_path: Path) -> None
     assert "hide" not in meta and "title" in meta
     # question text is kept to one line: the "---" lines cannot start a new block
     assert meta["title"] == escape_html(" ".join(record["text"].split()))
-    assert "hide" not in meta and "title: injected" not in body.split("\n", 1)[0]
+    # the whole text stays inside the heading line, as text
+    assert body.split("\n", 1)[0].startswith("# Title --- title: injected hide: &#91;")
 
 
 def test_hostile_question_page_markdown_is_inert(tmp_path: Path) -> None:

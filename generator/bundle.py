@@ -42,6 +42,7 @@ from mkdocs.structure.files import File, Files
 from .export import PLUGIN_NAME, default_edit_url
 from .loader import load
 from .problems import InvalidKnowledgeBase
+from .reproducible import source_epoch, zip_time
 
 log = logging.getLogger("mkdocs.plugins.country-toolkit.bundle")
 
@@ -55,7 +56,6 @@ VENDORED = {
 }
 OFFLINE_PLUGIN = "material/offline"
 # 1980-01-01, the earliest time a zip entry can carry; same default as the DAP xlsx.
-DEFAULT_EPOCH = 315532800
 FILE_MODE = 0o644
 DEFAULT_OUT = Path("dist/toolkit-offline.zip")
 
@@ -70,12 +70,6 @@ class BundleResult:
     size: int  # bytes of the zip
     files: int  # entries in the zip
     seconds: float  # build + zip
-
-
-def source_epoch() -> int:
-    """SOURCE_DATE_EPOCH if set (reproducible-builds convention), else 1980-01-01."""
-    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    return int(value) if value else DEFAULT_EPOCH
 
 
 # --- the build --------------------------------------------------------------------------
@@ -260,22 +254,13 @@ def find_network_references(site_dir: Path) -> list[str]:
 # --- the zip ----------------------------------------------------------------------------
 
 
-def _zip_time(epoch: int) -> tuple[int, int, int, int, int, int]:
-    t = time.gmtime(epoch)
-    if t.tm_year < 1980:
-        return (1980, 1, 1, 0, 0, 0)
-    if t.tm_year > 2107:
-        return (2107, 12, 31, 23, 59, 58)
-    return (t.tm_year, t.tm_mon, t.tm_mday, t.tm_hour, t.tm_min, t.tm_sec)
-
-
 def write_zip(site_dir: Path, dest: Path, epoch: int | None = None) -> int:
     """Zip site_dir into dest, byte-identical for the same files; returns the entry count.
 
     Written next to dest and renamed over it, so readers never see half a zip and a
     failure keeps the previous one.
     """
-    stamp = _zip_time(source_epoch() if epoch is None else epoch)
+    stamp = zip_time(epoch)
     files = sorted(p for p in site_dir.rglob("*") if p.is_file())
     dest.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent)

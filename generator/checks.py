@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .mockup import template_problems
@@ -19,7 +18,7 @@ PLACEHOLDER_TEXTS = {"tbd", "tbc", "todo", "n/a", "na", "-", "?", "...", "xxx", 
 
 
 class Checker:
-    def __init__(self, loaded: Loaded, base: Path) -> None:
+    def __init__(self, loaded: Loaded) -> None:
         self.loaded = loaded
         self.problems: list[Problem] = []
         r = loaded.records
@@ -154,5 +153,5 @@ def _suggest(ref: str, known: set[str]) -> str:
     return f"did you mean '{close[0]}'? " if close else ""
 
 
-def check_references(loaded: Loaded, base: Path) -> list[Problem]:
-    return Checker(loaded, base).run()
+def check_references(loaded: Loaded) -> list[Problem]:
+    return Checker(loaded).run()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import os
 import re
 import zipfile
 from collections.abc import Mapping
@@ -13,6 +12,7 @@ import pandas as pd
 from .kb import KnowledgeBase
 from .labels import LABELS
 from .mockup import MOCKUP_LABEL
+from .reproducible import zip_time
 
 COLUMNS = [
     "ID", "Sector", "Question", "Type", "Reply options", "Information need", "Purpose", "Use",
@@ -23,9 +23,11 @@ COLUMNS = [
 
 def dap_frame(kb: KnowledgeBase, sentences: Mapping[str, str]) -> pd.DataFrame:
     """The plan as a table. Pass the public view of the kb: rows hold no restricted text."""
+    def label(ids: list[str]) -> str:
+        return ", ".join(kb.partners[i].label for i in ids)
+
     rows = []
     for q in kb.agreed():
-        label = lambda ids: ", ".join(kb.partners[i].label for i in ids)  # noqa: E731
         sentence = sentences.get(q.id)
         rows.append([
             q.id, kb.sectors[q.sector].name, q.text, LABELS[q.type],
@@ -56,14 +58,6 @@ def dap_csv(frame: pd.DataFrame) -> bytes:
     return safe.to_csv(index=False, lineterminator="\n").encode("utf-8-sig")
 
 
-def _fixed_time() -> tuple[int, int, int, int, int, int]:
-    import time
-
-    epoch = int(os.environ.get("SOURCE_DATE_EPOCH", "315532800"))  # 1980-01-01, zip's minimum
-    t = time.gmtime(max(epoch, 315532800))
-    return (t.tm_year, t.tm_mon, t.tm_mday, t.tm_hour, t.tm_min, t.tm_sec)
-
-
 def dap_xlsx(frame: pd.DataFrame, kb: KnowledgeBase) -> bytes:
     import datetime as dt
 
@@ -89,7 +83,7 @@ def dap_xlsx(frame: pd.DataFrame, kb: KnowledgeBase) -> bytes:
                     if c.data_type == "f":  # openpyxl makes any "=..." string a formula
                         c.data_type = "s"
         props = writer.book.properties
-        fixed = dt.datetime(*_fixed_time())
+        fixed = dt.datetime(*zip_time())
         props.created = props.modified = fixed
         props.creator = "country-toolkit"
     return _normalise_zip(buf.getvalue())
@@ -98,7 +92,7 @@ def dap_xlsx(frame: pd.DataFrame, kb: KnowledgeBase) -> bytes:
 def _normalise_zip(data: bytes) -> bytes:
     """Rewrite a zip with fixed timestamps so the same plan gives byte-identical files."""
     out = io.BytesIO()
-    stamp = _fixed_time()
+    stamp = zip_time()
     # openpyxl stamps "modified" with the current time whatever the workbook says.
     iso = "{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}Z".format(*stamp)
     with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:

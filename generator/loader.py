@@ -8,6 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from .checks import check_references
 from .errors_text import explain, field_path
 from .kb import KnowledgeBase
 from .models import (
@@ -161,13 +162,11 @@ class Loader:
 
 def load(root: Path, *, internal: bool = False) -> tuple[KnowledgeBase | None, Report]:
     """Load and validate a kb. Returns the kb (None if any error) and the full report."""
-    from .checks import check_references  # the checks need the loaded records first
-
     loader = Loader(root.resolve())
     loaded = loader.load_all()
     report = loader.report
     singles = all(kind in loaded.records for kind in SINGLE_FILES)
-    report.extend(check_references(loaded, loader.base))
+    report.extend(check_references(loaded))
     if not report.ok or not singles:
         return None, report
     r = loaded.records

@@ -89,11 +89,7 @@ class CountryToolkitPlugin(BasePlugin[CountryToolkitConfig]):
         self.pages = pages
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
-        for page in self.pages:
-            if files.get_file_from_path(page.path) is not None:
-                raise PluginError(
-                    f"docs/{page.path} clashes with a page generated from the kb: rename it"
-                )
+        for page in self.pages:  # clashes with docs/ were refused in on_pre_build
             files.append(File.generated(config, page.path, content=page.content))
         return files
 

@@ -19,7 +19,6 @@ import pytest
 from support import ROOT, SAMPLE_KB, SMALL_KB
 
 from generator.bundle import (
-    DEFAULT_EPOCH,
     SHIM,
     VENDOR_DIR,
     BundleError,
@@ -29,6 +28,7 @@ from generator.bundle import (
     write_zip,
 )
 from generator.loader import load_or_raise
+from generator.reproducible import DEFAULT_EPOCH
 
 
 @functools.cache

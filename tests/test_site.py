@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from mkdocs.exceptions import Abort, PluginError
-from support import ROOT, SAMPLE_KB, SMALL_KB
+from support import ROOT, SAMPLE_KB, SMALL_KB, copy_project
 
 from generator.build import build_site
 from generator.loader import load_or_raise
@@ -136,3 +136,16 @@ def test_internal_banner_only_in_internal_builds(small_public_site: Path, tmp_pa
     build_site(SMALL_KB, tmp_path / "site", project=ROOT, internal=True)
     internal = (tmp_path / "site" / "index.html").read_text()
     assert "Internal build: it includes confidential content" in internal
+
+
+def test_a_docs_page_that_clashes_with_a_generated_one_is_refused(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    project = copy_project(tmp_path / "project", SMALL_KB)
+    (project / "docs" / "checklist.md").write_text("# My own checklist\n")
+    caplog.set_level(logging.ERROR)
+    with pytest.raises((PluginError, Abort)):
+        build_site(project / "kb", tmp_path / "site", project=project)
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert "docs/checklist.md clashes with a page generated from the kb: rename it" in logged
+    assert not (tmp_path / "site").exists()

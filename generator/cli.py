@@ -2,35 +2,69 @@
 
 from __future__ import annotations
 
+import importlib
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 import yaml
 
-from .bundle import bundle_command
-from .diff import diff_command
-from .export import write_source
+from .errors import ToolkitError
 from .loader import load
-from .scaffold import new_command
 
 KB_OPTION = click.argument(
     "kb", type=click.Path(file_okay=False, path_type=Path), default=Path("kb"), required=False
 )
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+# Commands whose modules pull in MkDocs or pandas load when they run, so `toolkit validate`
+# (run on every commit by pre-commit) starts fast: name -> (module, command object).
+LAZY_COMMANDS = {
+    "bundle": ("generator.bundle", "bundle_command"),
+    "diff": ("generator.diff", "diff_command"),
+    "new": ("generator.scaffold", "new_command"),
+}
+
+
+class ToolkitGroup(click.Group):
+    """Loads LAZY_COMMANDS on use and prints any ToolkitError as a clean message."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), *LAZY_COMMANDS])
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in LAZY_COMMANDS:
+            module, attr = LAZY_COMMANDS[cmd_name]
+            command: click.Command = getattr(importlib.import_module(module), attr)
+            return command
+        return super().get_command(ctx, cmd_name)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ToolkitError as err:
+            raise click.ClickException(str(err)) from err
+
+
+@click.group(cls=ToolkitGroup, context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """Country toolkit generator for DTM and partners."""
 
 
 @main.command()
 @KB_OPTION
-@click.option("--format", "style", type=click.Choice(["text", "github"]), default="text",
-              help="github: also print workflow annotations shown on the PR's files.")
+@click.option("--format", "style", type=click.Choice(["text", "github", "json"]),
+              default="text",
+              help="github: also print workflow annotations shown on the PR's files; "
+              "json: print the problems as a JSON list (code, path, line, field, message, fix, "
+              "severity).")
 def validate(kb: Path, style: str) -> None:
     """Check every record of KB (default: kb) and report all problems at once."""
     _, report = load(kb)
+    if style == "json":
+        click.echo(report.json())
+        sys.exit(0 if report.ok else 1)
     if style == "github":
         for p in report.sorted():
             click.echo(p.github())
@@ -58,7 +92,7 @@ def schema(kb: Path) -> None:
 @click.option("--no-mockups", is_flag=True, help="Skip the mock-up charts (faster).")
 def render(kb: Path, out: Path, project: Path, internal: bool, no_mockups: bool) -> None:
     """Write the site source (Markdown) for any MkDocs-compatible engine to build."""
-    from .export import default_edit_url, plugin_settings
+    from .export import default_edit_url, plugin_settings, write_source
     from .pages import Options
 
     kb_obj, report = load(kb, internal=internal)
@@ -72,11 +106,6 @@ def render(kb: Path, out: Path, project: Path, internal: bool, no_mockups: bool)
     n = write_source(kb_obj, project, out, options)
     click.echo(f"Wrote {n} generated pages and the site source to {out}. "
                f"Build it with: cd {out} && mkdocs build")
-
-
-main.add_command(bundle_command)
-main.add_command(new_command)
-main.add_command(diff_command)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -181,10 +181,10 @@ def test_all_problems_reported_at_once(small_kb: Path) -> None:
 
 def test_missing_file_and_stray_file(small_kb: Path) -> None:
     (small_kb / "checklist.yml").unlink()
-    (small_kb / "notes.txt").write_text("hello")
+    (small_kb / "wash-latrines.yml").write_text("id: wash-latrines\n")
     found = problems(small_kb)
     assert any(m.startswith("kb/checklist.yml:1: file is missing") for m in found)
-    assert any("'notes.txt' is not part of a kb" in m for m in found)
+    assert any("'wash-latrines.yml' is not part of a kb" in m for m in found)
 
 
 def test_yaml_extension_and_non_mapping(small_kb: Path) -> None:
@@ -225,7 +225,7 @@ def test_cli_github_annotations(small_kb: Path) -> None:
     )
     assert out.returncode == 1
     line = line_of(small_kb, Q, "status:")
-    assert f"::error file=kb/{Q},line={line},title=status::" in out.stdout
+    assert f"::error file=kb/{Q},line={line},title=unknown-enum status::" in out.stdout
 
 
 def test_question_text_is_one_line_however_the_yaml_wraps_it(small_kb: Path) -> None:

@@ -97,7 +97,8 @@ def _id(value: Any) -> str | None:
 
 # Lowercase letters and digits that read alike in many fonts ("wash-c1uster" for
 # "wash-cluster"). Ids are ASCII slugs, so this short list covers them.
-_LOOKALIKES = (("rn", "m"), ("vv", "w"), ("cl", "d"), ("1", "l"), ("0", "o"))
+# Single characters first, so "c1" becomes "cl" before pairs such as "cl" -> "d" are read.
+_LOOKALIKES = (("1", "l"), ("0", "o"), ("rn", "m"), ("vv", "w"), ("cl", "d"))
 
 
 def _skeleton(text: str) -> str:

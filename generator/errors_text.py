@@ -11,6 +11,7 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic_core import ErrorDetails
 
+from .models.common import ID_PATTERN
 from .problems import KINDS, shown
 
 ID_FIX = "use lowercase letters, digits and dashes only, e.g. wash-water-source"
@@ -102,7 +103,7 @@ def explain(model: type[BaseModel], err: ErrorDetails) -> tuple[str, str, str]:
             return "invalid-format", f"'{got}' is not a valid option code", (
                 "use lowercase letters, digits and underscores only, e.g. piped_water"
             )
-        if name in ("id", "sector", "[key]") or not name or "id" in name:
+        if err.get("ctx", {}).get("pattern") == ID_PATTERN:  # an id or a reference to one
             return "invalid-id", f"'{got}' is not a valid id", ID_FIX
         return "invalid-format", f"'{got}' has the wrong format", msg
     if kind in ("string_too_short", "too_short"):

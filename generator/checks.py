@@ -16,7 +16,7 @@ from typing import Any
 from .errors_text import describe, field_path
 from .loaded import Loaded, Source
 from .mockup.sentence import template_problems
-from .models import MODELS, Dataset, Question
+from .models import MODELS, SINGLE_FILES, Dataset, Question
 from .models.common import ID_RE
 from .problems import Problem, listed, shown
 
@@ -144,7 +144,7 @@ class Checker:
         r = loaded.records
         self.questions: dict[str, Question] = r.get("question", {})
         self.datasets: dict[str, Dataset] = r.get("dataset", {})
-        self.singles = {s.kind: s for s in loaded.sources if s.kind not in loaded.names}
+        self.singles = {s.kind: s for s in loaded.sources if s.kind in SINGLE_FILES}
         country = self.singles.get("country")
         number = (_get(country.doc.data, ("round", "number")) if country else None)
         self.round = number if type(number) is int else None

@@ -39,7 +39,7 @@ class Loader:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.report = Report()
-        # Paths in messages are relative to the kb parent so they match the repo layout.
+        # Paths in messages are relative to the kb's parent so they match the repo layout.
         self.base = root.parent
 
     def rel(self, path: Path) -> str:

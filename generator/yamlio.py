@@ -266,7 +266,7 @@ def read_yaml(path: Path, within: Path | None = None) -> YamlDoc:
     except yaml.reader.ReaderError as err:
         raise _reader_problem(text, err) from None
     except yaml.YAMLError as err:
-        raise YamlProblem(1, f"YAML error: {err}", "check the file's syntax") from None
+        raise YamlProblem(1, f"YAML error: {shown(err, 300)}", "check the file's syntax") from None
     except RecursionError:  # a last resort: MAX_DEPTH should stop deep nesting first
         raise YamlProblem(1, "values are nested too deeply",
                           "kb records nest only a few levels", "too-deep") from None
@@ -285,7 +285,7 @@ def _syntax_problem(err: yaml.MarkedYAMLError) -> YamlProblem:
             "kb records nest only a few levels: check the indentation and brackets",
             "too-deep",
         )
-    what = " ".join(str(x) for x in (err.context, err.problem) if x)
+    what = shown(" ".join(str(x) for x in (err.context, err.problem) if x), 300)
     start = err.context_mark
     if start is not None and mark is not None and start.line != mark.line:
         what += f" (it starts on line {start.line + 1})"

@@ -138,6 +138,18 @@ def test_duplicate_option_code_is_reported_at_the_options(small_kb: Path) -> Non
                                      line_of(small_kb, Q, "options:"), "options")
 
 
+@pytest.mark.parametrize(("old", "new"), [
+    ("type: select_one", "type: integer"),
+    ("  - code: protected_well\n    label: Protected well\n  - code: surface_water\n"
+     "    label: Surface water (river, pond)\n", ""),
+], ids=["options-on-a-number", "one-option"])
+def test_options_that_do_not_fit_the_type_are_reported_at_the_options(
+        small_kb: Path, old: str, new: str) -> None:
+    edit(small_kb, Q, old, new)
+    assert where(only(small_kb)) == ("options-mismatch", f"kb/{Q}",
+                                     line_of(small_kb, Q, "options:"), "options")
+
+
 def test_duplicate_ids_name_both_files(small_kb: Path) -> None:
     shutil.copy(small_kb / Q, small_kb / "questions/wash/copy.yml")
     found = {p.code: p for p in problems(small_kb)}

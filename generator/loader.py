@@ -8,12 +8,13 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from .checks import check_references
+from .errors import InvalidKnowledgeBase
 from .errors_text import explain, field_path
 from .kb import KnowledgeBase
 from .loaded import Loaded, Source
 from .models import FOLDERS, SINGLE_FILES
 from .models.common import ID_RE
-from .problems import InvalidKnowledgeBase, Problem, Report, shown
+from .problems import Problem, Report, shown
 from .yamlio import YamlDoc, YamlProblem, read_yaml
 
 __all__ = ["FOLDERS", "SINGLE_FILES", "Loaded", "Loader", "load", "load_or_raise"]

@@ -125,10 +125,6 @@ class Problem:
         object.__setattr__(self, "message", _cut(self.message, MAX_TEXT))
         object.__setattr__(self, "fix", _cut(self.fix, MAX_TEXT))
 
-    @property
-    def title(self) -> str:
-        return KINDS[self.code].title
-
     def format(self) -> str:
         where = f"{self.path}:{self.line}"
         what = f"{self.field}: {self.message}" if self.field else self.message

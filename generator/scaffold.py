@@ -8,7 +8,6 @@ proposal cannot pass the pull-request check by accident.
 
 from __future__ import annotations
 
-import difflib
 import json
 import re
 import textwrap
@@ -19,6 +18,7 @@ from typing import Any, get_args
 
 import click
 
+from .checks import suggest as _suggest  # offers only valid, unambiguous ids
 from .models.common import ID_RE
 from .models.partner import PartnerType
 from .models.question import CHOICE_TYPES, QuestionType
@@ -240,11 +240,6 @@ engagement:
   status: not-started
   # notes: ...
 """
-
-
-def _suggest(value: str, known: Sequence[str]) -> str:
-    close = difflib.get_close_matches(value, list(known), n=1)
-    return f"did you mean '{close[0]}'? " if close else ""
 
 
 def _check_id(rid: str) -> None:

@@ -66,8 +66,7 @@ def validate(kb: Path, style: str) -> None:
         click.echo(report.json())
         sys.exit(0 if report.ok else 1)
     if style == "github":
-        for p in report.sorted():
-            click.echo(p.github())
+        click.echo(report.format("github"))
     click.echo(report.format(), err=not report.ok)
     sys.exit(0 if report.ok else 1)
 

@@ -7,6 +7,7 @@ in KINDS with a title. Tools and tests match codes; the English message may be r
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Literal
@@ -76,6 +77,8 @@ KINDS: dict[str, Kind] = {k.code: k for k in (
 SHOWN = 60
 MAX_TEXT = 1000
 MAX_FIELD = 200
+# Problems printed per file; the rest are counted.
+MAX_PER_FILE = 50
 
 
 def _cut(text: str, limit: int) -> str:
@@ -176,7 +179,23 @@ class Report:
         return sorted(set(self.problems), key=lambda p: (p.path, p.line, p.field, p.message))
 
     def format(self, style: Literal["text", "github"] = "text") -> str:
-        lines = [p.github() if style == "github" else p.format() for p in self.sorted()]
+        """The report for people: at most MAX_PER_FILE problems per file, then a count.
+
+        A file of 20,000 bad list items must not print 20,000 lines or annotations; the JSON
+        report keeps every problem for tools.
+        """
+        lines: list[str] = []
+        per_file = Counter(p.path for p in self.problems)
+        shown_in: Counter[str] = Counter()
+        for p in self.sorted():
+            shown_in[p.path] += 1
+            if shown_in[p.path] <= MAX_PER_FILE:
+                lines.append(p.github() if style == "github" else p.format())
+            elif shown_in[p.path] == MAX_PER_FILE + 1:
+                more = f"{per_file[p.path] - MAX_PER_FILE} more problem(s) in this file " \
+                       "(toolkit validate --format json lists them all)"
+                lines.append(f"::notice file={p.path}::{more}" if style == "github"
+                             else f"{p.path}: {more}")
         n_err, n_warn = len(self.errors), len(self.problems) - len(self.errors)
         if style == "text":
             lines.append(

@@ -402,6 +402,22 @@ def test_huge_values_are_cut_in_every_format(small_kb: Path, old: str, new: str,
     assert result.returncode == 1 and len(result.stdout) + len(result.stderr) < 10_000
 
 
+def test_many_problems_in_one_file_are_counted_not_all_printed(small_kb: Path) -> None:
+    edit(small_kb, Q, "requested_by: [wash-cluster]",
+         "requested_by: [" + ", ".join(["Bad-Id"] * 5000) + "]")
+    _, report = load(small_kb)
+    assert report.codes().count("invalid-id") == 5000  # all kept as data
+    text = report.format()
+    assert text.count("\n") < 60 and f"kb/{Q}: 4950 more problem(s) in this file" in text
+    out = subprocess.run(
+        [sys.executable, "-m", "generator.cli", "validate", "--format", "github", str(small_kb)],
+        capture_output=True, text=True,
+    )
+    assert out.stdout.count("::error ") == 50
+    assert f"::notice file=kb/{Q}::4950 more problem(s)" in out.stdout
+    assert "5000 error(s)" in out.stderr
+
+
 def test_invisible_characters_are_shown_escaped(small_kb: Path) -> None:
     edit(small_kb, Q, "requested_by: [wash-cluster]", 'requested_by: ["wash\\u200bcluster"]')
     p = only(small_kb)

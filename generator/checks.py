@@ -146,13 +146,13 @@ class Checker:
         self.datasets: dict[str, Dataset] = r.get("dataset", {})
         self.singles = {s.kind: s for s in loaded.sources if s.kind in SINGLE_FILES}
         country = self.singles.get("country")
-        number = (_get(country.doc.data, ("round", "number")) if country else None)
+        number = _get(country.doc.data, ("round", "number")) if country else None
         self.round = number if type(number) is int else None
         self.known = {target: self._known(target) for target in TARGETS}
 
     def _known(self, target: str) -> set[str] | None:
         """Ids a reference to `target` may use; None when the file defining them is unreadable
-        (reported there already, so its references are not reported again)."""
+        or lists none (reported there already, so its references are not reported again)."""
         if target in ("partner", "question"):
             typed = set(self.loaded.records.get(target, {}))
             return typed | self.loaded.names.get(target, set())

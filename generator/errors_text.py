@@ -81,7 +81,10 @@ def explain(model: type[BaseModel], err: ErrorDetails) -> tuple[str, str, str]:
     """
     kind, loc, msg = err["type"], err["loc"], err["msg"]
     name = next((p for p in reversed(loc) if isinstance(p, str)), "")
-    got = shown(err.get("input"))
+    # The input of a whole-record error is the record itself: only scalars are echoed.
+    value = err.get("input")
+    got = "{...}" if isinstance(value, dict) else "[...]" if isinstance(value, list) \
+        else shown(value)
     if kind in KINDS:  # a model validator's own rule (models.common.rule)
         return kind, msg, ""
     if kind == "missing":

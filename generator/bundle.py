@@ -40,9 +40,11 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
 from .export import PLUGIN_NAME, default_edit_url
+from .internal_mark import InternalBuildError, refuse_if_internal
 from .loader import load
 from .problems import InvalidKnowledgeBase
 from .reproducible import source_epoch, zip_time
+from .rounds import bundle_path, internal_bundle_path, offline_label
 
 log = logging.getLogger("mkdocs.plugins.country-toolkit.bundle")
 
@@ -57,7 +59,8 @@ VENDORED = {
 OFFLINE_PLUGIN = "material/offline"
 # 1980-01-01, the earliest time a zip entry can carry; same default as the DAP xlsx.
 FILE_MODE = 0o644
-DEFAULT_OUT = Path("dist/toolkit-offline.zip")
+# The zip is named after the round: dist/toolkit-round-6-offline.zip (rounds.bundle_path).
+DEFAULT_DIR = Path("dist")
 
 
 class BundleError(Exception):
@@ -100,7 +103,8 @@ def _environ(**values: str) -> Iterator[None]:
                 os.environ[k] = v
 
 
-def offline_config(project: Path, kb: Path, site_dir: Path) -> MkDocsConfig:
+def offline_config(project: Path, kb: Path, site_dir: Path, *, label: str = "",
+                   internal: bool = False) -> MkDocsConfig:
     """The project's mkdocs.yml, validated, with the offline overrides applied."""
     config = load_config(str(project / "mkdocs.yml"), site_dir=str(site_dir))
     toolkit = config.plugins.get(PLUGIN_NAME)
@@ -112,7 +116,9 @@ def offline_config(project: Path, kb: Path, site_dir: Path) -> MkDocsConfig:
     toolkit.config["edit_url"] = toolkit.config.get("edit_url") or default_edit_url(
         {"repo_url": config.repo_url, "edit_uri": config.edit_uri})
     toolkit.config["kb"] = str(kb.resolve())
-    toolkit.config["internal"] = False
+    toolkit.config["internal"] = internal
+    # overrides/main.html shows it on every page: which round this copy is (and INTERNAL).
+    config.extra["toolkit_offline_label"] = label
     toolkit.config["mockups"] = True
     # With repo_url set, Material's JavaScript fetches repository facts from the GitHub API.
     config.repo_url = None
@@ -138,13 +144,17 @@ def offline_config(project: Path, kb: Path, site_dir: Path) -> MkDocsConfig:
     return config
 
 
-def build_offline_site(project: Path, kb: Path, site_dir: Path) -> None:
+def build_offline_site(project: Path, kb: Path, site_dir: Path, *, label: str = "",
+                       internal: bool = False) -> None:
     """Build the offline site into site_dir. The kb must have been validated already."""
-    config = offline_config(project, kb, site_dir)
+    config = offline_config(project, kb, site_dir, label=label, internal=internal)
     epoch = str(source_epoch())
     # Public view with charts, whatever the caller's shell says; sitemap dates fixed.
-    with _environ(TOOLKIT_INTERNAL="0", TOOLKIT_MOCKUPS="1", SOURCE_DATE_EPOCH=epoch):
+    with _environ(TOOLKIT_INTERNAL="1" if internal else "0", TOOLKIT_MOCKUPS="1",
+                  SOURCE_DATE_EPOCH=epoch):
         build(config)
+    if not internal:
+        refuse_if_internal(site_dir, "write it as a public bundle (use --internal)")
     problems = find_network_references(site_dir)
     if problems:
         shown = "\n".join(f"  {p}" for p in problems[:20])
@@ -284,7 +294,8 @@ def write_zip(site_dir: Path, dest: Path, epoch: int | None = None) -> int:
 # --- the whole thing --------------------------------------------------------------------
 
 
-def bundle(kb: Path, out: Path, project: Path = Path(".")) -> BundleResult:
+def bundle(kb: Path, out: Path | None = None, project: Path = Path("."), *,
+           internal: bool = False) -> BundleResult:
     """Validate kb, build the offline site and write it to the zip out.
 
     Raises InvalidKnowledgeBase (with the full report) before building anything if the kb
@@ -294,9 +305,13 @@ def bundle(kb: Path, out: Path, project: Path = Path(".")) -> BundleResult:
     loaded, report = load(kb)
     if loaded is None:
         raise InvalidKnowledgeBase(report)
+    number = loaded.country.round.number
+    out = out or bundle_path(DEFAULT_DIR, number, internal=internal)
+    out = internal_bundle_path(out) if internal else out
     with tempfile.TemporaryDirectory(prefix="toolkit-bundle-") as tmp:
         site = Path(tmp) / "site"
-        build_offline_site(project, kb, site)
+        build_offline_site(project, kb, site, label=offline_label(number, internal=internal),
+                           internal=internal)
         count = write_zip(site, out)
     return BundleResult(out, out.stat().st_size, count, time.monotonic() - start)
 
@@ -307,11 +322,14 @@ def bundle(kb: Path, out: Path, project: Path = Path(".")) -> BundleResult:
 @click.command("bundle")
 @click.argument("kb", type=click.Path(file_okay=False, path_type=Path), default=Path("kb"),
                 required=False)
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
-              default=DEFAULT_OUT, show_default=True, help="The zip to write.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="The zip to write [default: dist/toolkit-round-N-offline.zip].")
 @click.option("--project", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
               help="Folder holding mkdocs.yml, docs/ and overrides/.")
-def bundle_command(kb: Path, out: Path, project: Path) -> None:
+@click.option("--internal", is_flag=True,
+              help="Include confidential fields; the zip and every page say INTERNAL — DO NOT "
+              "SHARE.")
+def bundle_command(kb: Path, out: Path | None, project: Path, internal: bool) -> None:
     """Build the whole site as one zip that works offline from file:// (for field teams)."""
     from mkdocs.exceptions import MkDocsException
 
@@ -322,11 +340,11 @@ def bundle_command(kb: Path, out: Path, project: Path) -> None:
     mkdocs_log = logging.getLogger("mkdocs")
     mkdocs_log.addHandler(handler)
     try:
-        result = bundle(kb, out, project)
+        result = bundle(kb, out, project, internal=internal)
     except InvalidKnowledgeBase as exc:
         click.echo(exc.report.format(), err=True)  # the same report as `toolkit validate`
         sys.exit(1)
-    except (BundleError, MkDocsException) as exc:
+    except (BundleError, InternalBuildError, MkDocsException) as exc:
         click.echo(f"Error: the offline bundle was not written: {exc}", err=True)
         sys.exit(1)
     finally:

@@ -107,5 +107,40 @@ def render(kb: Path, out: Path, project: Path, internal: bool, no_mockups: bool)
                f"Build it with: cd {out} && mkdocs build")
 
 
+@main.command()
+@KB_OPTION
+@click.option("--project", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
+              help="Folder holding mkdocs.yml, docs/ and overrides/, in a git repository.")
+@click.option("--draft", is_flag=True,
+              help="Publish a plan that is not signed off, as round-N-draft (not latest).")
+@click.option("--bundle", "bundle_zip", type=click.Path(dir_okay=False, exists=True,
+              path_type=Path), help="Offline bundle to offer under downloads/ of this version.")
+@click.option("--branch", default="gh-pages", show_default=True)
+@click.option("--push", is_flag=True, help="Push the branch to --remote afterwards.")
+@click.option("--remote", default="origin", show_default=True,
+              help="Remote name or URL to fetch the branch from and push it to.")
+def publish(kb: Path, project: Path, draft: bool, bundle_zip: Path | None, branch: str,
+            push: bool, remote: str) -> None:
+    """Publish the kb's current round as version round-N (alias latest) on BRANCH, with mike."""
+    import logging
+
+    from .publish import publish as publish_round
+
+    # MkDocs warnings (strict mode stops on them) would otherwise print without context.
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(levelname)s - %(message)s"))
+    handler.setLevel(logging.WARNING)
+    logging.getLogger("mkdocs").addHandler(handler)
+    try:
+        result = publish_round(project, kb, draft=draft, push=push, remote=remote,
+                               branch=branch, bundle=bundle_zip)
+    finally:
+        logging.getLogger("mkdocs").removeHandler(handler)
+    aliases = f" (alias {', '.join(result.aliases)})" if result.aliases else ""
+    where = "pushed" if result.pushed else "committed locally; push it with --push"
+    click.echo(f"Published {result.version}{aliases} to {result.branch} at "
+               f"{result.commit[:12]}, {where}. Versions: {', '.join(result.versions)}.")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -16,6 +16,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page as MkPage
 
 from .export import default_edit_url
+from .internal_mark import mark_page, write_mark
 from .loader import load
 from .mockup import embed_charts
 from .pages import Options, Page, SiteRenderer
@@ -94,7 +95,13 @@ class CountryToolkitPlugin(BasePlugin[CountryToolkitConfig]):
         return files
 
     def on_post_page(self, output: str, /, *, page: MkPage, config: MkDocsConfig) -> str:
-        return embed_charts(output, self.charts)
+        output = embed_charts(output, self.charts)
+        # The machine-readable mark that publish, bundle and deploy refuse (internal_mark.py).
+        return mark_page(output) if self.internal else output
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.internal:
+            write_mark(Path(config.site_dir))
 
     def on_serve(
         self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: object

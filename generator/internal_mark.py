@@ -14,6 +14,7 @@ Click-free and MkDocs-free, so the plugin, the bundle and the publish command sh
 from __future__ import annotations
 
 import re
+import sys
 from pathlib import Path
 
 from .errors import ToolkitError
@@ -75,3 +76,24 @@ def refuse_if_internal(site_dir: Path, action: str) -> None:
         f"marked: {shown}); refusing to {action}. Fix: build again without TOOLKIT_INTERNAL "
         "(and without `internal: true` in mkdocs.yml)."
     )
+
+
+def main(argv: list[str]) -> int:
+    """`python -m generator.internal_mark SITE_DIR`: exit 1 if SITE_DIR is an internal build.
+
+    The Site workflow runs it on the built site before anything leaves the job.
+    """
+    if len(argv) != 1 or not Path(argv[0]).is_dir():
+        print("usage: python -m generator.internal_mark SITE_DIR", file=sys.stderr)
+        return 2
+    try:
+        refuse_if_internal(Path(argv[0]), "let it leave this job")
+    except InternalBuildError as err:
+        print(f"Error: {err}", file=sys.stderr)
+        return 1
+    print(f"{argv[0]}: public build (no internal mark)")
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover - run as a module by the workflow
+    sys.exit(main(sys.argv[1:]))

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import InvalidKnowledgeBase, ToolkitError
+from .export import PLUGIN_NAME
 from .internal_mark import FILE_WARNING, MARK_FILE, InternalBuildError, refuse_if_internal
 from .loader import load
 from .rounds import LATEST, RoundStatus, round_status
@@ -92,13 +93,18 @@ def check_bundle(bundle: Path) -> None:
                                  "Fix: build the bundle without --internal.")
 
 
-def build_site(project: Path, site_dir: Path, version: str) -> object:
-    """Build the project's site into site_dir, as mike would, and return the config."""
+def build_site(project: Path, kb: Path, site_dir: Path, version: str) -> object:
+    """Build the project's site of kb into site_dir, as mike would; returns the config."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
     config = load_config(str(project / "mkdocs.yml"), site_dir=str(site_dir))
+    toolkit = config.plugins.get(PLUGIN_NAME)
+    if toolkit is None:
+        raise PublishError(f"{project / 'mkdocs.yml'} does not use the {PLUGIN_NAME} plugin")
+    # The kb whose round was checked is the kb that is built.
+    toolkit.config["kb"] = str(kb.resolve())
     # Material's version selector reads versions.json, which mike keeps on the branch.
     version_extra = config.extra.get("version") or {}
     config.extra["version"] = {"provider": "mike", **version_extra}
@@ -130,7 +136,7 @@ def publish(project: Path, kb: Path, *, draft: bool = False, push: bool = False,
     from mike import commands, git_utils
 
     project = project.resolve()
-    kb = kb if kb.is_absolute() else (Path.cwd() / kb)
+    kb = kb.resolve()  # relative to the current directory, like every command
     status = plan_for(kb)
     if not status.signed_off and not draft:
         reasons = "\n".join(f"  - {r}" for r in status.unsigned)
@@ -151,7 +157,7 @@ def publish(project: Path, kb: Path, *, draft: bool = False, push: bool = False,
             _sync_from_remote(remote, branch)
         with tempfile.TemporaryDirectory(prefix="toolkit-publish-") as tmp:
             site = Path(tmp) / "site"
-            config = build_site(project, site, version)
+            config = build_site(project, kb, site, version)
             refuse_if_internal(site, f"publish it to {branch}")
             if bundle is not None:
                 (site / "downloads").mkdir(exist_ok=True)

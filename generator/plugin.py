@@ -99,6 +99,12 @@ class CountryToolkitPlugin(BasePlugin[CountryToolkitConfig]):
         # The machine-readable mark that publish, bundle and deploy refuse (internal_mark.py).
         return mark_page(output) if self.internal else output
 
+    def on_post_template(self, output_content: str, /, *, template_name: str,
+                         config: MkDocsConfig) -> str:
+        # 404.html is rendered here, not in on_post_page: it must carry the mark too.
+        internal = self.internal and template_name.endswith(".html")
+        return mark_page(output_content) if internal else output_content
+
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.internal:
             write_mark(Path(config.site_dir))

@@ -174,10 +174,13 @@ class SiteRenderer:
             path = question_path(q)
             hidden = q.is_confidential and not kb.internal
             sector = kb.sectors[q.sector]
-            # Only the sector is a tag: it is what a search hit needs to be placed. Partner
-            # tags repeated three to five names on every hit; "Questions by partner" and the
-            # partner pages list a partner's questions instead.
+            # The sector is the tag: it is what a search hit needs to be placed. Partner tags
+            # repeated three to five names on every hit; "Questions by partner" and the
+            # partner pages list a partner's questions instead. A proposal is tagged too:
+            # a search hit always shows its tags (the banner only when the query matches it).
             tags = [escape_html(sector.name)]
+            if q.status == "proposed":
+                tags.append(PROPOSAL)
             description = None
             if not hidden:
                 lead = f"{PROPOSAL}. " if q.status == "proposed" else ""

@@ -73,6 +73,10 @@ def check_sector_filter(page, sector: str) -> None:
     # Other sectors' headings go with their questions.
     headings = page.locator("section.ctk-dap-sector h3:visible").all_inner_texts()
     assert [h.replace("¶", "").strip() for h in headings] == [KB.sectors[sector].name]
+    # The table of contents lists that sector only (and the plan's other sections).
+    toc = page.locator(".md-sidebar--secondary .md-nav__link:visible").all_inner_texts()
+    sectors = {s.name for s in KB.sectors.values()}
+    assert [t.strip() for t in toc if t.strip() in sectors] == [KB.sectors[sector].name]
     count = page.locator(".ctk-filter__count").inner_text()
     assert count == f"{len(expected)} of {len(LISTED)} questions"
 

@@ -92,6 +92,12 @@
       });
       sections.forEach(function (section) {
         section.hidden = !section.querySelector(".ctk-dap-q:not([hidden])");
+        // The table of contents lists the shown sectors only.
+        var heading = section.querySelector("h3[id]");
+        if (!heading) return;
+        var id = window.CSS && CSS.escape ? CSS.escape(heading.id) : heading.id;
+        var links = document.querySelectorAll('.md-nav--secondary a[href="#' + id + '"]');
+        for (var i = 0; i < links.length; i++) links[i].parentNode.hidden = section.hidden;
       });
       if (empty) empty.hidden = shown > 0;
       if (count) {

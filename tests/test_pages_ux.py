@@ -279,3 +279,17 @@ def test_edit_link_is_marked_out_of_search() -> None:
         assert links, path
         paragraphs = [a for t, a in parsed.elements if t == "p" and "data-search-exclude" in a]
         assert len(paragraphs) == len(links), path
+
+
+def test_mockup_sentence_stays_under_its_label_when_charts_are_off(small_kb: Path) -> None:
+    """Without mock-ups the kb's sentence is printed as written: a blank line in it must not
+    end the "MOCK-UP: illustrative false data" box and leave false data unlabelled."""
+    path = small_kb / "questions" / "wash" / "wash-water-source.yml"
+    record = yaml.safe_load(path.read_text(encoding="utf-8"))
+    record["mockup"]["sentence"] = "In {top_pct} of locations, {top_option}.\n\nSecond part."
+    path.write_text(yaml.safe_dump(record, sort_keys=False), encoding="utf-8")
+    rendered = {p.path: p.content for p in render_site(load_or_raise(small_kb),
+                                                       Options(mockups=False))}
+    body = to_html("questions/wash/wash-water-source.md", rendered)  # type: ignore[arg-type]
+    box = body.split('<div class="admonition example">')[1].split("</div>")[0]
+    assert "MOCK-UP: illustrative false data" in box and "Second part." in box

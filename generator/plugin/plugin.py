@@ -15,10 +15,10 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page as MkPage
 
-from .export import default_edit_url
-from .loader import load
-from .mockup import embed_charts
-from .pages import Options, Page, SiteRenderer
+from ..export import default_edit_url
+from ..loader import load
+from ..mockup import embed_charts
+from ..pages import Options, Page, SiteRenderer
 
 log = logging.getLogger("mkdocs.plugins.country-toolkit")
 

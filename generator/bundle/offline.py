@@ -39,14 +39,14 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
-from .export import PLUGIN_NAME, default_edit_url
-from .loader import load
-from .problems import InvalidKnowledgeBase
-from .reproducible import source_epoch, zip_time
+from ..export import PLUGIN_NAME, default_edit_url
+from ..loader import load
+from ..problems import InvalidKnowledgeBase
+from ..reproducible import source_epoch, zip_time
 
 log = logging.getLogger("mkdocs.plugins.country-toolkit.bundle")
 
-VENDOR_DIR = Path(__file__).parent / "assets" / "vendor"
+VENDOR_DIR = Path(__file__).parent.parent / "assets" / "vendor"
 # Site-relative. Material's offline plugin only adds its unpkg URL when no polyfill URL
 # contains "iframe-worker", so the folder name matters.
 SHIM = "assets/vendor/iframe-worker/shim.js"

@@ -23,8 +23,8 @@ from typing import Any
 
 import click
 
-from .loader import Loader
-from .models import Question
+from ..loader import Loader
+from ..models import Question
 
 # Fields whose change makes answers incomparable with earlier rounds.
 BREAKING = ("text", "type", "options")

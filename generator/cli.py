@@ -1,31 +1,73 @@
-"""The `toolkit` command line: validate the kb, write pages, and more."""
+"""The `toolkit` command line: every command, and nothing else.
+
+The work is done in click-free modules (loader, export, bundle, diff, scaffold), which raise
+their own exceptions; ToolkitCommand turns those into clean one-line messages and exit
+codes, so no command needs try/except and no user sees a traceback for a known failure.
+"""
 
 from __future__ import annotations
 
+import logging
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import click
-import yaml
+from mkdocs.exceptions import MkDocsException
 
-from .bundle import bundle_command
-from .diff import diff_command
-from .export import write_source
 from .loader import load
-from .scaffold import new_command
+from .problems import InvalidKnowledgeBase
+from .scaffold import PARTNER_TYPES, QUESTION_TYPES, ScaffoldError
 
-KB_OPTION = click.argument(
+
+class ToolkitCommand(click.Command):
+    """A command whose known failures end with a message and exit code, not a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        from .bundle import BundleError
+        from .diff import DiffError
+
+        try:
+            return super().invoke(ctx)
+        except InvalidKnowledgeBase as exc:
+            click.echo(exc.report.format(), err=True)  # the same report as `toolkit validate`
+            ctx.exit(1)
+        except ScaffoldError as exc:
+            if exc.param:
+                raise click.BadParameter(str(exc), ctx=ctx, param_hint=exc.param) from None
+            raise click.ClickException(str(exc)) from None
+        except DiffError as exc:
+            raise click.ClickException(str(exc)) from None
+        except BundleError as exc:
+            raise click.ClickException(f"the offline bundle was not written: {exc}") from None
+        except MkDocsException as exc:  # also mkdocs.yml errors (bad YAML, a wrong option)
+            raise click.ClickException(str(exc)) from None
+
+
+class ToolkitGroup(click.Group):
+    command_class = ToolkitCommand
+    group_class = type  # subgroups (toolkit new ...) are ToolkitGroups too
+
+
+KB_ARGUMENT = click.argument(
     "kb", type=click.Path(file_okay=False, path_type=Path), default=Path("kb"), required=False
 )
+KB_OPTION = click.option("--kb", type=click.Path(file_okay=False, path_type=Path),
+                         default=Path("kb"), show_default=True, help="The knowledge base folder.")
+PROJECT_OPTION = click.option(
+    "--project", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
+    help="Folder holding mkdocs.yml, docs/ and overrides/.")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=ToolkitGroup, context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """Country toolkit generator for DTM and partners."""
 
 
 @main.command()
-@KB_OPTION
+@KB_ARGUMENT
 @click.option("--format", "style", type=click.Choice(["text", "github"]), default="text",
               help="github: also print workflow annotations shown on the PR's files.")
 def validate(kb: Path, style: str) -> None:
@@ -39,7 +81,7 @@ def validate(kb: Path, style: str) -> None:
 
 
 @main.command()
-@KB_OPTION
+@KB_ARGUMENT
 def schema(kb: Path) -> None:
     """Write a JSON Schema per record kind into KB/schemas (for editor autocompletion)."""
     from .schema import SCHEMA_DIR, write_schemas
@@ -49,34 +91,113 @@ def schema(kb: Path) -> None:
 
 
 @main.command()
-@KB_OPTION
+@KB_ARGUMENT
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
               help="Folder to write docs/, overrides/ and mkdocs.yml into.")
-@click.option("--project", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
-              help="Folder holding mkdocs.yml, docs/ and overrides/.")
+@PROJECT_OPTION
 @click.option("--internal", is_flag=True, help="Include confidential fields. Never publish.")
 @click.option("--no-mockups", is_flag=True, help="Skip the mock-up charts (faster).")
 def render(kb: Path, out: Path, project: Path, internal: bool, no_mockups: bool) -> None:
     """Write the site source (Markdown) for any MkDocs-compatible engine to build."""
-    from .export import default_edit_url, plugin_settings
-    from .pages import Options
+    from .export import render_options, write_source
 
     kb_obj, report = load(kb, internal=internal)
     if kb_obj is None:
-        click.echo(report.format(), err=True)
-        sys.exit(1)
-    config = yaml.safe_load((project / "mkdocs.yml").read_text(encoding="utf-8")) or {}
-    settings = plugin_settings(config)
-    options = Options(edit_url=settings.get("edit_url") or default_edit_url(config),
-                      mockups=not no_mockups)
+        raise InvalidKnowledgeBase(report)
+    with _mkdocs_messages():
+        options = render_options(project, kb, mockups=not no_mockups)
     n = write_source(kb_obj, project, out, options)
     click.echo(f"Wrote {n} generated pages and the site source to {out}. "
                f"Build it with: cd {out} && mkdocs build")
 
 
-main.add_command(bundle_command)
-main.add_command(new_command)
-main.add_command(diff_command)
+@main.command("bundle")
+@KB_ARGUMENT
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
+              default=Path("dist/toolkit-offline.zip"), show_default=True,
+              help="The zip to write.")
+@PROJECT_OPTION
+def bundle_command(kb: Path, out: Path, project: Path) -> None:
+    """Build the whole site as one zip that works offline from file:// (for field teams)."""
+    from .bundle import bundle
+
+    with _mkdocs_messages():
+        result = bundle(kb, out, project)
+    click.echo(f"Wrote {result.path}: {result.files} files, {result.size / 1e6:.1f} MB, "
+               f"in {result.seconds:.1f} s. Unzip it and open index.html in a browser.")
+
+
+@main.command("diff")
+@click.argument("base")
+@KB_ARGUMENT
+@click.option("--head", help="Compare with this git ref instead of the working tree.")
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write the report to this file (e.g. for a pull-request comment).")
+def diff_command(base: str, kb: Path, head: str | None, output: Path | None) -> None:
+    """Questions added, removed or changed in KB since the git ref BASE, field by field.
+
+    Flags changes that break comparability with earlier rounds. Prints Markdown (fit for a
+    pull-request comment). Exits 0 whatever the differences; 1 if the comparison could not
+    be made or some question files could not be read.
+    """
+    from .diff import diff_kb
+
+    result = diff_kb(base, kb, head)
+    click.echo(result.markdown, nl=False)
+    if output is not None:
+        output.write_text(result.markdown, encoding="utf-8")
+    if not result.complete:
+        click.echo("Some question files could not be read: run 'toolkit validate'.", err=True)
+        raise SystemExit(1)
+
+
+@main.group("new")
+def new_command() -> None:
+    """Start a new record from a template that explains every field."""
+
+
+@new_command.command("question")
+@click.option("--sector", required=True, help="Sector id from kb/sectors.yml, e.g. wash.")
+@click.option("--id", "qid", help="Question id (default: <sector>-new-question).")
+@click.option("--type", "qtype", type=click.Choice(QUESTION_TYPES),
+              default="select_one", show_default=True, help="Reply type.")
+@KB_OPTION
+def new_question(sector: str, qid: str | None, qtype: str, kb: Path) -> None:
+    """Write kb/questions/SECTOR/ID.yml with every field explained and TODOs to fill in."""
+    from .scaffold import new_question
+
+    _started(new_question(kb, sector, qid, qtype), kb)
+
+
+@new_command.command("partner")
+@click.option("--id", "pid", required=True, help="Partner id, e.g. wash-cluster.")
+@click.option("--type", "ptype", type=click.Choice(PARTNER_TYPES), default="other",
+              show_default=True, help="Kind of partner.")
+@KB_OPTION
+def new_partner(pid: str, ptype: str, kb: Path) -> None:
+    """Write kb/partners/ID.yml with every field explained and TODOs to fill in."""
+    from .scaffold import new_partner
+
+    _started(new_partner(kb, pid, ptype), kb)
+
+
+def _started(started: Any, kb: Path) -> None:
+    click.echo(f"Wrote {started.path}: {started.todos} value(s) say TODO.")
+    click.echo(f"Fill them in (the comments explain each field), then run: toolkit validate {kb}")
+
+
+@contextmanager
+def _mkdocs_messages() -> Iterator[None]:
+    """Show MkDocs' warnings (strict mode stops on them), which would print without context."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(levelname)s - %(message)s"))
+    handler.setLevel(logging.WARNING)
+    mkdocs_log = logging.getLogger("mkdocs")
+    mkdocs_log.addHandler(handler)
+    try:
+        yield
+    finally:
+        mkdocs_log.removeHandler(handler)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -44,8 +44,8 @@ def fetch(url: str) -> tuple[int, str]:
     try:
         with urllib.request.urlopen(url, timeout=5) as response:
             return response.status, response.read().decode("utf-8")
-    except urllib.error.HTTPError as err:
-        return err.code, ""
+    except urllib.error.HTTPError as err:  # e.g. mkdocs serve's 404 page
+        return err.code, err.read().decode("utf-8", errors="replace")
     except (urllib.error.URLError, ConnectionError, TimeoutError):
         return 0, ""
 

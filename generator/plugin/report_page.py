@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html
 
-from ..problems import Report
+from ..problems import Problem, Report
 
 TITLE = "The knowledge base has errors"
 # Material's 404 page heading: replaced by the report so any page reached meanwhile shows it.
@@ -23,8 +23,16 @@ def report_html(report: Report) -> str:
              "<code>toolkit validate</code> lists the same problems.") if n else (
              "Strict mode stops the build on these warnings. Fix them and save: this preview "
              "reloads by itself.")
+    items = "".join(f"<li>{_problem_html(p)}</li>\n" for p in report.sorted())
     return (f'<h1 id="kb-errors">{TITLE}</h1>\n<p>{intro}</p>\n'
-            f'<pre class="ctk-report"><code>{html.escape(report.format())}</code></pre>\n')
+            f'<ul class="ctk-report">\n{items}</ul>\n')
+
+
+def _problem_html(problem: Problem) -> str:
+    """The file and line as code, then the message and fix (wrapped, unlike a <pre>)."""
+    text, where = problem.format(), f"{problem.path}:{problem.line}"
+    rest = text[len(where) + 2:] if text.startswith(where + ": ") else text
+    return f"<code>{html.escape(where)}</code> {html.escape(rest)}"
 
 
 def report_markdown(report: Report) -> str:

@@ -26,24 +26,45 @@ class ToolkitCommand(click.Command):
     """A command whose known failures end with a message and exit code, not a traceback."""
 
     def invoke(self, ctx: click.Context) -> Any:
-        from .bundle import BundleError
-        from .diff import DiffError
-
         try:
             return super().invoke(ctx)
-        except InvalidKnowledgeBase as exc:
-            click.echo(exc.report.format(), err=True)  # the same report as `toolkit validate`
-            ctx.exit(1)
-        except ScaffoldError as exc:
-            if exc.param:
-                raise click.BadParameter(str(exc), ctx=ctx, param_hint=exc.param) from None
-            raise click.ClickException(str(exc)) from None
-        except DiffError as exc:
-            raise click.ClickException(str(exc)) from None
-        except BundleError as exc:
-            raise click.ClickException(f"the offline bundle was not written: {exc}") from None
-        except MkDocsException as exc:  # also mkdocs.yml errors (bad YAML, a wrong option)
-            raise click.ClickException(str(exc)) from None
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except Exception as exc:
+            clean = _clean_error(exc, ctx)
+            if clean is None:
+                raise
+            raise clean from None
+
+
+def _clean_error(exc: Exception, ctx: click.Context) -> click.ClickException | None:
+    """The click exception that reports a feature module's error (None: not a known one)."""
+    # Imported here, once something failed: `toolkit validate` must not load the bundle
+    # (MkDocs' build, pandas through the pages) just to be able to name its error.
+    from .bundle import BundleError
+    from .diff import DiffError
+
+    if isinstance(exc, InvalidKnowledgeBase):
+        click.echo(exc.report.format(), err=True)  # the same report as `toolkit validate`
+        return _Exit()
+    if isinstance(exc, ScaffoldError) and exc.param:
+        return click.BadParameter(str(exc), ctx=ctx, param_hint=exc.param)
+    if isinstance(exc, BundleError):
+        return click.ClickException(f"the offline bundle was not written: {exc}")
+    if isinstance(exc, ScaffoldError | DiffError | MkDocsException):
+        # MkDocsException: also mkdocs.yml errors (bad YAML, a wrong plugin option).
+        return click.ClickException(str(exc))
+    return None
+
+
+class _Exit(click.ClickException):
+    """Ends the command with exit code 1 and no further message (it was printed)."""
+
+    def __init__(self) -> None:
+        super().__init__("")
+
+    def show(self, file: Any = None) -> None:
+        pass
 
 
 class ToolkitGroup(click.Group):

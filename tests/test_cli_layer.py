@@ -77,3 +77,18 @@ def test_a_feature_error_is_a_clean_message(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert result.output.startswith("Error: ") and "sectors.yml not found" in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_validate_loads_no_site_machinery() -> None:
+    """Naming the errors of bundle/diff must not import them (and MkDocs' build, the pages,
+    pandas through the DAP) into every command."""
+    import subprocess
+    import sys
+
+    probe = ("import sys; from click.testing import CliRunner; from generator.cli import main; "
+             "r = CliRunner().invoke(main, ['validate', sys.argv[1]]); "
+             "print(r.exit_code, sorted(m for m in ('generator.bundle', 'generator.pages', "
+             "'generator.export', 'mkdocs.commands.build') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", probe, str(ROOT / "kb")], capture_output=True,
+                          text=True, check=True)
+    assert done.stdout.split(maxsplit=1) == ["0", "[]\n"], done.stdout + done.stderr

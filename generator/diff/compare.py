@@ -14,7 +14,7 @@ from typing import Any
 
 from ..loader import Loader
 from ..models import Question
-from .markdown import code_span as _code
+from .markdown import code_span
 
 # Fields whose change makes answers incomparable with earlier rounds.
 BREAKING = ("text", "type", "options")
@@ -54,7 +54,9 @@ class FieldChange:
     name: str  # dotted field path
     before: Any
     after: Any
-    notes: list[str] = field(default_factory=list)  # item-level detail (options, lists)
+    # Item-level detail (options, lists), already as report text: every value inside a
+    # code span, where GitHub renders nothing (markdown.code_span).
+    notes: list[str] = field(default_factory=list)
 
     @property
     def breaking(self) -> bool:
@@ -102,13 +104,13 @@ def _option_notes(before: list[dict[str, str]], after: list[dict[str, str]]) -> 
     new = {o["code"]: o["label"] for o in after}
     notes = []
     for code in new.keys() - old.keys():
-        notes.append(f"added option {_code(code)} {_code(new[code])}")
+        notes.append(f"added option {code_span(code)} {code_span(new[code])}")
     for code in old.keys() - new.keys():
-        notes.append(f"removed option {_code(code)} {_code(old[code])}")
+        notes.append(f"removed option {code_span(code)} {code_span(old[code])}")
     for code in old.keys() & new.keys():
         if old[code] != new[code]:
-            notes.append(f"option {_code(code)} relabelled {_code(old[code])} → "
-                         f"{_code(new[code])}")
+            notes.append(f"option {code_span(code)} relabelled {code_span(old[code])} → "
+                         f"{code_span(new[code])}")
     return sorted(notes)
 
 
@@ -116,7 +118,8 @@ def _list_notes(before: list[Any], after: list[Any]) -> list[str]:
     if all(isinstance(x, str) for x in before + after):
         added = [x for x in after if x not in before]
         removed = [x for x in before if x not in after]
-        notes = [f"added {_code(x)}" for x in added] + [f"removed {_code(x)}" for x in removed]
+        notes = [f"added {code_span(x)}" for x in added]
+        notes += [f"removed {code_span(x)}" for x in removed]
         return notes or ["order changed"]
     return []
 
@@ -135,9 +138,9 @@ def compare_question(before: Question, after: Question) -> list[FieldChange]:
             if not change.notes:
                 change.notes = [REORDERED]
         elif name == "history":
-            change.notes = [f"added round {h['round']}: {_code(h['change'])}"
+            change.notes = [f"added round {h['round']}: {code_span(h['change'])}"
                             for h in b or [] if h not in (a or [])]
-            change.notes += [f"removed round {h['round']}: {_code(h['change'])}"
+            change.notes += [f"removed round {h['round']}: {code_span(h['change'])}"
                              for h in a or [] if h not in (b or [])]
         elif isinstance(a, list) and isinstance(b, list):
             change.notes = _list_notes(a, b)

@@ -10,8 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from .compare import FieldChange, QuestionChange
-from .markdown import backtick_run as _backtick_run
-from .markdown import code_span as _code
+from .markdown import backtick_run, code_span
 
 # GitHub refuses comments over 65,536 characters; leave room for the workflow's header.
 MAX_CHARS = 60_000
@@ -25,7 +24,7 @@ def _block(before: Any, after: Any) -> list[str]:
             continue
         for line in str(value).splitlines() or [""]:
             lines.append(f"{sign} {line}")
-    fence = "`" * max(3, max((_backtick_run(line) for line in lines), default=0) + 1)
+    fence = "`" * max(3, max((backtick_run(line) for line in lines), default=0) + 1)
     return [f"{fence}diff", *lines, fence]
 
 
@@ -37,8 +36,8 @@ def _value_lines(change: FieldChange) -> list[str]:
     # The question's wording is the change reviewers must read closely: always a diff.
     scalar = not isinstance(a, list | dict) and not isinstance(b, list | dict)
     if change.name != "text" and short and scalar:
-        return [f"  - {_code(a) if a is not None else '(none)'} → "
-                f"{_code(b) if b is not None else '(none)'}"]
+        return [f"  - {code_span(a) if a is not None else '(none)'} → "
+                f"{code_span(b) if b is not None else '(none)'}"]
     return ["", *("  " + line for line in _block(a, b))]
 
 
@@ -46,7 +45,7 @@ def _title(change: QuestionChange) -> str:
     q = change.question
     if change.confidential:
         return f"`{change.id}` ({q.sector}, confidential)"
-    return f"`{change.id}` ({q.sector}): {_code(q.text)}"
+    return f"`{change.id}` ({q.sector}): {code_span(q.text)}"
 
 
 def _changed_section(change: QuestionChange, round_: int | None) -> list[str]:
@@ -84,7 +83,7 @@ def to_markdown(base_label: str, head_label: str, changes: list[QuestionChange],
     breaking = [c for c in changes if c.breaks_comparability]
     counts = ", ".join(f"{len(by_kind.get(k, []))} {k}"
                        for k in ("added", "removed", "changed"))
-    head = [f"## Knowledge base changes: {_code(base_label)} → {_code(head_label)}", ""]
+    head = [f"## Knowledge base changes: {code_span(base_label)} → {code_span(head_label)}", ""]
     if not changes and not files:
         return "\n".join([*head, "No changes to the knowledge base.", ""])
     head += [f"Questions: {counts}.", ""]
@@ -96,7 +95,7 @@ def to_markdown(base_label: str, head_label: str, changes: list[QuestionChange],
     if by_kind.get("unreadable"):
         body += ["### Could not be compared", "",
                  "These files have errors; run `toolkit validate` and fix them first:", ""]
-        body += [f"- {_code(c.id)}: {_code(c.where)}" for c in by_kind["unreadable"]]
+        body += [f"- {code_span(c.id)}: {code_span(c.where)}" for c in by_kind["unreadable"]]
         body.append("")
     if breaking:
         body += ["### ⚠️ Breaks comparability with earlier rounds", ""]
@@ -105,7 +104,7 @@ def to_markdown(base_label: str, head_label: str, changes: list[QuestionChange],
         body.append("")
     if by_kind.get("added"):
         body += ["### Added", ""]
-        body += [f"- {_title(c)}, status {_code(c.question.status)}" for c in by_kind["added"]]
+        body += [f"- {_title(c)}, status {code_span(c.question.status)}" for c in by_kind["added"]]
         body.append("")
     if by_kind.get("removed"):
         body += ["### Removed", ""]
@@ -122,7 +121,7 @@ def to_markdown(base_label: str, head_label: str, changes: list[QuestionChange],
             body += _changed_section(c, round_)
     if files:
         body += ["### Other kb files", ""]
-        body += [f"- {kind}: {_code('kb/' + path)}" for kind, path in files]
+        body += [f"- {kind}: {code_span('kb/' + path)}" for kind, path in files]
         body.append("")
     text = "\n".join(head + body)
     if len(text) > max_chars:

@@ -7,33 +7,14 @@ called from Python, tests and other tools without click, and the CLI is read in 
 
 from __future__ import annotations
 
-import ast
 from pathlib import Path
 
 import click
 import pytest
 from click.testing import CliRunner
-from support import ROOT
+from support import ROOT, modules_importing
 
 from generator.cli import main
-
-PACKAGE = ROOT / "generator"
-
-
-def imported_modules(path: Path) -> set[str]:
-    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-    names: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            names |= {alias.name.split(".")[0] for alias in node.names}
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            names.add(node.module.split(".")[0])
-    return names
-
-
-def modules_importing(name: str) -> list[str]:
-    return sorted(p.relative_to(ROOT).as_posix() for p in PACKAGE.rglob("*.py")
-                  if name in imported_modules(p))
 
 
 def test_only_cli_py_imports_click() -> None:

@@ -1,15 +1,17 @@
 """The `toolkit` command line: every command, and nothing else.
 
 The work is done in click-free modules (loader, export, bundle, diff, scaffold), which raise
-their own exceptions; ToolkitCommand turns those into clean one-line messages and exit
+the exceptions of errors.py; ToolkitCommand turns those into clean one-line messages and exit
 codes, so no command needs try/except and no user sees a traceback for a known failure.
+Commands import their modules when they run: `toolkit validate` (run on every commit by
+pre-commit) must not load MkDocs' build or pandas.
 """
 
 from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -17,8 +19,8 @@ from typing import Any
 import click
 from mkdocs.exceptions import MkDocsException
 
+from .errors import BundleError, InvalidKnowledgeBase, ToolkitError
 from .loader import load
-from .problems import InvalidKnowledgeBase
 from .scaffold import PARTNER_TYPES, QUESTION_TYPES, ScaffoldError
 
 
@@ -26,32 +28,31 @@ class ToolkitCommand(click.Command):
     """A command whose known failures end with a message and exit code, not a traceback."""
 
     def invoke(self, ctx: click.Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        except (click.ClickException, click.exceptions.Exit, click.Abort):
+        return _reporting(super().invoke, ctx)
+
+
+def _reporting(invoke: Callable[[click.Context], Any], ctx: click.Context) -> Any:
+    try:
+        return invoke(ctx)
+    except (click.ClickException, click.exceptions.Exit, click.Abort):
+        raise
+    except Exception as exc:
+        clean = _clean_error(exc, ctx)
+        if clean is None:
             raise
-        except Exception as exc:
-            clean = _clean_error(exc, ctx)
-            if clean is None:
-                raise
-            raise clean from None
+        raise clean from None
 
 
 def _clean_error(exc: Exception, ctx: click.Context) -> click.ClickException | None:
-    """The click exception that reports a feature module's error (None: not a known one)."""
-    # Imported here, once something failed: `toolkit validate` must not load the bundle
-    # (MkDocs' build, pandas through the pages) just to be able to name its error.
-    from .bundle import BundleError
-    from .diff import DiffError
-
+    """The click exception that reports a toolkit or MkDocs error (None: not a known one)."""
     if isinstance(exc, InvalidKnowledgeBase):
         click.echo(exc.report.format(), err=True)  # the same report as `toolkit validate`
         return _Exit()
-    if isinstance(exc, ScaffoldError) and exc.param:
+    if isinstance(exc, ScaffoldError) and getattr(exc, "param", None):
         return click.BadParameter(str(exc), ctx=ctx, param_hint=exc.param)
     if isinstance(exc, BundleError):
         return click.ClickException(f"the offline bundle was not written: {exc}")
-    if isinstance(exc, ScaffoldError | DiffError | MkDocsException):
+    if isinstance(exc, ToolkitError | MkDocsException):
         # MkDocsException: also mkdocs.yml errors (bad YAML, a wrong plugin option).
         return click.ClickException(str(exc))
     return None
@@ -71,6 +72,10 @@ class ToolkitGroup(click.Group):
     command_class = ToolkitCommand
     group_class = type  # subgroups (toolkit new ...) are ToolkitGroups too
 
+    def invoke(self, ctx: click.Context) -> Any:
+        # The same for commands added from outside (plain click commands).
+        return _reporting(super().invoke, ctx)
+
 
 KB_ARGUMENT = click.argument(
     "kb", type=click.Path(file_okay=False, path_type=Path), default=Path("kb"), required=False
@@ -89,14 +94,19 @@ def main() -> None:
 
 @main.command()
 @KB_ARGUMENT
-@click.option("--format", "style", type=click.Choice(["text", "github"]), default="text",
-              help="github: also print workflow annotations shown on the PR's files.")
+@click.option("--format", "style", type=click.Choice(["text", "github", "json"]),
+              default="text",
+              help="github: also print workflow annotations shown on the PR's files; "
+              "json: print the problems as a JSON list (code, path, line, field, message, fix, "
+              "severity).")
 def validate(kb: Path, style: str) -> None:
     """Check every record of KB (default: kb) and report all problems at once."""
     _, report = load(kb)
+    if style == "json":
+        click.echo(report.json())
+        sys.exit(0 if report.ok else 1)
     if style == "github":
-        for p in report.sorted():
-            click.echo(p.github())
+        click.echo(report.format("github"))
     click.echo(report.format(), err=not report.ok)
     sys.exit(0 if report.ok else 1)
 

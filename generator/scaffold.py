@@ -2,88 +2,37 @@
 
 The template's values are clearly marked TODOs rather than plausible defaults. The record is
 valid YAML of the right shape, so every TODO is reported in one validation run, each with
-its line (see `unfilled`): the report is the partner's to-do list, and a half-filled
+its line (todo-left, in checks.py): the report is the partner's to-do list, and a half-filled
 proposal cannot pass the pull-request check by accident.
 """
 
 from __future__ import annotations
 
-import difflib
 import json
 import re
 import textwrap
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, get_args
+from typing import Any, get_args
 
-from .errors_text import describe, field_path
+from . import errors
+from .checks import suggest as _suggest  # offers only valid, unambiguous ids
 from .models.common import ID_RE
 from .models.partner import PartnerType
 from .models.question import CHOICE_TYPES, QuestionType
-from .problems import Problem
 from .yamlio import YamlProblem, read_yaml
 
-if TYPE_CHECKING:
-    from .loader import Loaded
-
-# A value still to fill in: "TODO", "TODO: ...", or a placeholder code such as todo_1.
-TODO_RE = re.compile(r"^\s*todo(?![a-z])", re.I)
 QUESTION_TYPES: tuple[str, ...] = get_args(QuestionType)
 PARTNER_TYPES: tuple[str, ...] = get_args(PartnerType)
-# Fields the minimum-criteria check already reports when they only say "TODO".
-_CRITERIA_FIELDS = {
-    "purpose", "use", "criteria.not_available_elsewhere", "criteria.methodology_adequate",
-    "criteria.analysis_capacity", "analysis.descriptive",
-}
 
 
-class ScaffoldError(Exception):
+class ScaffoldError(errors.ScaffoldError):
     """A record could not be started; param names the command-line option at fault."""
 
     def __init__(self, message: str, param: str | None = None) -> None:
         super().__init__(message)
         self.param = param
-
-
-# --- the check ----------------------------------------------------------------------------
-
-Loc = tuple[str | int, ...]
-
-
-def _strings(data: Any, loc: Loc = ()) -> Iterator[tuple[Loc, str]]:
-    if isinstance(data, dict):
-        for key, value in data.items():
-            yield from _strings(value, (*loc, str(key)))
-    elif isinstance(data, list):
-        for i, value in enumerate(data):
-            yield from _strings(value, (*loc, i))
-    elif isinstance(data, str):
-        yield loc, data
-
-
-def unfilled(loaded: Loaded) -> list[Problem]:
-    """Every value of every readable record that still says TODO, with its line."""
-    from .checks import PLACEHOLDER_TEXTS
-    from .loader import FOLDERS, SINGLE_FILES
-
-    models = {k: m for k, (_, m) in SINGLE_FILES.items()} | {k: m for k, (_, m) in FOLDERS.items()}
-    problems = []
-    for (kind, rid), doc in sorted(loaded.docs.items()):
-        for loc, value in _strings(doc.data):
-            if not TODO_RE.match(value) or value == "todo":
-                # A bare lowercase "todo" is an id reference: reported as an unknown id.
-                continue
-            fld = field_path(loc)
-            if fld in _CRITERIA_FIELDS and value.strip().lower() in PLACEHOLDER_TEXTS:
-                continue
-            hint = describe(models[kind], loc) if kind in models else ""
-            what = f" ({hint.rstrip('.')})" if hint else " (the comment above it says what)"
-            problems.append(Problem(
-                loaded.rel.get((kind, rid), kind), doc.line(loc), fld,
-                "not filled in yet (still says TODO)", f"write the real value instead{what}",
-            ))
-    return problems
 
 
 # --- writing templates --------------------------------------------------------------------
@@ -298,11 +247,6 @@ engagement:
   status: not-started
   # notes: ...
 """
-
-
-def _suggest(value: str, known: Sequence[str]) -> str:
-    close = difflib.get_close_matches(value, list(known), n=1)
-    return f"did you mean '{close[0]}'? " if close else ""
 
 
 def _check_id(rid: str) -> None:

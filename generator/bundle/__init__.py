@@ -16,10 +16,10 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..errors import BundleError, InvalidKnowledgeBase
 from ..loader import load
-from ..problems import InvalidKnowledgeBase
 from .network_check import find_network_references
-from .offline import SHIM, VENDOR_DIR, BundleError, build_offline_site
+from .offline import SHIM, VENDOR_DIR, build_offline_site
 from .site_zip import write_zip
 
 __all__ = ["DEFAULT_OUT", "SHIM", "VENDOR_DIR", "BundleError", "BundleResult", "bundle",

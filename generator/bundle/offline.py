@@ -21,6 +21,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
+from ..errors import BundleError
 from ..export import PLUGIN_NAME, default_edit_url
 from ..reproducible import source_epoch
 from .network_check import find_network_references
@@ -34,10 +35,6 @@ VENDORED = {
     "assets/vendor/iframe-worker/LICENSE": VENDOR_DIR / "iframe-worker" / "LICENSE",
 }
 OFFLINE_PLUGIN = "material/offline"
-
-
-class BundleError(Exception):
-    """The site built, but it cannot be used offline (the message says why)."""
 
 
 class OfflineAssetsPlugin(BasePlugin):  # type: ignore[type-arg]

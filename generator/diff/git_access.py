@@ -7,9 +7,7 @@ import subprocess
 import tarfile
 from pathlib import Path, PurePosixPath
 
-
-class DiffError(Exception):
-    """The comparison could not be made (not a git repository, unknown ref...)."""
+from ..errors import DiffError
 
 
 def _git(args: list[str], cwd: Path) -> subprocess.CompletedProcess[bytes]:

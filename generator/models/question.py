@@ -6,7 +6,7 @@ from typing import Literal, Self
 
 from pydantic import Field, model_validator
 
-from .common import Code, Id, OneLine, Record, ShortText, Text
+from .common import Code, Id, OneLine, Record, ShortText, Text, rule
 from .sharing import Sharing
 
 QuestionType = Literal[
@@ -95,18 +95,21 @@ class Question(Record):
     @model_validator(mode="after")
     def _options_match_type(self) -> Self:
         if self.type in CHOICE_TYPES and len(self.options) < 2:
-            raise ValueError(
+            raise rule(
+                "options-mismatch",
                 f"a {self.type} question needs at least two 'options' (code + label)"
             )
         if self.type not in CHOICE_TYPES and self.type != "yes_no" and self.options:
-            raise ValueError(
+            raise rule(
+                "options-mismatch",
                 f"a {self.type} question has no reply options: remove 'options' "
                 "or change 'type' to select_one/select_multiple"
             )
         codes = [o.code for o in self.options]
         dupes = sorted({c for c in codes if codes.count(c) > 1})
         if dupes:
-            raise ValueError(f"option codes must be unique; repeated: {', '.join(dupes)}")
+            raise rule("duplicate-option",
+                       f"option codes must be unique; repeated: {', '.join(dupes[:5])}")
         return self
 
     @property

@@ -1,50 +1,90 @@
-"""The `toolkit` command line: validate the kb, write pages, and more."""
+"""The `toolkit` command line: every command, and nothing else.
+
+The work is done in click-free modules (loader, export, bundle, diff, scaffold), which raise
+the exceptions of errors.py; ToolkitCommand turns those into clean one-line messages and exit
+codes, so no command needs try/except and no user sees a traceback for a known failure.
+Commands import their modules when they run: `toolkit validate` (run on every commit by
+pre-commit) must not load MkDocs' build or pandas.
+"""
 
 from __future__ import annotations
 
-import importlib
+import logging
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import click
-import yaml
+from mkdocs.exceptions import MkDocsException
 
-from .errors import ToolkitError
+from .errors import BundleError, InvalidKnowledgeBase, ToolkitError
 from .loader import load
-
-KB_OPTION = click.argument(
-    "kb", type=click.Path(file_okay=False, path_type=Path), default=Path("kb"), required=False
-)
+from .scaffold import PARTNER_TYPES, QUESTION_TYPES, ScaffoldError
 
 
-# Commands whose modules pull in MkDocs or pandas load when they run, so `toolkit validate`
-# (run on every commit by pre-commit) starts fast: name -> (module, command object).
-LAZY_COMMANDS = {
-    "bundle": ("generator.bundle", "bundle_command"),
-    "diff": ("generator.diff", "diff_command"),
-    "new": ("generator.scaffold", "new_command"),
-}
+class ToolkitCommand(click.Command):
+    """A command whose known failures end with a message and exit code, not a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        return _reporting(super().invoke, ctx)
+
+
+def _reporting(invoke: Callable[[click.Context], Any], ctx: click.Context) -> Any:
+    try:
+        return invoke(ctx)
+    except (click.ClickException, click.exceptions.Exit, click.Abort):
+        raise
+    except Exception as exc:
+        clean = _clean_error(exc, ctx)
+        if clean is None:
+            raise
+        raise clean from None
+
+
+def _clean_error(exc: Exception, ctx: click.Context) -> click.ClickException | None:
+    """The click exception that reports a toolkit or MkDocs error (None: not a known one)."""
+    if isinstance(exc, InvalidKnowledgeBase):
+        click.echo(exc.report.format(), err=True)  # the same report as `toolkit validate`
+        return _Exit()
+    if isinstance(exc, ScaffoldError) and getattr(exc, "param", None):
+        return click.BadParameter(str(exc), ctx=ctx, param_hint=exc.param)
+    if isinstance(exc, BundleError):
+        return click.ClickException(f"the offline bundle was not written: {exc}")
+    if isinstance(exc, ToolkitError | MkDocsException):
+        # MkDocsException: also mkdocs.yml errors (bad YAML, a wrong plugin option).
+        return click.ClickException(str(exc))
+    return None
+
+
+class _Exit(click.ClickException):
+    """Ends the command with exit code 1 and no further message (it was printed)."""
+
+    def __init__(self) -> None:
+        super().__init__("")
+
+    def show(self, file: Any = None) -> None:
+        pass
 
 
 class ToolkitGroup(click.Group):
-    """Loads LAZY_COMMANDS on use and prints any ToolkitError as a clean message."""
-
-    def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted([*super().list_commands(ctx), *LAZY_COMMANDS])
-
-    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        if cmd_name in LAZY_COMMANDS:
-            module, attr = LAZY_COMMANDS[cmd_name]
-            command: click.Command = getattr(importlib.import_module(module), attr)
-            return command
-        return super().get_command(ctx, cmd_name)
+    command_class = ToolkitCommand
+    group_class = type  # subgroups (toolkit new ...) are ToolkitGroups too
 
     def invoke(self, ctx: click.Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        except ToolkitError as err:
-            raise click.ClickException(str(err)) from err
+        # The same for commands added from outside (plain click commands).
+        return _reporting(super().invoke, ctx)
+
+
+KB_ARGUMENT = click.argument(
+    "kb", type=click.Path(file_okay=False, path_type=Path), default=Path("kb"), required=False
+)
+KB_OPTION = click.option("--kb", type=click.Path(file_okay=False, path_type=Path),
+                         default=Path("kb"), show_default=True, help="The knowledge base folder.")
+PROJECT_OPTION = click.option(
+    "--project", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
+    help="Folder holding mkdocs.yml, docs/ and overrides/.")
 
 
 @click.group(cls=ToolkitGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -53,7 +93,7 @@ def main() -> None:
 
 
 @main.command()
-@KB_OPTION
+@KB_ARGUMENT
 @click.option("--format", "style", type=click.Choice(["text", "github", "json"]),
               default="text",
               help="github: also print workflow annotations shown on the PR's files; "
@@ -72,7 +112,7 @@ def validate(kb: Path, style: str) -> None:
 
 
 @main.command()
-@KB_OPTION
+@KB_ARGUMENT
 def schema(kb: Path) -> None:
     """Write a JSON Schema per record kind into KB/schemas (for editor autocompletion)."""
     from .schema import SCHEMA_DIR, write_schemas
@@ -82,35 +122,106 @@ def schema(kb: Path) -> None:
 
 
 @main.command()
-@KB_OPTION
+@KB_ARGUMENT
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
               help="Folder to write docs/, overrides/ and mkdocs.yml into.")
-@click.option("--project", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
-              help="Folder holding mkdocs.yml, docs/ and overrides/.")
+@PROJECT_OPTION
 @click.option("--internal", is_flag=True, help="Include confidential fields. Never publish.")
 @click.option("--no-mockups", is_flag=True, help="Skip the mock-up charts (faster).")
 def render(kb: Path, out: Path, project: Path, internal: bool, no_mockups: bool) -> None:
     """Write the site source (Markdown) for any MkDocs-compatible engine to build."""
-    from .export import default_edit_url, plugin_settings, write_source
-    from .pages import Options
+    from .export import render_options, write_source
 
     kb_obj, report = load(kb, internal=internal)
     if kb_obj is None:
-        click.echo(report.format(), err=True)
-        sys.exit(1)
-    config = yaml.safe_load((project / "mkdocs.yml").read_text(encoding="utf-8")) or {}
-    settings = plugin_settings(config)
-    options = Options(edit_url=settings.get("edit_url") or default_edit_url(config),
-                      mockups=not no_mockups)
+        raise InvalidKnowledgeBase(report)
+    with _mkdocs_messages():
+        options = render_options(project, kb, mockups=not no_mockups)
     n = write_source(kb_obj, project, out, options)
     click.echo(f"Wrote {n} generated pages and the site source to {out}. "
                f"Build it with: cd {out} && mkdocs build")
 
 
-@main.command()
+@main.command("bundle")
+@KB_ARGUMENT
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="The zip to write [default: dist/toolkit-round-N-offline.zip].")
+@PROJECT_OPTION
+@click.option("--internal", is_flag=True,
+              help="Include confidential fields; the zip and every page say INTERNAL — DO NOT "
+              "SHARE.")
+def bundle_command(kb: Path, out: Path | None, project: Path, internal: bool) -> None:
+    """Build the whole site as one zip that works offline from file:// (for field teams)."""
+    from .bundle import bundle
+
+    with _mkdocs_messages():
+        result = bundle(kb, out, project, internal=internal)
+    click.echo(f"Wrote {result.path}: {result.files} files, {result.size / 1e6:.1f} MB, "
+               f"in {result.seconds:.1f} s. Unzip it and open index.html in a browser.")
+
+
+@main.command("diff")
+@click.argument("base")
+@KB_ARGUMENT
+@click.option("--head", help="Compare with this git ref instead of the working tree.")
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write the report to this file (e.g. for a pull-request comment).")
+def diff_command(base: str, kb: Path, head: str | None, output: Path | None) -> None:
+    """Questions added, removed or changed in KB since the git ref BASE, field by field.
+
+    Flags changes that break comparability with earlier rounds. Prints Markdown (fit for a
+    pull-request comment). Exits 0 whatever the differences; 1 if the comparison could not
+    be made or some question files could not be read.
+    """
+    from .diff import diff_kb
+
+    result = diff_kb(base, kb, head)
+    click.echo(result.markdown, nl=False)
+    if output is not None:
+        output.write_text(result.markdown, encoding="utf-8")
+    if not result.complete:
+        click.echo("Some question files could not be read: run 'toolkit validate'.", err=True)
+        raise SystemExit(1)
+
+
+@main.group("new")
+def new_command() -> None:
+    """Start a new record from a template that explains every field."""
+
+
+@new_command.command("question")
+@click.option("--sector", required=True, help="Sector id from kb/sectors.yml, e.g. wash.")
+@click.option("--id", "qid", help="Question id (default: <sector>-new-question).")
+@click.option("--type", "qtype", type=click.Choice(QUESTION_TYPES),
+              default="select_one", show_default=True, help="Reply type.")
 @KB_OPTION
-@click.option("--project", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
-              help="Folder holding mkdocs.yml, docs/ and overrides/, in a git repository.")
+def new_question(sector: str, qid: str | None, qtype: str, kb: Path) -> None:
+    """Write kb/questions/SECTOR/ID.yml with every field explained and TODOs to fill in."""
+    from .scaffold import new_question
+
+    _started(new_question(kb, sector, qid, qtype), kb)
+
+
+@new_command.command("partner")
+@click.option("--id", "pid", required=True, help="Partner id, e.g. wash-cluster.")
+@click.option("--type", "ptype", type=click.Choice(PARTNER_TYPES), default="other",
+              show_default=True, help="Kind of partner.")
+@KB_OPTION
+def new_partner(pid: str, ptype: str, kb: Path) -> None:
+    """Write kb/partners/ID.yml with every field explained and TODOs to fill in."""
+    from .scaffold import new_partner
+
+    _started(new_partner(kb, pid, ptype), kb)
+
+
+def _started(started: Any, kb: Path) -> None:
+    click.echo(f"Wrote {started.path}: {started.todos} value(s) say TODO.")
+    click.echo(f"Fill them in (the comments explain each field), then run: toolkit validate {kb}")
+
+
+@main.command()
+@KB_ARGUMENT
+@PROJECT_OPTION
 @click.option("--draft", is_flag=True,
               help="Publish a plan that is not signed off, as round-N-draft (not latest).")
 @click.option("--bundle", "bundle_zip", type=click.Path(dir_okay=False, exists=True,
@@ -121,25 +232,34 @@ def render(kb: Path, out: Path, project: Path, internal: bool, no_mockups: bool)
               help="Remote name or URL to fetch the branch from and push it to.")
 def publish(kb: Path, project: Path, draft: bool, bundle_zip: Path | None, branch: str,
             push: bool, remote: str) -> None:
-    """Publish the kb's current round as version round-N (alias latest) on BRANCH, with mike."""
-    import logging
+    """Publish the kb's current round as version round-N (alias latest) on BRANCH, with mike.
 
+    Refuses a round whose Data Analysis Plan is not signed off (unless --draft) and any
+    internal build. The project folder must be in a git repository.
+    """
     from .publish import publish as publish_round
 
-    # MkDocs warnings (strict mode stops on them) would otherwise print without context.
-    handler = logging.StreamHandler()
-    handler.setFormatter(logging.Formatter("%(levelname)s - %(message)s"))
-    handler.setLevel(logging.WARNING)
-    logging.getLogger("mkdocs").addHandler(handler)
-    try:
+    with _mkdocs_messages():
         result = publish_round(project, kb, draft=draft, push=push, remote=remote,
                                branch=branch, bundle=bundle_zip)
-    finally:
-        logging.getLogger("mkdocs").removeHandler(handler)
     aliases = f" (alias {', '.join(result.aliases)})" if result.aliases else ""
     where = "pushed" if result.pushed else "committed locally; push it with --push"
     click.echo(f"Published {result.version}{aliases} to {result.branch} at "
                f"{result.commit[:12]}, {where}. Versions: {', '.join(result.versions)}.")
+
+
+@contextmanager
+def _mkdocs_messages() -> Iterator[None]:
+    """Show MkDocs' warnings (strict mode stops on them), which would print without context."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(levelname)s - %(message)s"))
+    handler.setLevel(logging.WARNING)
+    mkdocs_log = logging.getLogger("mkdocs")
+    mkdocs_log.addHandler(handler)
+    try:
+        yield
+    finally:
+        mkdocs_log.removeHandler(handler)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -49,6 +49,12 @@ def write_mark(site_dir: Path) -> None:
     )
 
 
+def has_mark(head: str | bytes) -> bool:
+    """Whether a page's start (its first 8 KB hold <head>) carries the internal meta tag."""
+    text = head.decode("utf-8", errors="replace") if isinstance(head, bytes) else head
+    return bool(_META.search(text))
+
+
 def find_marks(site_dir: Path) -> list[str]:
     """Site-relative paths that carry the internal mark (the mark file, marked pages)."""
     found: list[str] = []
@@ -57,7 +63,7 @@ def find_marks(site_dir: Path) -> list[str]:
     for page in sorted(site_dir.rglob("*.html")):
         # The tag sits in <head>: the first 8 KB hold it, even on a 1,000-question site.
         with page.open(encoding="utf-8", errors="replace") as fh:
-            if _META.search(fh.read(8192)):
+            if has_mark(fh.read(8192)):
                 found.append(page.relative_to(site_dir).as_posix())
     return found
 

@@ -20,15 +20,21 @@ import os
 import shutil
 import subprocess
 import tempfile
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import InvalidKnowledgeBase, ToolkitError
 from .export import PLUGIN_NAME
-from .internal_mark import FILE_WARNING, MARK_FILE, InternalBuildError, refuse_if_internal
+from .internal_mark import (
+    FILE_WARNING,
+    MARK_FILE,
+    InternalBuildError,
+    has_mark,
+    refuse_if_internal,
+)
 from .loader import load
+from .reproducible import zip_entries
 from .rounds import LATEST, RoundStatus, round_status
 
 DEFAULT_BRANCH = "gh-pages"
@@ -84,10 +90,8 @@ def check_bundle(bundle: Path) -> None:
     if FILE_WARNING in bundle.name:
         raise InternalBuildError(f"{bundle} is an internal bundle ({FILE_WARNING}); "
                                  "refusing to publish it. Fix: attach a public bundle.")
-    with zipfile.ZipFile(bundle) as zf:
-        names = zf.namelist()
-        marked = MARK_FILE in names or any(
-            b'name="toolkit-internal"' in zf.read(n)[:8192] for n in names if n.endswith(".html"))
+    marked = any(name == MARK_FILE or (name.endswith(".html") and has_mark(data[:8192]))
+                 for name, data in zip_entries(bundle))
     if marked:
         raise InternalBuildError(f"{bundle} holds an internal build; refusing to publish it. "
                                  "Fix: build the bundle without --internal.")

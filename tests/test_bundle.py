@@ -9,14 +9,13 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
-import shutil
 import subprocess
 import sys
 import zipfile
 from pathlib import Path
 
 import pytest
-from support import ROOT, SAMPLE_KB, SMALL_KB
+from support import ROOT, SAMPLE_KB, SMALL_KB, copy_project
 
 from generator.bundle import (
     SHIM,
@@ -198,13 +197,8 @@ def test_network_references_are_found(tmp_path: Path) -> None:
 
 
 def project_copy(tmp_path: Path) -> Path:
-    project = tmp_path / "project"
-    project.mkdir()
-    shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
-    shutil.copytree(ROOT / "docs", project / "docs")
-    if (ROOT / "overrides").is_dir():
-        shutil.copytree(ROOT / "overrides", project / "overrides")
-    return project
+    # With its own kb/: the plugin's kb option must name an existing folder.
+    return copy_project(tmp_path / "project", SMALL_KB)
 
 
 def test_remote_image_fails_the_bundle_and_keeps_the_previous_zip(tmp_path: Path) -> None:

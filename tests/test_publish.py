@@ -175,8 +175,10 @@ def test_an_internal_build_is_refused_and_the_branch_is_unchanged(
 def test_internal_set_in_mkdocs_yml_is_refused_too(project: Path) -> None:
     set_round(project, 5)
     config = project / "mkdocs.yml"
-    config.write_text(config.read_text(encoding="utf-8").replace(
-        "      kb: kb\n", "      kb: kb\n      internal: true\n"), encoding="utf-8")
+    text = config.read_text(encoding="utf-8")
+    assert "internal: !ENV [TOOLKIT_INTERNAL, false]" in text
+    config.write_text(text.replace("internal: !ENV [TOOLKIT_INTERNAL, false]", "internal: true"),
+                      encoding="utf-8")
     with pytest.raises(InternalBuildError, match="refusing to publish"):
         publish(project, project / "kb")
     assert git(project, "branch", "--list", "gh-pages") == ""

@@ -70,7 +70,7 @@ def test_public_bundle_refuses_a_build_that_carries_the_internal_mark(tmp_path: 
     project = copy_project(tmp_path / "project", SMALL_KB)
     (project / "force_internal.py").write_text(
         "def on_config(config):\n"
-        "    config.plugins['country-toolkit'].internal = True\n"
+        "    config.plugins['country-toolkit'].config['internal'] = True\n"
         "    return config\n", encoding="utf-8")
     config = project / "mkdocs.yml"
     config.write_text(config.read_text(encoding="utf-8") + "\nhooks:\n  - force_internal.py\n",

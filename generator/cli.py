@@ -244,6 +244,8 @@ def publish(kb: Path, project: Path, draft: bool, bundle_zip: Path | None, branc
                                branch=branch, bundle=bundle_zip)
     aliases = f" (alias {', '.join(result.aliases)})" if result.aliases else ""
     where = "pushed" if result.pushed else "committed locally; push it with --push"
+    if not result.changed:
+        where = f"unchanged (already published with the same files), {where}"
     click.echo(f"Published {result.version}{aliases} to {result.branch} at "
                f"{result.commit[:12]}, {where}. Versions: {', '.join(result.versions)}.")
 

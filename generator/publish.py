@@ -4,7 +4,9 @@ The current round (kb/country.yml `round.number`) goes out as version `round-N` 
 alias `latest`; earlier rounds stay where they were, byte for byte, and Material's version
 selector (`extra.version.provider: mike`) lists them all from versions.json. A plan that is
 not signed off (rounds.py says what that requires) is refused unless `draft`, which
-publishes `round-N-draft` and leaves `round-N` and `latest` alone.
+publishes `round-N-draft` and leaves `round-N` and `latest` alone; the signed-off round
+later replaces its draft. `latest` never moves back to an older round that is published
+again (a correction).
 
 The site is built here, in-process, into a temporary folder and checked for the internal
 mark before mike commits it: an internal build can never reach the branch. mike works on the
@@ -17,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -51,6 +54,7 @@ class PublishResult:
     branch: str
     commit: str
     pushed: bool
+    changed: bool  # False: this round was already published with the same files
     versions: tuple[str, ...]  # every version on the branch afterwards, newest first
 
 
@@ -126,6 +130,12 @@ def build_site(project: Path, kb: Path, site_dir: Path, version: str) -> object:
     return config
 
 
+def _round_number(version: str) -> int | None:
+    """N of a signed-off round's version round-N (None for drafts and anything else)."""
+    match = re.fullmatch(r"round-([0-9]+)", version)
+    return int(match.group(1)) if match else None
+
+
 def plan_for(kb: Path) -> RoundStatus:
     loaded, report = load(kb)
     if loaded is None:
@@ -152,13 +162,17 @@ def publish(project: Path, kb: Path, *, draft: bool = False, push: bool = False,
         bundle = bundle.resolve()
         check_bundle(bundle)
     version = status.version(draft=draft)
-    aliases = () if draft else (LATEST,)
     with _inside(project):
         if _git("rev-parse", "--git-dir", check=False).returncode != 0:
             raise PublishError(f"{project} is not a git repository: mike publishes to a branch "
                                "of the project's repository.")
         if push:
             _sync_from_remote(remote, branch)
+        published = [str(v.version) for v in commands.list_versions(branch)]
+        # latest never moves back: re-publishing round 5 (a correction) after round 6 is out
+        # updates round-5 only.
+        newer = [v for v in published if (n := _round_number(v)) and n > status.number]
+        aliases = () if draft or newer else (LATEST,)
         with tempfile.TemporaryDirectory(prefix="toolkit-publish-") as tmp:
             site = Path(tmp) / "site"
             config = build_site(project, kb, site, version)
@@ -166,11 +180,18 @@ def publish(project: Path, kb: Path, *, draft: bool = False, push: bool = False,
             if bundle is not None:
                 (site / "downloads").mkdir(exist_ok=True)
                 shutil.copyfile(bundle, site / "downloads" / bundle.name)
+            changed = True
             try:
-                with commands.deploy(config, version, status.title(draft=draft),
-                                     list(aliases), update_aliases=True,
-                                     alias_type=commands.AliasType.redirect, branch=branch):
-                    pass
+                try:
+                    with commands.deploy(config, version, status.title(draft=draft),
+                                         list(aliases), update_aliases=True,
+                                         alias_type=commands.AliasType.redirect, branch=branch):
+                        pass
+                except git_utils.GitEmptyCommit:
+                    changed = False
+                # The signed-off round replaces its draft, which would only mislead.
+                if not draft and status.version(draft=True) in published:
+                    commands.delete([status.version(draft=True)], branch=branch)
                 # The site root sends visitors to the latest signed-off round.
                 root = _git("cat-file", "-e", f"{branch}:index.html", check=False)
                 if not draft and root.returncode != 0:
@@ -184,4 +205,4 @@ def publish(project: Path, kb: Path, *, draft: bool = False, push: bool = False,
                 raise PublishError(f"could not push {branch}: {err}") from err
         commit = git_utils.get_latest_commit(branch)
         versions = tuple(str(v.version) for v in commands.list_versions(branch))
-    return PublishResult(version, aliases, branch, commit, push, versions)
+    return PublishResult(version, aliases, branch, commit, push, changed, versions)

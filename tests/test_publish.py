@@ -23,8 +23,8 @@ from generator.publish import PublishError, publish
 pytestmark = pytest.mark.slow
 
 
-def git(repo: Path, *args: str) -> str:
-    return subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True,
+def git(repo: Path, *args: str, check: bool = True) -> str:
+    return subprocess.run(["git", "-C", str(repo), *args], check=check, capture_output=True,
                           text=True).stdout
 
 
@@ -233,3 +233,35 @@ def test_not_a_git_repository_is_a_clean_error(tmp_path: Path) -> None:
     proj = copy_project(tmp_path / "plain", SMALL_KB)
     code, output = run_publish(proj)
     assert code == 1 and "is not a git repository" in output and "Traceback" not in output
+
+
+def test_republishing_an_older_round_does_not_take_latest_back(project: Path) -> None:
+    set_round(project, 5)
+    publish(project, project / "kb")
+    set_round(project, 6)
+    publish(project, project / "kb")
+    set_round(project, 5)  # round 5's kb again: the same files, nothing to commit
+    again = publish(project, project / "kb")
+    assert not again.changed and again.aliases == ()
+    about = project / "docs" / "about.md"
+    about.write_text(about.read_text(encoding="utf-8") + "\nA correction.\n", encoding="utf-8")
+    git(project, "commit", "-qam", "a correction to round 5")
+    result = publish(project, project / "kb")
+    assert result.changed and result.aliases == ()
+    assert "A correction." in git(project, "show", "gh-pages:round-5/about/index.html")
+    versions = json.loads(git(project, "show", "gh-pages:versions.json"))
+    assert [(v["version"], v["aliases"]) for v in versions] == [
+        ("round-6", ["latest"]), ("round-5", [])]
+    assert "url=../round-6/" in git(project, "show", "gh-pages:latest/index.html")
+
+
+def test_the_signed_off_round_replaces_its_draft(project: Path) -> None:
+    set_round(project, 6, status="under-review")
+    publish(project, project / "kb", draft=True)
+    assert git(project, "ls-tree", "--name-only", "gh-pages", "round-6-draft").strip()
+    assert git(project, "cat-file", "-t", "gh-pages:index.html", check=False) == ""
+    set_round(project, 6)
+    result = publish(project, project / "kb")
+    assert result.versions == ("round-6",)
+    assert git(project, "ls-tree", "--name-only", "gh-pages", "round-6-draft").strip() == ""
+    assert "url=latest/" in git(project, "show", "gh-pages:index.html")

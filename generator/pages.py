@@ -77,8 +77,21 @@ def sector_path(sid: str) -> str:
 
 
 def front_matter(**meta: object) -> str:
-    clean = {k: v for k, v in meta.items() if v not in (None, [], "", {})}
+    """Front matter with every string HTML-escaped: Material prints title, description and
+    tags raw (in <title>, the header, the nav, meta tags and the search index), so escaping
+    here, for every key, keeps any record value a caller passes from becoming markup."""
+    clean = {k: _escape_meta(v) for k, v in meta.items() if v not in (None, [], "", {})}
     return "---\n" + yaml.safe_dump(clean, allow_unicode=True, sort_keys=False) + "---\n\n"
+
+
+def _escape_meta(value: object) -> object:
+    if isinstance(value, str):
+        return escape_html(value)
+    if isinstance(value, list):
+        return [_escape_meta(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _escape_meta(v) for k, v in value.items()}
+    return value
 
 
 class SiteRenderer:
@@ -159,12 +172,12 @@ class SiteRenderer:
             hidden = q.is_confidential and not kb.internal
             sector = kb.sectors[q.sector]
             # Partner tags use full names so "WASH" (sector) and "WASH Cluster" stay apart.
-            tags = [escape_html(sector.name)]
+            tags = [sector.name]
             if not hidden:
-                tags += [escape_html(kb.partners[p].name) for p in q.requested_by]
+                tags += [kb.partners[p].name for p in q.requested_by]
             meta = {
-                "title": escape_html(q.text),
-                "description": None if hidden else escape_html(" ".join(q.purpose.split())[:160]),
+                "title": q.text,
+                "description": None if hidden else " ".join(q.purpose.split())[:160],
                 "tags": list(dict.fromkeys(tags)),
                 # Rank a question's own page above the overview tables that repeat its text.
                 "search": None if hidden else {"boost": 2},
@@ -191,7 +204,7 @@ class SiteRenderer:
             datasets = [d for d in kb.datasets.values() if p.id in d.sharing.partners]
             yield Page(path, self.render(
                 "partner.md.j2", path,
-                {"title": escape_html(p.name), "tags": [escape_html(p.name)]},
+                {"title": p.name, "tags": [p.name]},
                 p=p, requested=requested[p.id], analysing=analysing[p.id], datasets=datasets,
             ), kb.source("partner", p.id))
 

@@ -31,6 +31,13 @@ class Engagement(Record):
     notes: Text | None = None
 
 
+class InformationNeed(Record):
+    need: Text
+    restricted: bool = Field(
+        False, description="True if the need describes confidential data: internal builds only."
+    )
+
+
 class Partner(Record):
     id: Id
     name: ShortText
@@ -42,7 +49,11 @@ class Partner(Record):
     roles: dict[Id, Text] = Field(
         default={}, description="Role in each process step, keyed by step id (kb/process.yml)."
     )
-    information_needs: list[Text] = []
+    information_needs: list[Text | InformationNeed] = Field(
+        default=[],
+        description="What the partner needs to know. Write {need: ..., restricted: true} for a "
+        "need that describes confidential data: it stays out of the public site.",
+    )
     engagement: Engagement | None = None
 
     @property

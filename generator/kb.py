@@ -42,6 +42,8 @@ class KnowledgeBase:
     # kb-relative source file of each record, keyed by (kind, id): for "edit this record" links.
     sources: dict[tuple[str, str], str] = field(default_factory=dict)
     internal: bool = False
+    is_view: bool = False  # made by public_view(): already redacted
+
 
     def questions_in(self, sector_id: str) -> list[Question]:
         return self._by_sector.get(sector_id, [])
@@ -68,9 +70,11 @@ class KnowledgeBase:
         until someone decides it is public. Restricted questions also get a neutral handle
         in place of their id, since ids name their topic.
         """
+        if self.is_view:
+            return self  # handles must not be handed out twice
         partners = {k: _partner_view(p, self.internal) for k, p in self.partners.items()}
         if self.internal:
-            return replace(self, partners=partners)
+            return replace(self, partners=partners, is_view=True)
         handles = restricted_handles(self.questions.values())
         questions: dict[str, Question] = {}
         for qid, q in self.questions.items():
@@ -85,7 +89,7 @@ class KnowledgeBase:
         sources = {k: v for k, v in self.sources.items()
                    if not (k[0] == "question" and k[1] in handles)}
         return replace(self, questions=questions, datasets=datasets, partners=partners,
-                       sources=sources)
+                       sources=sources, is_view=True)
 
     def is_restricted(self, q: Question) -> bool:
         """True for a confidential question shown only as a notice (public builds)."""

@@ -236,3 +236,10 @@ def test_a_required_field_without_a_stand_in_is_refused() -> None:
     """A required field with no default cannot silently keep its confidential value."""
     with pytest.raises(TypeError, match="has no default"):
         public_copy(make_question(), frozenset({"sector"}), {})
+
+
+def test_the_public_view_of_a_public_view_is_itself() -> None:
+    """Renderers take views of views (the bundle, the plugin): handles must stay put."""
+    view = SAMPLE.public_view()
+    assert view.public_view() is view
+    assert sorted(view.questions) == sorted(view.public_view().questions)

@@ -182,9 +182,13 @@ def redact_dataset(d: Dataset, question_keys: Mapping[str, str]) -> Dataset:
 
 
 def _partner_view(p: Partner, internal: bool) -> Partner:
-    """Information needs as plain text; restricted ones only in internal builds."""
+    """Information needs as plain text and engagement notes as one text; the restricted
+    ones only in internal builds."""
     needs = [n if isinstance(n, str) else n.need for n in p.information_needs
              if internal or isinstance(n, str) or not n.restricted]
-    if needs == p.information_needs:
-        return p
-    return p.model_copy(update={"information_needs": needs})
+    update: dict[str, object] = {"information_needs": needs}
+    e = p.engagement
+    if e is not None and e.restricted_notes:
+        notes = "\n\n".join(filter(None, [e.notes, e.restricted_notes])) if internal else e.notes
+        update["engagement"] = e.model_copy(update={"notes": notes, "restricted_notes": None})
+    return p.model_copy(update=update)

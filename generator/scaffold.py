@@ -292,6 +292,7 @@ engagement:
   # not-started, planned, approached, engaged, needs-received, agreed or declined.
   status: not-started
   # notes: ...
+  # restricted_notes: anything about confidential data (internal builds only)
 """
 
 

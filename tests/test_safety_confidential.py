@@ -13,6 +13,7 @@ import io
 import re
 import shutil
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -243,3 +244,16 @@ def test_the_public_view_of_a_public_view_is_itself() -> None:
     view = SAMPLE.public_view()
     assert view.public_view() is view
     assert sorted(view.questions) == sorted(view.public_view().questions)
+
+
+def test_restricted_engagement_notes_are_in_the_internal_view_only() -> None:
+    p = Partner.model_validate({
+        "id": "x", "name": "X", "type": "ngo",
+        "engagement": {"approach": "Bilateral.", "notes": "Public note.",
+                       "restricted_notes": "zzmark-restricted-note"}})
+    kb = replace(SAMPLE, partners={"x": p})
+    public = kb.public_view().partners["x"].engagement
+    assert public is not None and public.notes == "Public note."
+    assert "zzmark" not in repr(kb.public_view().partners["x"])
+    internal = replace(kb, internal=True).public_view().partners["x"].engagement
+    assert internal is not None and internal.notes == "Public note.\n\nzzmark-restricted-note"

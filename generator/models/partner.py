@@ -29,6 +29,10 @@ class Engagement(Record):
     reply_by: dt.date | None = Field(None, description="Date the partner replies by.")
     status: EngagementStatus = "not-started"
     notes: Text | None = None
+    restricted_notes: Text | None = Field(
+        None, description="Notes that describe confidential data (e.g. a confidential "
+        "question agreed with this partner): shown in internal builds only."
+    )
 
 
 class InformationNeed(Record):

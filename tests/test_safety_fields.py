@@ -150,6 +150,30 @@ def test_dap_downloads_hold_no_formula(hostile: tuple[Path, dict[str, str], set[
     assert html.unescape(str(about["Country"])).startswith("=1+1 ")  # text, not a formula
 
 
+def test_offline_bundle_pages_are_inert(tmp_path: Path) -> None:
+    """The field bundle is the same site built for file://: the same fields, the same check."""
+    import zipfile
+
+    from generator.bundle import bundle
+
+    kb = tmp_path / "kb"
+    shutil.copytree(SMALL_KB, kb)
+    fill, tags = make_xss_filler()
+    rewrite_kb(kb, fill)
+    result = bundle(kb, tmp_path / "offline.zip", ROOT)
+    leaks = {}
+    with zipfile.ZipFile(result.path) as zf:
+        pages = [n for n in zf.namelist() if n.endswith(".html")]
+        assert len(pages) > 20
+        for name in pages:
+            found = parse(zf.read(name).decode("utf-8")).found
+            if found:
+                leaks[name] = [f"{f} from {fields(f, tags)}" for f in found]
+        title = "".join(parse(zf.read("index.html").decode("utf-8")).title)
+    assert leaks == {}
+    assert "</title><script>alert('pwned-" in title
+
+
 @pytest.fixture(scope="module")
 def served(hostile: tuple[Path, dict[str, str], set[str]]):
     import functools

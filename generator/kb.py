@@ -84,10 +84,15 @@ class KnowledgeBase:
             else:
                 questions[qid] = q
         keys = {qid: f"{self.questions[qid].sector}/{h}" for qid, h in handles.items()}
-        datasets = {k: redact_dataset(d, keys) for k, d in self.datasets.items()}
-        # Edit links name the record's file, whose name is the question id.
+        dataset_ids = dataset_handles(self.datasets.values())
+        datasets: dict[str, Dataset] = {}
+        for did, d in self.datasets.items():
+            public_d = redact_dataset(d, keys, dataset_ids.get(did, did))
+            datasets[public_d.id] = public_d
+        # Edit links name the record's file, whose name is the record's id.
         sources = {k: v for k, v in self.sources.items()
-                   if not (k[0] == "question" and k[1] in handles)}
+                   if not (k[0] == "question" and k[1] in handles)
+                   and not (k[0] == "dataset" and k[1] in dataset_ids)}
         return replace(self, questions=questions, datasets=datasets, partners=partners,
                        sources=sources, is_view=True)
 
@@ -99,10 +104,12 @@ class KnowledgeBase:
 # What the public may know about a confidential question: that it exists (under a neutral
 # handle), its sector and status, and how to get its data (modality, recipients, contact).
 QUESTION_PUBLIC = frozenset({"sector", "status", "sharing"})
-# A confidential dataset keeps its title: name such datasets without revealing the topic.
-DATASET_PUBLIC = frozenset({"id", "title", "sharing"})
+# A confidential dataset keeps its title (name such datasets without their topic); its id,
+# which names the topic as often as a question's does, becomes a neutral handle too.
+DATASET_PUBLIC = frozenset({"title", "sharing"})
 SHARING_PUBLIC = frozenset({"modality", "partners", "contact"})
 HANDLE_PREFIX = "restricted-"
+DATASET_HANDLE_PREFIX = "restricted-dataset-"
 
 
 def public_copy(record: M, keep: frozenset[str], standins: Mapping[str, object]) -> M:
@@ -128,18 +135,28 @@ def restricted_handles(questions: Iterable[Question]) -> dict[str, str]:
     order, so adding one in a sector renumbers no other sector. A number that is some real
     question's id is skipped, so a handle never shares a URL or key with a real question."""
     questions = list(questions)
-    taken = {q.id for q in questions}
+    return _number([(q.id, q.sector) for q in questions if q.is_confidential],
+                   {q.id for q in questions}, HANDLE_PREFIX)
+
+
+def dataset_handles(datasets: Iterable[Dataset]) -> dict[str, str]:
+    """Real id -> restricted-dataset-1, -2... for confidential datasets, in kb order."""
+    datasets = list(datasets)
+    return _number([(d.id, "") for d in datasets if d.is_confidential],
+                   {d.id for d in datasets}, DATASET_HANDLE_PREFIX)
+
+
+def _number(items: list[tuple[str, str]], taken: set[str], prefix: str) -> dict[str, str]:
+    """(id, group) pairs -> prefix + a number counted per group, skipping taken ids."""
     count: dict[str, int] = defaultdict(int)
     handles: dict[str, str] = {}
-    for q in questions:
-        if not q.is_confidential:
-            continue
+    for rid, group in items:
         while True:
-            count[q.sector] += 1
-            handle = f"{HANDLE_PREFIX}{count[q.sector]}"
+            count[group] += 1
+            handle = f"{prefix}{count[group]}"
             if handle not in taken:
                 break
-        handles[q.id] = handle
+        handles[rid] = handle
     return handles
 
 
@@ -168,7 +185,7 @@ def redact_question(q: Question, handle: str, sector_name: str) -> Question:
     })
 
 
-def redact_dataset(d: Dataset, question_keys: Mapping[str, str]) -> Dataset:
+def redact_dataset(d: Dataset, question_keys: Mapping[str, str], handle: str) -> Dataset:
     """A public dataset keeps its questions, restricted ones under their handle."""
     if not d.is_confidential:
         if not any(q in question_keys for q in d.questions):
@@ -176,6 +193,7 @@ def redact_dataset(d: Dataset, question_keys: Mapping[str, str]) -> Dataset:
         return d.model_copy(update={"questions": [question_keys.get(q, q) for q in d.questions]})
     # No stand-in values for frequency and format: "every round" / "XLSX" would read as facts.
     return public_copy(d, DATASET_PUBLIC - {"sharing"}, {
+        "id": handle,
         "sharing": public_copy(d.sharing, SHARING_PUBLIC, {}),
         "description": REDACTED, "frequency": None, "format": None,
     })

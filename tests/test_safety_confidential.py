@@ -37,6 +37,7 @@ from generator.loader import load_or_raise
 from generator.models import Dataset, Partner, Question
 
 SECRET_ID = "zzmark-question-id"
+SECRET_DATASET_ID = "zzmark-dataset-id"
 
 
 def all_text(site: Path) -> str:
@@ -103,8 +104,10 @@ def marked(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, dict[s
     write_record(qfile.with_name(f"{SECRET_ID}.yml"), q)
     d = yaml.safe_load(dfile.read_text(encoding="utf-8"))
     d["questions"] = [SECRET_ID]
-    # (a link is refused on a confidential dataset by validation)
-    write_record(dfile, d)
+    d["id"] = SECRET_DATASET_ID  # (a link is refused on a confidential dataset by validation)
+    markers[SECRET_DATASET_ID] = "dataset.id"
+    dfile.unlink()
+    write_record(dfile.with_name(f"{SECRET_DATASET_ID}.yml"), d)
     build_site(kb, root / "public", project=ROOT)
     build_site(kb, root / "internal", project=ROOT, internal=True)
     return root / "public", root / "internal", markers
@@ -176,6 +179,10 @@ def test_no_confidential_id_or_restricted_need_in_the_public_sample_site(
 ) -> None:
     everything = all_text(sample_site)
     assert [q.id for q in CONFIDENTIAL if q.id in everything] == []
+    datasets = [d.id for d in SAMPLE.datasets.values() if d.is_confidential]
+    assert "msla-r6-tenure-eviction" in datasets  # "eviction": ids name topics
+    assert [d for d in datasets if d in everything] == []
+    assert "#restricted-dataset-1" in everything
     assert "women and girls avoid because they feel unsafe" not in everything
     page = (sample_site / "questions/gbv/restricted-1/index.html").read_text(encoding="utf-8")
     assert "<title>Restricted question 1 (" in page
@@ -209,6 +216,15 @@ def test_handles_are_numbered_per_sector_in_kb_order() -> None:
     # a handle never takes a real question's id
     qs.append(make_question("restricted-1", sector="wash"))
     assert restricted_handles(qs)["b-1"] == "restricted-2"
+
+
+def test_confidential_datasets_are_numbered_in_kb_order() -> None:
+    view = SAMPLE.public_view()
+    confidential = [d for d in view.datasets.values() if d.is_confidential]
+    assert [d.id for d in confidential] == [f"restricted-dataset-{i}"
+                                            for i in range(1, len(confidential) + 1)]
+    assert all(d.format is None and d.frequency is None and not d.questions
+               for d in confidential)
 
 
 def test_handles_do_not_depend_on_the_ids() -> None:

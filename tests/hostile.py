@@ -6,10 +6,22 @@ any element or dialog it would create if it were ever interpreted instead of sho
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+from generator.models import (
+    AnalysisPlan,
+    Checklist,
+    Country,
+    Dataset,
+    Partner,
+    Process,
+    Question,
+    SectorList,
+)
 
 # One payload per line: raw HTML, scripts, event handlers, javascript: URLs in every
 # Markdown link form, attribute lists, fences that would swallow the page, block syntax,
@@ -141,19 +153,6 @@ def add_hostile_records(kb: Path, *, sector: str, partner_id: str = "hostile-par
 # ---------------------------------------------------------------------------------------
 # Every free-text field of every record kind, found from the models' JSON Schemas, so a
 # field added to a model later is filled (and so tested) without editing the tests.
-
-from collections.abc import Callable  # noqa: E402
-
-from generator.models import (  # noqa: E402
-    AnalysisPlan,
-    Checklist,
-    Country,
-    Dataset,
-    Partner,
-    Process,
-    Question,
-    SectorList,
-)
 
 # kb-relative glob -> (record kind, model). Kept here rather than imported from the loader
 # so these tests do not depend on where the loader keeps its registry.

@@ -264,5 +264,33 @@ def _mkdocs_messages() -> Iterator[None]:
         mkdocs_log.removeHandler(handler)
 
 
+@main.command("build")
+@click.option("-f", "--config-file", type=click.Path(dir_okay=False, path_type=Path),
+              default=Path("mkdocs.yml"), help="The project's mkdocs.yml.")
+@click.option("-d", "--site-dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Where the site goes (default: site_dir of mkdocs.yml, i.e. site/).")
+def build_command(config_file: Path, site_dir: Path | None) -> None:
+    """Build the site like `mkdocs build`, but replace SITE_DIR only once the build is
+    complete: a failed or killed build leaves the previous site as it was."""
+    from .sitebuild import build_site_atomically
+
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
+    mkdocs_log = logging.getLogger("mkdocs")
+    mkdocs_log.addHandler(handler)
+    mkdocs_log.setLevel(logging.INFO)
+    try:
+        dest = build_site_atomically(config_file, site_dir)
+    except MkDocsException:  # mkdocs has logged the reasons above
+        click.echo("Build failed: the previous site is unchanged.", err=True)
+        sys.exit(1)
+    except OSError as err:
+        click.echo(f"Build failed: {err}. The previous site is unchanged.", err=True)
+        sys.exit(1)
+    finally:
+        mkdocs_log.removeHandler(handler)
+    click.echo(f"Built the site into {dest}")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

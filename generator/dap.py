@@ -28,6 +28,14 @@ def dap_frame(kb: KnowledgeBase, sentences: Mapping[str, str]) -> pd.DataFrame:
 
     rows = []
     for q in kb.agreed():
+        if kb.is_restricted(q):
+            # Only what the public view of a confidential question holds (kb.QUESTION_PUBLIC).
+            row = dict.fromkeys(COLUMNS, "")
+            row.update({"ID": q.id, "Sector": kb.sectors[q.sector].name, "Question": q.text,
+                        "Sharing": LABELS[q.sharing.modality],
+                        "Shared with": label(q.sharing.partners)})
+            rows.append(list(row.values()))
+            continue
         sentence = sentences.get(q.id)
         rows.append([
             q.id, kb.sectors[q.sector].name, q.text, LABELS[q.type],

@@ -93,8 +93,21 @@ PROPOSAL = "Proposal, not agreed"
 
 
 def front_matter(**meta: object) -> str:
-    clean = {k: v for k, v in meta.items() if v not in (None, [], "", {})}
+    """Front matter with every string HTML-escaped: Material prints title, description and
+    tags raw (in <title>, the header, the nav, meta tags and the search index), so escaping
+    here, for every key, keeps any record value a caller passes from becoming markup."""
+    clean = {k: _escape_meta(v) for k, v in meta.items() if v not in (None, [], "", {})}
     return "---\n" + yaml.safe_dump(clean, allow_unicode=True, sort_keys=False) + "---\n\n"
+
+
+def _escape_meta(value: object) -> object:
+    if isinstance(value, str):
+        return escape_html(value)
+    if isinstance(value, list):
+        return [_escape_meta(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _escape_meta(v) for k, v in value.items()}
+    return value
 
 
 class SiteRenderer:
@@ -178,15 +191,15 @@ class SiteRenderer:
             # repeated three to five names on every hit; "Questions by partner" and the
             # partner pages list a partner's questions instead. A proposal is tagged too:
             # a search hit always shows its tags (the banner only when the query matches it).
-            tags = [escape_html(sector.name)]
+            tags = [sector.name]
             if q.status == "proposed":
                 tags.append(PROPOSAL)
             description = None
             if not hidden:
                 lead = f"{PROPOSAL}. " if q.status == "proposed" else ""
-                description = escape_html(summary(lead + q.purpose))
+                description = summary(lead + q.purpose)
             meta = {
-                "title": escape_html(q.text),
+                "title": q.text,
                 "description": description,
                 "tags": tags,
                 # Rank a question's own page above the overview tables that repeat its text.
@@ -216,7 +229,7 @@ class SiteRenderer:
             yield Page(path, self.render(
                 "partner.md.j2", path,
                 # No tag: a partner page tagged with its own name only repeated the title.
-                {"title": escape_html(p.name)},
+                {"title": p.name},
                 p=p, questions=questions, roles=roles[p.id], datasets=datasets,
             ), kb.source("partner", p.id))
 

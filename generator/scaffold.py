@@ -235,7 +235,8 @@ contact:
 # The partner's role in each step of the process, keyed by step id (kb/process.yml), e.g.
 #   identify-information-needs: Consults members and sends the cluster's needs.
 {_listing("Step ids", ctx.steps)}roles: {{}}
-# What the partner needs to know from DTM data (one line each).
+# What the partner needs to know from DTM data (one line each). A need that describes
+# confidential data stays off the public site: - {{need: "...", restricted: true}}
 information_needs:
   - {_q("TODO: an information need, e.g. Locations without safe drinking water")}
 # How and when DTM approaches the partner.
@@ -246,6 +247,7 @@ engagement:
   # not-started, planned, approached, engaged, needs-received, agreed or declined.
   status: not-started
   # notes: ...
+  # restricted_notes: anything about confidential data (internal builds only)
 """
 
 

@@ -63,7 +63,7 @@ def test_zip_holds_every_page_search_and_the_vendored_shim(sample) -> None:
                  "assets/vendor/iframe-worker/LICENSE", "dap/index.html", "dap/print.html",
                  "dap/data-analysis-plan.xlsx", "assets/css/print.css"):
         assert name in names, name
-    kb = load_or_raise(SAMPLE_KB)
+    kb = load_or_raise(SAMPLE_KB).public_view()  # confidential: under their handles
     for q in kb.questions.values():
         assert f"questions/{q.sector}/{q.id}.html" in names, q.id  # no directory URLs
     assert not any(n.endswith("/") for n in names)  # files only: no empty folders to unzip

@@ -35,7 +35,12 @@ class InternalBuildError(ToolkitError):
 
 
 def mark_page(html: str) -> str:
-    """The page with the internal meta tag first in its <head> (or first, if it has none)."""
+    """The page with the internal meta tag first in its <head> (or first, if it has none).
+
+    A page that has it already (overrides/main.html writes it too) is left as it is.
+    """
+    if has_mark(html[:8192]):
+        return html
     head = _HEAD.search(html)
     if head is None:
         return META_TAG + html

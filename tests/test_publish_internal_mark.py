@@ -53,3 +53,25 @@ def test_mark_page_puts_the_tag_in_head() -> None:
     assert mark_page('<html><head lang="en"><title>t</title>') == (
         f'<html><head lang="en">{META_TAG}<title>t</title>')
     assert mark_page("<p>no head</p>") == f"{META_TAG}<p>no head</p>"
+
+
+def test_source_rendered_internal_builds_marked_with_another_engine(tmp_path: Path) -> None:
+    """`toolkit render --internal` + a plain `mkdocs build` (no plugin) is marked too."""
+    out = tmp_path / "src"
+    toolkit = ROOT / ".venv" / "bin" / "toolkit"
+    done = subprocess.run([str(toolkit), "render", str(SMALL_KB), "--out", str(out),
+                           "--project", str(ROOT), "--internal"], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    built = subprocess.run([str(ROOT / ".venv" / "bin" / "mkdocs"), "build", "-q", "-d",
+                            str(tmp_path / "site")], cwd=out, capture_output=True, text=True)
+    assert built.returncode == 0, built.stderr
+    html = sorted(p.relative_to(tmp_path / "site").as_posix()
+                  for p in (tmp_path / "site").rglob("*.html"))
+    assert find_marks(tmp_path / "site") == html
+    page = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    assert "INTERNAL — DO NOT SHARE" in page
+
+
+def test_a_page_is_marked_once() -> None:
+    once = mark_page("<html><head></head></html>")
+    assert mark_page(once) == once and once.count("toolkit-internal") == 1

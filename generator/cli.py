@@ -226,13 +226,14 @@ def _started(started: Any, kb: Path) -> None:
               help="Publish a plan that is not signed off, as round-N-draft (not latest).")
 @click.option("--bundle", "bundle_zip", type=click.Path(dir_okay=False, exists=True,
               path_type=Path), help="Offline bundle to offer under downloads/ of this version.")
-@click.option("--branch", default="gh-pages", show_default=True)
+@click.option("--branch", default="gh-pages", show_default=True,
+              help="Branch that holds every published round.")
 @click.option("--push", is_flag=True, help="Push the branch to --remote afterwards.")
 @click.option("--remote", default="origin", show_default=True,
               help="Remote name or URL to fetch the branch from and push it to.")
 def publish(kb: Path, project: Path, draft: bool, bundle_zip: Path | None, branch: str,
             push: bool, remote: str) -> None:
-    """Publish the kb's current round as version round-N (alias latest) on BRANCH, with mike.
+    """Publish the kb's current round as version round-N (alias latest) with mike.
 
     Refuses a round whose Data Analysis Plan is not signed off (unless --draft) and any
     internal build. The project folder must be in a git repository.

@@ -10,13 +10,17 @@ from pathlib import Path
 from .models import (
     AnalysisPlan,
     Checklist,
+    ChoiceList,
     Country,
     Dataset,
     Partner,
     Process,
     Question,
+    Questionnaire,
     Sector,
 )
+from .models.country import FormLanguage
+from .models.question import Option, UnitOfAnalysis
 
 REDACTED = "Restricted: shared only with the named partners under a signed agreement."
 
@@ -35,6 +39,23 @@ class KnowledgeBase:
     # kb-relative source file of each record, keyed by (kind, id): for "edit this record" links.
     sources: dict[tuple[str, str], str] = field(default_factory=dict)
     internal: bool = False
+    choices: dict[str, ChoiceList] = field(default_factory=dict)
+    questionnaire: Questionnaire | None = None
+
+    def options(self, q: Question) -> list[Option]:
+        """A question's reply options, inline or from its shared list."""
+        if q.choices:
+            shared = self.choices.get(q.choices)
+            return list(shared.options) if shared else []
+        return list(q.options)
+
+    def unit_of_analysis(self, q: Question) -> UnitOfAnalysis:
+        return q.unit_of_analysis or self.country.msla.unit_of_analysis
+
+    @property
+    def languages(self) -> list[FormLanguage]:
+        """Form languages, the source language first."""
+        return list(self.country.form_languages) or [FormLanguage(code="en", name="English")]
 
     def questions_in(self, sector_id: str) -> list[Question]:
         return self._by_sector.get(sector_id, [])
@@ -91,6 +112,18 @@ def redact_question(q: Question) -> Question:
             "history": [],
             "enumerator_notes": None,
             "hxl": None,
+            # Questionnaire wording and logic would reveal what is asked.
+            "translations": {},
+            "choices": None,
+            "special_codes": [],
+            "specify_label": None,
+            "relevant": None,
+            "constraint": None,
+            "constraint_message": None,
+            "calculation": None,
+            "choice_filter": None,
+            "default": None,
+            "indicator": None,
         }
     )
 

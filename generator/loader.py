@@ -14,11 +14,13 @@ from .kb import KnowledgeBase
 from .models import (
     AnalysisPlan,
     Checklist,
+    ChoiceList,
     Country,
     Dataset,
     Partner,
     Process,
     Question,
+    Questionnaire,
     SectorList,
 )
 from .models.common import ID_RE
@@ -33,13 +35,19 @@ SINGLE_FILES: dict[str, tuple[str, type[BaseModel]]] = {
     "checklist": ("checklist.yml", Checklist),
     "analysis-plan": ("analysis-plan.yml", AnalysisPlan),
 }
+# kind -> (relative path, model); single files a kb may leave out.
+OPTIONAL_FILES: dict[str, tuple[str, type[BaseModel]]] = {
+    "questionnaire": ("questionnaire.yml", Questionnaire),
+}
 # kind -> (folder glob, model); records kept one per file.
 FOLDERS: dict[str, tuple[str, type[BaseModel]]] = {
     "partner": ("partners/*", Partner),
     "question": ("questions/*/*", Question),
     "dataset": ("datasets/*", Dataset),
+    "choices": ("choices/*", ChoiceList),
 }
 KNOWN_TOP = {p for p, _ in SINGLE_FILES.values()} | {"partners", "questions", "datasets", "schemas"}
+KNOWN_TOP |= {p for p, _ in OPTIONAL_FILES.values()} | {"choices"}
 
 
 @dataclass
@@ -108,8 +116,10 @@ class Loader:
             self.problem(entry, 1, "", f"'{entry.name}' is not part of a kb",
                          "move it elsewhere or rename it to one of: "
                          + ", ".join(sorted(KNOWN_TOP)))
-        for kind, (name, model) in SINGLE_FILES.items():
+        for kind, (name, model) in (SINGLE_FILES | OPTIONAL_FILES).items():
             path = self.root / name
+            if kind in OPTIONAL_FILES and not path.exists():
+                continue
             if not path.is_file():
                 self.problem(path, 1, "", "file is missing", f"create {name} (see the sample kb)")
                 continue
@@ -182,6 +192,8 @@ def load(root: Path, *, internal: bool = False) -> tuple[KnowledgeBase | None, R
         plan=r["analysis-plan"],
         sources={k: v for k, v in loaded.rel.items()},
         internal=internal,
+        choices=dict(sorted(r["choices"].items())),
+        questionnaire=r.get("questionnaire"),
     )
     return kb, report
 

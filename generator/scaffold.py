@@ -59,9 +59,10 @@ def _strings(data: Any, loc: Loc = ()) -> Iterator[tuple[Loc, str]]:
 def unfilled(loaded: Loaded) -> list[Problem]:
     """Every value of every readable record that still says TODO, with its line."""
     from .checks import PLACEHOLDER_TEXTS
-    from .loader import FOLDERS, SINGLE_FILES
+    from .loader import FOLDERS, OPTIONAL_FILES, SINGLE_FILES
 
     models = {k: m for k, (_, m) in SINGLE_FILES.items()} | {k: m for k, (_, m) in FOLDERS.items()}
+    models |= {k: m for k, (_, m) in OPTIONAL_FILES.items()}
     problems = []
     for (kind, rid), doc in sorted(loaded.docs.items()):
         for loc, value in _strings(doc.data):
@@ -176,6 +177,45 @@ type: {qtype}
 # hint: ...
 # Who should answer: key informant type ids from kb/country.yml (msla.key_informant_types).
 {_listing("Choices", ctx.key_informants)}key_informant: []
+
+# --- The questionnaire (XLSForm); all optional. See CONTRIBUTING.md for each field. ---
+# XLSForm variable name (default: the id with "_" for "-").
+# name: {qid.replace("-", "_")}
+# required: true
+# Skip logic: ask only if an earlier question has a given answer (XLSForm expression).
+# relevant: ${{idps_present}} = 'yes'
+# Numbers: accepted range and unit; special codes such as -999 = don't know.
+# min: 0
+# max: 500
+# unit: households
+# special_codes:
+#   - code: -999
+#     label: Don't know
+# constraint: . != 0
+# constraint_message: The number cannot be zero.
+# Each option may also say:
+#   exclusive: true    ("None", "Don't know": cannot be ticked with another option)
+#   other: true        ("Other": the form then asks to specify it; see specify_label)
+#   filters: {{admin1: VL01}}   (values a choice_filter tests)
+#   translations: {{fr: Eau courante}}
+# Or use a shared list from kb/choices/ instead of options:
+# choices: yes-no-dk
+# specify_label: Please specify the other answer
+# max_choices: 3
+# choice_filter: admin1 = ${{province}}
+# appearance: minimal
+# default: "0"
+# calculation: ${{idp_households}} + ${{returnee_households}}
+# location, site, key_informant, household or individual (default: kb/country.yml).
+# unit_of_analysis: location
+# Data Dictionary tier (core, core_camp, optional, recommended or mission) and indicator.
+# tier: core
+# indicator: JIAF 2.0 WASH indicator 3
+# Texts in the other form languages (form_languages in kb/country.yml):
+# translations:
+#   fr:
+#     text: ...
+#     hint: ...
 
 # --- Why it is asked (minimum criterion: purpose and use documented in the DAP) ---
 # The information partners are missing.

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from .loader import FOLDERS, SINGLE_FILES
+from .loader import FOLDERS, OPTIONAL_FILES, SINGLE_FILES
 
 SCHEMA_DIR = "schemas"
 
@@ -16,6 +16,7 @@ def schemas() -> dict[str, dict[str, object]]:
     """File name -> JSON Schema, one per record kind."""
     kinds: dict[str, type[BaseModel]] = {k: m for k, (_, m) in SINGLE_FILES.items()}
     kinds.update({k: m for k, (_, m) in FOLDERS.items()})
+    kinds.update({k: m for k, (_, m) in OPTIONAL_FILES.items()})
     out = {}
     for kind, model in sorted(kinds.items()):
         schema = model.model_json_schema()

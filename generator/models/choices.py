@@ -1,0 +1,24 @@
+"""kb/choices/<id>.yml: a reply-option list shared by several questions (yes/no/don't know)."""
+
+from __future__ import annotations
+
+from typing import Self
+
+from pydantic import Field, model_validator
+
+from .common import Id, Record, ShortText
+from .question import Option
+
+
+class ChoiceList(Record):
+    id: Id
+    title: ShortText | None = Field(None, description="What the list is, for people editing it.")
+    options: list[Option] = Field(min_length=2)
+
+    @model_validator(mode="after")
+    def _unique_codes(self) -> Self:
+        codes = [o.code for o in self.options]
+        dupes = sorted({c for c in codes if codes.count(c) > 1})
+        if dupes:
+            raise ValueError(f"option codes must be unique; repeated: {', '.join(dupes)}")
+        return self

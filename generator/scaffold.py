@@ -202,6 +202,8 @@ type: {qtype}
 # choices: yes-no-dk
 # specify_label: Please specify the other answer
 # max_choices: 3
+# XLSForm list name of the options (default: the name above).
+# list_name: water_sources
 # choice_filter: admin1 = ${{province}}
 # appearance: minimal
 # default: "0"

@@ -6,14 +6,19 @@ from typing import Self
 
 from pydantic import Field, model_validator
 
-from .common import Id, Record, ShortText
+from .common import Id, Record, ShortText, XmlName
 from .question import Option
 
 
 class ChoiceList(Record):
     id: Id
+    name: XmlName | None = Field(None, description="XLSForm list_name; default: id with '_'.")
     title: ShortText | None = Field(None, description="What the list is, for people editing it.")
     options: list[Option] = Field(min_length=2)
+
+    @property
+    def list_name(self) -> str:
+        return self.name or self.id.replace("-", "_")
 
     @model_validator(mode="after")
     def _unique_codes(self) -> Self:

@@ -150,6 +150,9 @@ class Question(Record):
         None, description="Shared choice list (kb/choices/<id>.yml) instead of 'options'."
     )
     max_choices: int | None = Field(None, ge=1, description="select_multiple: at most this many.")
+    list_name: XmlName | None = Field(
+        None, description="XLSForm choices list name of 'options'; default: the name."
+    )
     specify_label: ShortText | None = Field(
         None, description="Label of the 'other, specify' follow-up (default: Please specify)."
     )

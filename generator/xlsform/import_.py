@@ -802,15 +802,16 @@ class Importer:
                      list_name: bool = False) -> None:
         header = "../schemas/choices.schema.json" if kind == "choices" else \
             "schemas/questionnaire.schema.json"
-        new_text = _dump_record(data, header)
         if path.exists():
             old = _read(path)
+            if isinstance(old, dict):
+                data = {**old, **data}  # keep what only the kb says (a list's title)
             if old == data:
                 return
             if not self.force:
                 self.result.kept.append(f"{rel}: differs from the form (use --force)")
                 return
-        self.files[path] = new_text
+        self.files[path] = _dump_record(data, header)
         self.result.other_files.append(f"{rel} ({'updated' if path.exists() else 'new'})")
 
     def plan_questionnaire(self) -> None:

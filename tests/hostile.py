@@ -131,8 +131,14 @@ def add_hostile_records(kb: Path, *, sector: str, partner_id: str = "hostile-par
                         question_id: str = "hostile-question") -> tuple[Path, Path]:
     """Write a hostile partner and a hostile question (asking that partner) into kb."""
     partner = write_record(kb / "partners" / f"{partner_id}.yml", hostile_partner(partner_id))
-    question = write_record(
-        kb / "questions" / sector / f"{question_id}.yml",
-        hostile_question(question_id, sector, partner_id),
-    )
+    data = hostile_question(question_id, sector, partner_id)
+    # A kb with other form languages gets them too: the payload then also travels through
+    # translations, and the strict build has no missing-translation warning to stop at.
+    country = yaml.safe_load((kb / "country.yml").read_text(encoding="utf-8")) or {}
+    for lang in (country.get("form_languages") or [])[1:]:
+        code = lang["code"]
+        data.setdefault("translations", {})[code] = {"text": PAYLOAD, "hint": PAYLOAD}
+        for option in data["options"]:
+            option.setdefault("translations", {})[code] = SHORT
+    question = write_record(kb / "questions" / sector / f"{question_id}.yml", data)
     return partner, question

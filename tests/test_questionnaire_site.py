@@ -57,7 +57,7 @@ def test_question_page_shows_its_rule_and_the_questions_depending_on_it() -> Non
     assert isinstance(child, str)
     assert "**Asked only if** [*Which population groups currently live in this location?*]" \
         "(../population-mobility/population-mobility-groups-present.md) includes IDPs " \
-        "living in a displacement site." in child
+        "living in a displacement site.  \n" in child
     assert "**French:** De quel type de site s&#39;agit-il ?" in child or \
         "**French:** De quel type de site s'agit-il ?" in child
 

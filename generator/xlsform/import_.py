@@ -724,8 +724,7 @@ class Importer:
             source = next((lg for lg in self.langs.found if lg.code == self.langs.default),
                           self.langs.found[0])
             ordered = [source] + [lg for lg in self.langs.found if lg is not source]
-            block = yaml.safe_dump({"form_languages": [lg.model_dump() for lg in ordered]},
-                                   allow_unicode=True, sort_keys=False)
+            block = _yaml({"form_languages": [lg.model_dump() for lg in ordered]})
             text = self.country_text
             self.files[self.kb / "country.yml"] = text + ("" if text.endswith("\n") else
                                                           "\n") + block
@@ -911,16 +910,26 @@ def _complete(data: dict[str, Any]) -> dict[str, Any]:
     return record
 
 
+class _NoAliases(yaml.SafeDumper):
+    """kb files refuse YAML aliases: repeated values are written out in full."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
+def _yaml(data: Any) -> str:
+    return yaml.dump(data, Dumper=_NoAliases, allow_unicode=True, sort_keys=False, width=92)
+
+
 def _dump_record(data: dict[str, Any], schema: str) -> str:
-    body = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=92)
+    body = _yaml(data)
     return f"# yaml-language-server: $schema={schema}\n{body}"
 
 
 def set_top_level(text: str, key: str, value: Any) -> str:
     """Replace (or append) one top-level key of a YAML record, leaving other lines as they
     are so comments and layout of hand-written records survive."""
-    block = yaml.safe_dump({key: value}, allow_unicode=True, sort_keys=False, width=92) \
-        if value not in (None, [], {}) else ""
+    block = _yaml({key: value}) if value not in (None, [], {}) else ""
     lines = text.splitlines(keepends=True)
     start = next((i for i, ln in enumerate(lines) if re.match(rf"{re.escape(key)}\s*:", ln)),
                  None)

@@ -261,8 +261,7 @@ def check_questionnaire(loaded: Loaded) -> list[Problem]:
                     at("question", q.id, [fld], fld,
                        f"${{{name}}} is {target.status}: the exported form would not have it",
                        "agree both questions, or remove the reference")
-                if (target is not None and not q.is_confidential and target.is_confidential
-                        and fld in ("relevant", "choice_filter")):
+                if target is not None and not q.is_confidential and target.is_confidential:
                     at("question", q.id, [fld], fld,
                        f"${{{name}}} is confidential: the public form cannot include this rule",
                        "make both questions confidential, or remove the reference")
@@ -281,18 +280,21 @@ def check_questionnaire(loaded: Loaded) -> list[Problem]:
                            f"'{e.name}' is not a column of this question's options",
                            "add it under 'filters:' of each option, e.g. filters: {admin1: VL01}")
     if questionnaire is not None:
+        secret = {q.var_name for q in questions.values() if q.is_confidential}
         for i, section in enumerate(questionnaire.sections):
             for key in ("relevant", "repeat_count"):
                 _check_loose(at, getattr(section, key), ["sections", i, key],
-                             f"sections[{i + 1}].{key}", owner, by_name)
+                             f"sections[{i + 1}].{key}", owner, by_name, secret)
             for j, item in enumerate(section.items):
                 if isinstance(item, Note):
                     _check_loose(at, item.relevant, ["sections", i, "items", j, "relevant"],
-                                 f"sections[{i + 1}].items[{j + 1}].relevant", owner, by_name)
+                                 f"sections[{i + 1}].items[{j + 1}].relevant", owner, by_name,
+                                 secret)
                 elif isinstance(item, Calculate):
                     _check_loose(at, item.calculation,
                                  ["sections", i, "items", j, "calculation"],
-                                 f"sections[{i + 1}].items[{j + 1}].calculation", owner, by_name)
+                                 f"sections[{i + 1}].items[{j + 1}].calculation", owner, by_name,
+                                 secret)
                     names = {n for n in _refs(item.calculation)}
                     graph.setdefault(item.calculate, set()).update(names)
     for cycle in _cycles(graph):
@@ -359,7 +361,8 @@ def _refs(text: str) -> set[str]:
     return references(tree) if tree is not None else set()
 
 
-def _check_loose(at, text, loc, fld, owner, by_name) -> None:  # type: ignore[no-untyped-def]
+def _check_loose(at, text, loc, fld, owner, by_name,  # type: ignore[no-untyped-def]
+                 secret) -> None:
     """An expression of questionnaire.yml: valid, and its references known."""
     from .expressions import ExpressionError, parse, references
 
@@ -375,6 +378,11 @@ def _check_loose(at, text, loc, fld, owner, by_name) -> None:  # type: ignore[no
         if name not in owner and name not in by_name:
             at("questionnaire", "", loc, fld, f"${{{name}}} is not a question of the kb",
                _suggest(name, set(owner)) + "refer to a question by its name")
+        elif name in secret:
+            # The public form leaves confidential questions out: the rule would break it.
+            at("questionnaire", "", loc, fld,
+               f"${{{name}}} is confidential: the public form cannot include this rule",
+               "refer only to public questions here")
 
 
 def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:

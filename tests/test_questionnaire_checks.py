@@ -156,3 +156,16 @@ def test_questionnaire_order_decides_what_is_later(small_kb: Path) -> None:
     add(small_kb, "questions/protection/protection-uasc.yml",
         "relevant: \"${wash_water_source} = 'piped_water'\"\n")
     assert find(small_kb, "comes later").path.endswith("protection-uasc.yml")
+
+
+def test_public_logic_cannot_read_a_confidential_question(small_kb: Path) -> None:
+    # protection-incidents is confidential in the fixture kb.
+    add(small_kb, "questions/protection/protection-uasc.yml",
+        'calculation: "${protection_incidents}"\n')
+    assert find(small_kb, "is confidential: the public form").field == "calculation"
+    (small_kb / "questionnaire.yml").write_text(
+        "sections:\n  - id: main\n    label: Main\n    relevant: \"${protection_incidents} = 'x'\""
+        "\n    items: [wash-water-source]\n", encoding="utf-8")
+    p = find(small_kb, "${protection_incidents} is confidential")
+    found = [x for x in problems(small_kb) if x.path == "kb/questionnaire.yml"]
+    assert p and found and found[0].field == "sections[1].relevant"

@@ -142,3 +142,19 @@ def test_hostile_questionnaire_text_stays_inert(tmp_path: Path) -> None:
     for visible in VISIBLE:
         assert visible in text, visible
     assert "Asked only if Hostile question" in text
+
+
+def test_a_form_pyxform_refuses_shows_the_reason_instead_of_a_download(tmp_path: Path) -> None:
+    kb = tmp_path / "kb"
+    shutil.copytree(SMALL_KB, kb)
+    (kb / "questionnaire.yml").write_text(
+        "sections:\n  - id: main\n    label: Main\n    items:\n"
+        "      - xlsform: {type: 'select_one nowhere', name: broken, label: Broken}\n"
+        "      - wash-water-source\n", encoding="utf-8")
+    pages = pages_of(kb)
+    page = pages["questionnaire/index.md"]
+    assert isinstance(page, str)
+    assert '!!! warning "The XLSForm could not be generated"' in page
+    assert "pyxform refuses the form" in page and "nowhere" in page
+    assert "Download the XLSForm" not in page
+    assert not [p for p in pages if p.endswith(".xlsx") and p.startswith("questionnaire/")]

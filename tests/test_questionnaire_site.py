@@ -38,7 +38,7 @@ def test_sample_questionnaire_page_shows_rules_as_words_linking_the_question() -
         "**3.** [Which population groups")
     # "-999" starts a value: escaped as &#45; so it can never open a Markdown list.
     assert "- Whole number · 0 to 20,000 households; &#45;999 = Don't know" in page
-    assert "Asked once for each person or item listed." in page
+    assert "*Asked once for each key informant.*" in page
     assert "[Download the XLSForm](vlr_msla.xlsx)" in page
     assert "No difficulty (no_difficulty): only answer" in page
     assert "Other (other): specify" in page

@@ -206,6 +206,12 @@ def check_questionnaire(loaded: Loaded) -> list[Problem]:
                        "keep it in one place of the questionnaire")
                 listed.add(item)
 
+    known_sections = {s.id for s in questionnaire.sections} if questionnaire else set()
+    for q in questions.values():
+        if q.section and q.section not in known_sections:
+            at("question", q.id, ["section"], "section", f"unknown section '{q.section}'",
+               _suggest(q.section, known_sections) + "use a section id from "
+               "kb/questionnaire.yml")
     sectors = [(s.id, s.name) for s in r["sectors"].sectors] if "sectors" in r else []
     active = {k: q for k, q in questions.items() if q.status != "dropped"}
     form = build_form(active, sectors, questionnaire)

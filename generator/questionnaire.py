@@ -47,16 +47,21 @@ def build_form(questions: Mapping[str, Question], sectors: Sequence[tuple[str, s
     are left out here; validation reports unknown ones.
     """
     out: list[FormSection] = []
-    placed: set[str] = set()
+    placed: set[str] = {i for s in (questionnaire.sections if questionnaire else [])
+                        for i in s.items if isinstance(i, str) and i in questions}
     for section in questionnaire.sections if questionnaire else []:
         entries: list[Entry] = []
         for item in section.items:
             if isinstance(item, str):
-                if item in questions and item not in placed:
+                if item in questions and not any(e is questions[item] for e in entries):
                     entries.append(questions[item])
-                    placed.add(item)
             else:
                 entries.append(item)
+        # A question may name its section instead of being listed: it goes at the end.
+        for qid, q in questions.items():
+            if q.section == section.id and qid not in placed:
+                entries.append(q)
+                placed.add(qid)
         if entries:
             out.append(FormSection(section, tuple(entries)))
     used = {s.section.id for s in out}

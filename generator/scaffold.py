@@ -210,6 +210,8 @@ type: {qtype}
 # calculation: ${{idp_households}} + ${{returnee_households}}
 # location, site, key_informant, household or individual (default: kb/country.yml).
 # unit_of_analysis: location
+# Section of kb/questionnaire.yml it is asked in (at the end), if that file does not list it.
+# section: wash
 # Data Dictionary tier (core, core_camp, optional, recommended or mission) and indicator.
 # tier: core
 # indicator: JIAF 2.0 WASH indicator 3

@@ -169,3 +169,20 @@ def test_public_logic_cannot_read_a_confidential_question(small_kb: Path) -> Non
     p = find(small_kb, "${protection_incidents} is confidential")
     found = [x for x in problems(small_kb) if x.path == "kb/questionnaire.yml"]
     assert p and found and found[0].field == "sections[1].relevant"
+
+
+def test_a_question_can_name_its_section(small_kb: Path) -> None:
+    from generator.loader import load_or_raise
+    from generator.questionnaire import build_form
+
+    (small_kb / "questionnaire.yml").write_text(
+        "sections:\n  - id: children\n    label: Children\n    items: [protection-uasc]\n",
+        encoding="utf-8")
+    add(small_kb, f"{WASH}/wash-water-source.yml", "section: children\n")
+    kb = load_or_raise(small_kb)
+    form = build_form(kb.questions, [(s.id, s.name) for s in kb.sectors.values()],
+                      kb.questionnaire)
+    assert [e.id for e in form[0].entries] == ["protection-uasc", "wash-water-source"]
+    add(small_kb, f"{WASH}/wash-distance.yml", "section: childrn\n")
+    p = find(small_kb, "unknown section 'childrn'")
+    assert p.field == "section" and "did you mean 'children'?" in p.fix

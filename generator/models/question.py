@@ -159,6 +159,10 @@ class Question(Record):
     unit_of_analysis: UnitOfAnalysis | None = Field(
         None, description="Who/what answers; defaults to msla.unit_of_analysis in country.yml."
     )
+    section: Id | None = Field(
+        None, description="Section of kb/questionnaire.yml to add it to (at its end) when "
+        "the questionnaire does not list it."
+    )
     tier: Tier | None = Field(None, description="Data Dictionary tier.")
     indicator: ShortText | None = Field(None, description="Indicator reference (e.g. JIAF).")
     translations: dict[LangCode, QuestionTranslation] = Field(

@@ -461,3 +461,28 @@ def test_import_command_prints_the_report(small_kb: Path, form: Path) -> None:
     assert result.output.startswith("Imported 8 new question(s), merged 0")
     assert "survey column 'media_note' (rows 17)" in result.output
     assert "Run 'toolkit validate' to list the fields to fill in (TODO)." in result.output
+
+
+def test_a_list_used_by_several_questions_becomes_a_shared_list(small_kb: Path,
+                                                               tmp_path: Path) -> None:
+    survey = [{"type": "select_one scale", "name": n, EN: f"{n}?", FR: f"{n} ?",
+               "sector": "wash"} for n in ("children_school", "shelters_damaged")]
+    choices = [{"list_name": "scale", "name": c, EN: c.title(), FR: c.upper()}
+               for c in ("none", "some", "all")]
+    path = tmp_path / "shared.xlsx"
+    path.write_bytes(workbook(survey, choices, SETTINGS))
+    result = import_xlsform(path, small_kb)
+    assert "kb/choices/scale.yml (new)" in result.other_files
+    shared = yaml.safe_load((small_kb / "choices" / "scale.yml").read_text(encoding="utf-8"))
+    assert [o["code"] for o in shared["options"]] == ["none", "some", "all"]
+    fill_todos(small_kb)
+    kb = load_or_raise(small_kb)
+    assert kb.questions["children-school"].choices == "scale"
+    assert [o.label for o in kb.options(kb.questions["shelters-damaged"])] == [
+        "None", "Some", "All"]
+    sheets = build_sheets(kb)
+    rows = {r["name"]: r for r in sheets.survey if "name" in r}
+    assert rows["children_school"]["type"] == rows["shelters_damaged"]["type"] == \
+        "select_one scale"
+    assert [r["name"] for r in sheets.choices if r["list_name"] == "scale"] == [
+        "none", "some", "all"]

@@ -299,6 +299,7 @@ class Importer:
         self.fatal: list[str] = []
         self.result = ImportResult()
         self.files: dict[Path, str] = {}  # what to write, once everything is checked
+        self.shared: dict[str, list[Option]] = {}  # choice lists several questions use
 
     # kb context, read leniently (the kb may have TODOs of an earlier import)
     def read_kb(self) -> None:
@@ -455,7 +456,7 @@ class Importer:
                     if not stack:
                         self.fatal.append(f"{sheet.name} row {row}: '{rtype}' without a begin")
                         continue
-                    ended = stack.pop()
+                    stack.pop()
                     if stack:  # the outer group goes on after the nested one
                         outer = dict(stack[-1])
                         n = sum(1 for s in sections if s["id"].startswith(outer["id"]))
@@ -463,7 +464,6 @@ class Importer:
                                      name=f"{outer['name']}_{n + 1}")
                         sections.append(outer)
                         stack[-1] = outer
-                    del ended
                 continue
             head = lowered.split()[0]
             if previous and self.is_specify(previous, values):
@@ -664,7 +664,6 @@ class Importer:
                 data["type"] = "yes_no"
             elif list_use.get(draft.list_name, 0) > 1:
                 data["choices"] = _to_id(draft.list_name)
-                self.shared = getattr(self, "shared", {})
                 self.shared[draft.list_name] = [o.model_copy(update={"other": False})
                                                 for o in options]
                 if other or exclusive:
@@ -730,7 +729,7 @@ class Importer:
                                                           "\n") + block
             self.result.other_files.append("kb/country.yml: form_languages "
                                       + ", ".join(lg.code for lg in ordered))
-        for list_name, options in getattr(self, "shared", {}).items():
+        for list_name, options in self.shared.items():
             lid = _to_id(list_name)
             data: dict[str, Any] = {"id": lid}
             if list_name != lid.replace("-", "_"):

@@ -6,6 +6,7 @@ import hashlib
 import io
 import re
 import shutil
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -486,3 +487,19 @@ def test_a_list_used_by_several_questions_becomes_a_shared_list(small_kb: Path,
         "select_one scale"
     assert [r["name"] for r in sheets.choices if r["list_name"] == "scale"] == [
         "none", "some", "all"]
+
+
+def _bomb() -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("xl/worksheets/sheet1.xml", b"<" + b"a" * 60_000_000)
+    return buf.getvalue()
+
+
+def test_a_zip_bomb_is_refused_before_it_is_unpacked(small_kb: Path, tmp_path: Path) -> None:
+    path = tmp_path / "bomb.xlsx"
+    path.write_bytes(_bomb())
+    before = digest(small_kb)
+    with pytest.raises(ImportError_, match="the workbook is too large for a form"):
+        import_xlsform(path, small_kb)
+    assert digest(small_kb) == before

@@ -42,6 +42,8 @@ FORM_FIELDS = ("text", "type", "options", "choices", "list_name", "hint", "requi
                "max_choices", "specify_label", "unit_of_analysis", "tier", "indicator",
                "translations", "name")
 TODO = "TODO: not in the XLSForm; write it"
+MAX_BYTES = 20_000_000
+MAX_UNPACKED = 50_000_000
 _CODE_RE = re.compile(CODE_PATTERN)
 _XML_RE = re.compile(XML_NAME_PATTERN)
 
@@ -102,6 +104,12 @@ def read_workbook(path: Path) -> dict[str, Sheet]:
         raise ImportError_("file not found.")
     if not zipfile.is_zipfile(path):
         raise ImportError_("not an .xlsx workbook (save the form as Excel .xlsx).")
+    # A form is a few hundred rows: refuse what would only exhaust memory (zip bombs).
+    with zipfile.ZipFile(path) as zf:
+        unpacked = sum(info.file_size for info in zf.infolist())
+    if path.stat().st_size > MAX_BYTES or unpacked > MAX_UNPACKED:
+        raise ImportError_(f"the workbook is too large for a form ({unpacked:,} bytes "
+                           f"unpacked; at most {MAX_UNPACKED:,}).")
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except Exception as err:  # openpyxl raises many kinds for a damaged file

@@ -190,8 +190,6 @@ def option_labels(kb: KnowledgeBase) -> dict[str, dict[str, str]]:
 
 def site_form(kb: KnowledgeBase) -> SiteForm:
     """The current round's questionnaire for the site; `kb` is the (public) view shown."""
-    from .xlsform.export import selected_questions
-
     chosen = selected_questions(kb, None)
     asked = {qid: q for qid, q in kb.questions.items()
              if q.status == "agreed" and (q.since_round or 0) <= kb.country.round.number}
@@ -224,3 +222,12 @@ def site_form(kb: KnowledgeBase) -> SiteForm:
             section_rules[s.section.id] = describe(tree, by_name, labels)
     return SiteForm(form, numbers, rules, section_rules, dependents,
                     left_out=len(asked) - len(chosen))
+
+
+def selected_questions(kb: KnowledgeBase, round_number: int | None) -> dict[str, Question]:
+    """Agreed questions asked in the round (default: the current one); confidential ones only
+    in an internal export."""
+    n = round_number or kb.country.round.number
+    return {qid: q for qid, q in kb.questions.items()
+            if q.status == "agreed" and (q.since_round or 0) <= n
+            and (kb.internal or not q.is_confidential)}

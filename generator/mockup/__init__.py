@@ -9,16 +9,26 @@ labelled as illustrative false data.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-
+from ..errors import ToolkitError
 from ..models import Country, Question
-from .chart import LABEL, label_html, render
 from .embed import chart_marker, embed_charts
-from .results import compute
 from .sentence import PLACEHOLDERS, fill, template_problems
 
-MOCKUP_LABEL = LABEL
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+def __getattr__(name: str) -> Any:
+    # The charts and false data need pandas (about a second to import); `toolkit validate`
+    # only checks sentences, so they load on first use.
+    if name in ("MOCKUP_LABEL", "label_html"):
+        from . import chart
+
+        return chart.LABEL if name == "MOCKUP_LABEL" else chart.label_html
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "MOCKUP_LABEL", "PLACEHOLDERS", "MockupError", "MockupResult", "build_mockup",
@@ -26,7 +36,7 @@ __all__ = [
 ]
 
 
-class MockupError(ValueError):
+class MockupError(ToolkitError, ValueError):
     """A mock-up sentence that cannot be filled; the message names the file and placeholder."""
 
     def __init__(self, question: Question, problems: list[tuple[str, str]]) -> None:
@@ -44,6 +54,9 @@ class MockupResult:
 
 
 def build_mockup(question: Question, country: Country) -> MockupResult:
+    from .chart import render
+    from .results import compute
+
     problems = template_problems(question)
     if problems:
         raise MockupError(question, problems)

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from .mockup import template_problems
+from .mockup.spec import disaggregation_problems, spec_problems
 from .models import Dataset, Partner, Question
 from .problems import Problem
 from .scaffold import unfilled
@@ -30,6 +31,7 @@ class Checker:
         country = r.get("country")
         self.ki_ids = {k.id for k in country.msla.key_informant_types} if country else None
         self.round = country.round.number if country else None
+        self.country = country
 
     def at(self, kind: str, rid: str, loc: Sequence[str | int], fld: str, msg: str,
            fix: str, severity: str = "error") -> None:
@@ -116,6 +118,10 @@ class Checker:
                     severity="warning")
         for fld, message in template_problems(q):
             self.at(k, q.id, fld.split("."), fld, message, "")
+        mockup_spec = spec_problems(q) + (
+            disaggregation_problems(q, self.country) if self.country else [])
+        for loc, fld, message, fix in mockup_spec:
+            self.at(k, q.id, loc, fld, message, fix)
 
     def dataset(self, d: Dataset, partner_ids: set[str]) -> None:
         k = "dataset"

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from ..models import Question
+from ..models import Country, Question
 from ..models.question import Option
 
 OptionRole = Literal["answer", "dont_know", "other", "none"]
@@ -114,11 +114,9 @@ def number_spec(question: Question) -> NumberSpec:
 
 def spec_problems(question: Question) -> list[tuple[list[str | int], str, str, str]]:
     """(location, field, message, fix) for every spec no false data can satisfy."""
+    # min > max itself is reported by the questionnaire checks (checks.py).
     problems: list[tuple[list[str | int], str, str, str]] = []
     m = question.mockup
-    if question.min is not None and question.max is not None and question.min > question.max:
-        problems.append((["min"], "min", f"min {question.min:g} is larger than max "
-                         f"{question.max:g}", "swap min and max"))
     if m.typical is not None:
         if question.type not in ("integer", "decimal"):
             problems.append((["mockup", "typical"], "mockup.typical",
@@ -161,3 +159,20 @@ def spec_problems(question: Question) -> list[tuple[list[str | int], str, str, s
         problems.append((["mockup", "ordered"], "mockup.ordered",
                          "only options can be ordered", "remove 'ordered'"))
     return problems
+
+
+def disaggregation_problems(question: Question, country: Country
+                            ) -> list[tuple[list[str | int], str, str, str]]:
+    """Disaggregations the country record gives no groups for."""
+    declared = {
+        "admin2": any(a.admin2 for a in country.admin1),
+        "location_type": bool(country.msla.location_types),
+    }
+    where = {"admin2": "admin2 areas under admin1 in kb/country.yml",
+             "location_type": "msla.location_types in kb/country.yml"}
+    return [
+        (["analysis", "disaggregation", i], f"analysis.disaggregation[{i + 1}]",
+         f"the country declares no groups for '{d}'",
+         f"declare {where[d]} or disaggregate by what it declares")
+        for i, d in enumerate(question.analysis.disaggregation) if declared.get(d) is False
+    ]

@@ -8,10 +8,24 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from .expressions import Binary, Call, Current, Expr, ExpressionError, Literal, Ref, parse
+from .expressions import (
+    Binary,
+    Call,
+    Current,
+    Expr,
+    ExpressionError,
+    Literal,
+    Ref,
+    parse,
+    references,
+)
 from .models import Question, Questionnaire
 from .models.questionnaire import Calculate, Note, RawRow, Section
+
+if TYPE_CHECKING:
+    from .kb import KnowledgeBase
 
 Entry = Question | Note | Calculate | RawRow
 # Question fields holding XLSForm expressions, checked and exported.
@@ -140,3 +154,68 @@ def _condition(expr: Expr, by_name: Mapping[str, Question],
     if isinstance(expr, Current):
         return None
     return None
+
+
+# --- the questionnaire as the site shows it ---------------------------------------------------
+
+Rule = list[tuple[str, Condition]]
+
+
+@dataclass(frozen=True)
+class SiteForm:
+    sections: list[FormSection]
+    numbers: dict[str, int]  # question id -> its number in the form
+    rules: dict[str, Rule | None]  # question id -> its skip logic in words (None: not wordable)
+    section_rules: dict[str, Rule | None]
+    dependents: dict[str, list[Question]]  # question id -> questions whose logic reads it
+    left_out: int  # confidential questions of the form not shown (public site)
+
+
+def option_labels(kb: KnowledgeBase) -> dict[str, dict[str, str]]:
+    """Question name -> option code -> label, for putting rules in words."""
+    out: dict[str, dict[str, str]] = {}
+    for q in kb.questions.values():
+        options = kb.options(q)
+        if q.type == "yes_no" and not options:
+            out[q.var_name] = {"yes": "Yes", "no": "No"}
+        else:
+            out[q.var_name] = {o.code: o.label for o in options}
+    return out
+
+
+def site_form(kb: KnowledgeBase) -> SiteForm:
+    """The current round's questionnaire for the site; `kb` is the (public) view shown."""
+    from .xlsform.export import selected_questions
+
+    chosen = selected_questions(kb, None)
+    asked = {qid: q for qid, q in kb.questions.items()
+             if q.status == "agreed" and (q.since_round or 0) <= kb.country.round.number}
+    sectors = [(s.id, s.name) for s in kb.sectors.values()]
+    form = build_form(chosen, sectors, kb.questionnaire)
+    numbers = {q.id: i for i, q in enumerate(questions_in_order(form), start=1)}
+    by_name = {q.var_name: q for q in kb.questions.values()}
+    labels = option_labels(kb)
+    rules: dict[str, Rule | None] = {}
+    dependents: dict[str, list[Question]] = {}
+    for q in kb.questions.values():
+        tree = parsed(q.relevant)
+        if tree is not None:
+            rules[q.id] = describe(tree, by_name, labels)
+        if q.status == "dropped":
+            continue
+        read: set[str] = set()
+        for fld in EXPRESSION_FIELDS:
+            sub = parsed(getattr(q, fld))
+            if sub is not None:
+                read |= references(sub)
+        for name in sorted(read):
+            target = by_name.get(name)
+            if target is not None and target.id != q.id:
+                dependents.setdefault(target.id, []).append(q)
+    section_rules = {}
+    for s in form:
+        tree = parsed(s.section.relevant)
+        if tree is not None:
+            section_rules[s.section.id] = describe(tree, by_name, labels)
+    return SiteForm(form, numbers, rules, section_rules, dependents,
+                    left_out=len(asked) - len(chosen))

@@ -105,8 +105,9 @@ def multiple_choice(rng: np.random.Generator, spec: ChoiceSpec, region: np.ndarr
     p[:, exclusive] = 0.0
     chosen = rng.random((n, k)) < p
     if spec.max_choices:
-        # Keep the max_choices most likely of a unit's picks, as a ranked answer would.
-        rank = np.where(chosen, p + rng.random((n, k)) * 0.2, -1.0)
+        # Keep max_choices of a unit's picks, likelier ones first but not always (weighted
+        # sampling without replacement: key u ** (1 / p)).
+        rank = np.where(chosen, rng.random((n, k)) ** (1 / np.maximum(p, 1e-6)), -1.0)
         keep = np.argsort(-rank, axis=1)[:, : spec.max_choices]
         limited = np.zeros_like(chosen)
         np.put_along_axis(limited, keep, True, axis=1)
@@ -146,6 +147,10 @@ def numbers(rng: np.random.Generator, spec: NumberSpec, region: np.ndarray) -> n
     x = np.round(x) if spec.integer else np.round(x, 1)
     low = np.ceil(spec.low) if spec.integer else spec.low
     high = np.floor(spec.high) if spec.integer and np.isfinite(spec.high) else spec.high
+    if spec.nonzero is not None:
+        # Events counted per unit (arrivals, visits): most units report none.
+        x = np.maximum(x, 1.0 if spec.integer else 0.1)
+        x[rng.random(n) >= spec.nonzero / 100] = 0.0
     return np.clip(x, low, high) + 0.0  # + 0.0 turns -0.0 into 0.0
 
 

@@ -23,7 +23,8 @@ _DONT_KNOW = re.compile(
     r"\b(dk|dont_know|do_not_know|don.?t know|do not know|not sure|unknown|prefer not|"
     r"refuse[ds]?|no answer|no_answer|prefer_not|pnta)\b", re.IGNORECASE)
 _OTHER = re.compile(r"^other\b", re.IGNORECASE)
-_NONE = re.compile(r"^(none|no(ne)? of (these|the above)|nothing)\b", re.IGNORECASE)
+# "None of these", "No income", "No difficulty": the absence of what the question asks about.
+_NONE = re.compile(r"^(none|no|nothing)\b", re.IGNORECASE)
 
 DEFAULT_UNITS = 300
 DEFAULT_TYPICAL = {"integer": (1.0, 50.0), "decimal": (0.5, 20.0)}
@@ -96,6 +97,7 @@ class NumberSpec:
     high: float
     typical: tuple[float, float]
     integer: bool
+    nonzero: float | None = None  # % of units with a value above 0 (the rest report 0)
 
 
 def number_spec(question: Question) -> NumberSpec:
@@ -109,7 +111,12 @@ def number_spec(question: Question) -> NumberSpec:
         a, b = max(a, hard_low), min(b, hard_high)
         if a > b:  # the defaults miss the allowed range: use the allowed range itself
             a, b = hard_low, hard_high
-    return NumberSpec(hard_low, hard_high, (a, b), integer)
+    nonzero = question.mockup.expected_share
+    if nonzero is None and is_rare(question):
+        nonzero = RARE_SHARE
+    if hard_low > 0:
+        nonzero = None  # 0 is not an answer here
+    return NumberSpec(hard_low, hard_high, (a, b), integer, nonzero)
 
 
 def spec_problems(question: Question) -> list[tuple[list[str | int], str, str, str]]:

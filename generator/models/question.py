@@ -96,8 +96,8 @@ class Mockup(Record):
     )
     expected_share: float | None = Field(
         None, ge=0, le=100,
-        description="% of units answering Yes (yes_no) or any option but 'none' (choices) in "
-        "the false data; rare events (alerts) default to a few %.",
+        description="% of units answering Yes (yes_no), any option but 'none' (choices) or "
+        "more than 0 (numbers) in the false data; rare events (alerts) default to a few %.",
     )
     shares: dict[Code, float] = Field(
         default={}, description="Expected % of units choosing an option, by option code."

@@ -25,6 +25,7 @@ from .results import ChartData, Results, formatter
 
 LABEL = "MOCK-UP: illustrative false data"
 MAX_LABEL = 60
+MAX_LABEL_FULL = 40
 # Values in segments narrower than this (% of the bar) would not fit over the colour: they
 # are made transparent (class "n") but stay in the table for screen readers.
 MIN_SEGMENT_LABEL = 12.0
@@ -54,7 +55,7 @@ def label_html() -> str:
 def _summary(data: ChartData, title: str) -> str:
     """The table caption screen readers announce first: what the chart shows."""
     if data.caption:
-        return f"{data.caption}: {data.note}"
+        return f"{data.caption}, illustrative false data: {data.note}"
     title = title.rstrip(" .")
     if not title.endswith(("?", "!")):
         title += "."
@@ -63,17 +64,20 @@ def _summary(data: ChartData, title: str) -> str:
     return f"{shape[data.kind]} of illustrative false data{per}: {title} {data.note}"
 
 
-def _open(data: ChartData, title: str, css: str, roles: bool = False) -> str:
+def _open(data: ChartData, title: str, css: str, roles: bool = False,
+          limit: int = MAX_LABEL) -> str:
     """Table start: caption for screen readers, then the header row, up to <tbody>."""
     row, cell = (_ROW, ' role="columnheader"') if roles else ("", "")
-    cells = "".join(f'<th scope="col"{cell}>{esc(c, MAX_LABEL)}</th>' for c in data.columns)
+    cells = "".join(f'<th scope="col"{cell}>{esc(c, limit)}</th>' for c in data.columns)
     return (f'<table class="{css}"><caption class="ctk-sr">{esc(_summary(data, title))}'
             f'</caption><thead><tr{row}><th scope="col"{cell}>{esc(data.row_header)}</th>'
             f"{cells}</tr></thead><tbody>")
 
 
 def _table(data: ChartData, title: str) -> list[str]:
-    lines = [_open(data, title, "ctk-table")]
+    # The table of every option repeats the chart's labels: shorter ones keep it in budget.
+    limit = MAX_LABEL_FULL if data.collapsed else MAX_LABEL
+    lines = [_open(data, title, "ctk-table", limit=limit)]
     if data.texts:
         rows = [[esc(t) for t in row] for row in data.texts]
     else:
@@ -81,7 +85,7 @@ def _table(data: ChartData, title: str) -> list[str]:
         rows = [[fmt(v) for v in row] for row in data.values.tolist()]
     for name, row in zip(data.rows, rows, strict=True):
         cells = "".join(f"<td>{v}</td>" for v in row)
-        lines.append(f'<tr><th scope="row">{esc(name, MAX_LABEL)}</th>{cells}</tr>')
+        lines.append(f'<tr><th scope="row">{esc(name, limit)}</th>{cells}</tr>')
     return lines
 
 

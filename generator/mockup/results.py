@@ -217,8 +217,10 @@ def choice(ctx: Context) -> Results:
         values["top_group_pct"] = pct(share_group[peak, top])
         group_cols = [ctx.dim.names[i] for i in shown]
         group_matrix = (per_group if counting else share_group)[shown].T
-    table = frame(np.column_stack([fmt_all, group_matrix]).round(1), labels, "option",
-                  [_all(ctx), *group_cols])
+    # The table keeps every group; the charts show the largest MAX_GROUPS.
+    every = (per_group if counting else _share(per_group, sizes)).T if ctx.dim else group_matrix
+    table = frame(np.column_stack([fmt_all, every]).round(1), labels, "option",
+                  [_all(ctx), *(ctx.dim.names if ctx.dim else ())])
     note_n = f"; {ctx.n_text}."
     kind = ctx.question.mockup.chart
     full_needed = ctx.dim is not None or k > MAX_BARS
@@ -341,13 +343,16 @@ def numeric(ctx: Context) -> Results:
     columns = [_all(ctx)]
     matrix = [[overall[s] for s in names] + [ctx.n]]
     left_out = ""
+    every = list(matrix)
     if ctx.dim is not None:
         shown, sizes, left_out = shown_groups(ctx)
         g = ctx.dim.index[a.asked]
-        for i in shown:
+        for i in range(len(ctx.dim.names)):
             st = _stats(x[g == i])
+            every.append([st[s] for s in names] + [int(sizes[i])])
+        for i in shown:
             columns.append(ctx.dim.names[i])
-            matrix.append([st[s] for s in names] + [int(sizes[i])])
+            matrix.append(every[i + 1])
     stat_rows = (*names, f"Assessed {ctx.plural} (n)")
     values_matrix = np.array(matrix, dtype=float).T
     # The mean is shown to one decimal everywhere, as in the sentence.
@@ -356,7 +361,8 @@ def numeric(ctx: Context) -> Results:
     summary = ChartData("table", "Statistic", stat_rows, tuple(columns), values_matrix,
                         "number", f"Reported value{unit_txt} per assessed {ctx.single}{ctx.by};"
                         f" {ctx.n_text}.{left_out}", caption="Summary")
-    table = frame(values_matrix.round(2), list(stat_rows), "statistic", columns)
+    table = frame(np.array(every, dtype=float).T.round(2), list(stat_rows), "statistic",
+                  [_all(ctx), *(ctx.dim.names if ctx.dim else ())])
     bins, counts = _histogram(x, integer)
     header = ctx.question.unit.capitalize() if ctx.question.unit else "Reported value"
     hist = ChartData("bar", header, bins, (f"Assessed {ctx.plural}",), counts[:, None], "count",

@@ -9,8 +9,8 @@ import pytest
 from factories import make_country, make_question
 
 from generator.mockup import build_mockup
-from generator.models import Country
 from generator.mockup.results import MAX_BARS, MAX_GROUPS, MAX_SEGMENTS, OTHER
+from generator.models import Country
 
 COUNTRY = make_country()
 N_UNITS = re.compile(r"n = ([\d,]+) (\w+)")

@@ -224,11 +224,15 @@ def choice(ctx: Context) -> Results:
     note_n = f"; {ctx.n_text}."
     kind = ctx.question.mockup.chart
     full_needed = ctx.dim is not None or k > MAX_BARS
+    if counting:
+        # Counts are drawn; the sentence's percentages are in this table.
+        pct_groups = _share(per_group, sizes)[shown].T if ctx.dim else group_matrix
+        extra.append(_full(ctx, labels, share_all, group_cols, pct_groups, "pct", left_out))
     if kind == "table" and ctx.dim is not None:
         main = ChartData("table", "Reply", labels, (_all(ctx), *group_cols),
                          np.column_stack([fmt_all, group_matrix]), unit,
                          what + ctx.by + note_n + left_out)
-        return Results(values, main, table)
+        return Results(values, main, table, tuple(extra))
     stack = ctx.dim is not None and not multiple and (
         kind == "stacked-bar" or ctx.question.type == "yes_no")
     if stack:
@@ -245,7 +249,7 @@ def choice(ctx: Context) -> Results:
             seg_tones.append("g")
         main = ChartData("stacked-bar", ctx.dim.title, rows, tuple(segments), matrix, unit,
                          what + ctx.by + note_n + left_out, tones=recolour(seg_tones))
-        if rest:
+        if rest and not counting:
             extra.append(_full(ctx, labels, fmt_all, group_cols, group_matrix, unit))
         return Results(values, main, table, tuple(extra))
     drawn, rest = _top_rows(share_all, k, MAX_BARS)
@@ -268,7 +272,7 @@ def choice(ctx: Context) -> Results:
         cut += " Drawn as bars, not stacked: units select several options."
     main = ChartData("bar", "Reply", tuple(rows), (header,), np.array(bar_values)[:, None],
                      unit, what + note_n + cut, tones=tuple(bar_tones))
-    if full_needed:
+    if full_needed and not counting:
         extra.append(_full(ctx, labels, fmt_all, group_cols, group_matrix, unit, left_out))
     return Results(values, main, table, tuple(extra))
 
@@ -276,7 +280,9 @@ def choice(ctx: Context) -> Results:
 def _full(ctx: Context, labels: tuple[str, ...], overall: np.ndarray, group_cols: list[str],
           group_matrix: np.ndarray, unit: Unit, left_out: str = "") -> ChartData:
     what = "Number" if unit == "count" else "%"
-    caption = f"All {len(labels)} options" + (f" by {ctx.dim.title.lower()}" if ctx.dim else "")
+    caption = (f"All {len(labels)} options" if unit == "count" or len(labels) > MAX_BARS
+               else f"% of assessed {ctx.plural}")
+    caption += f" by {ctx.dim.title.lower()}" if ctx.dim else ""
     return ChartData("table", "Reply", labels, (_all(ctx), *group_cols),
                      np.column_stack([overall, group_matrix]), unit,
                      f"{what} of assessed {ctx.plural}{ctx.by}; {ctx.n_text}.{left_out}",

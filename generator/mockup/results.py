@@ -322,7 +322,8 @@ def _histogram(x: np.ndarray, integer: bool) -> tuple[tuple[str, ...], np.ndarra
         return tuple(number(v) for v in values), counts.astype(float)
     step = _nice_step(high_v - low_v, 8, integer)
     low = np.floor(low_v / step) * step
-    index = ((x - low) // step).astype(np.int64)
+    # The small epsilon and the clip guard against float error at bin edges (425.3 / 0.1).
+    index = np.clip(np.floor((x - low) / step + 1e-9), 0, None).astype(np.int64)
     counts = np.bincount(index).astype(float)
     edges = low + step * np.arange(counts.size + 1)
     if integer:
@@ -338,7 +339,7 @@ def numeric(ctx: Context) -> Results:
     integer = ctx.question.type == "integer"
     overall = _stats(x)
     values = {
-        "mean": number(round(overall["Mean"], 1)), "median": number(overall["Median"]),
+        "mean": number(float(np.round(overall["Mean"], 1))), "median": number(overall["Median"]),
         "min": number(overall["Minimum"]), "max": number(overall["Maximum"]),
         "total": number(overall["Total"]), "n_locations": number(ctx.n), "units": ctx.plural,
         "unit": ctx.question.unit or "",

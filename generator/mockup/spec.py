@@ -102,15 +102,17 @@ class NumberSpec:
 
 def number_spec(question: Question) -> NumberSpec:
     integer = question.type == "integer"
-    hard_low = question.min if question.min is not None else 0.0
     hard_high = question.max if question.max is not None else float("inf")
+    # Without a min, answers are counts or measures: not negative, unless max says so.
+    hard_low = question.min if question.min is not None else min(0.0, hard_high)
     if question.mockup.typical:
         a, b = question.mockup.typical.min, question.mockup.typical.max
     else:
         a, b = DEFAULT_TYPICAL["integer" if integer else "decimal"]
         a, b = max(a, hard_low), min(b, hard_high)
         if a > b:  # the defaults miss the allowed range: use the allowed range itself
-            a, b = hard_low, hard_high
+            a = hard_low
+            b = hard_high if hard_high != float("inf") else hard_low + max(abs(hard_low), 50.0)
     nonzero = question.mockup.expected_share
     if nonzero is None and is_rare(question):
         nonzero = RARE_SHARE

@@ -180,6 +180,11 @@ def load(root: Path, *, internal: bool = False) -> tuple[KnowledgeBase | None, R
     if not report.ok or not singles:
         return None, report
     r = loaded.records
+    # Questions using a shared list carry its options too, so every page, the mock-ups, the
+    # DAP and `toolkit diff` read one place.
+    for qid, q in r["question"].items():
+        if q.choices and q.choices in r["choices"]:
+            r["question"][qid] = q.model_copy(update={"options": r["choices"][q.choices].options})
     kb = KnowledgeBase(
         root=root,
         country=r["country"],

@@ -373,3 +373,19 @@ def test_no_cell_of_the_export_is_a_formula(small_kb: Path) -> None:
     cells = [c for row in wb["survey"].iter_rows() for c in row if c.value]
     assert any(str(c.value).startswith("=HYPERLINK") for c in cells)
     assert all(c.data_type == "s" for c in cells)
+
+
+@pytest.mark.parametrize("internal", [False, True])
+def test_the_sample_kb_export_imported_back_changes_nothing(tmp_path: Path,
+                                                           internal: bool) -> None:
+    kb = tmp_path / "kb"
+    shutil.copytree(SAMPLE_KB, kb)
+    form = tmp_path / "form.xlsx"
+    form.write_bytes(export_xlsform(load_or_raise(kb, internal=internal)))
+    before = digest(kb)
+    result = import_xlsform(form, kb)
+    assert (result.created, result.merged, result.kept, result.written) == ([], [], [], [])
+    assert len(result.unchanged) == sum(
+        1 for q in load_or_raise(kb, internal=True).questions.values()
+        if q.status == "agreed" and (internal or not q.is_confidential))
+    assert digest(kb) == before

@@ -256,7 +256,10 @@ def split_constraint(text: str, qtype: str) -> tuple[dict[str, Any], str | None]
         rest.append(part)
     if not found:
         return {}, text
-    own = " and ".join(_wrap_and(p) for p in rest) if rest else None
+    if len(rest) == 1:
+        own = expr_text(rest[0])
+    else:
+        own = " and ".join(_wrap_and(p) for p in rest) if rest else None
     return found, own
 
 
@@ -310,6 +313,8 @@ class Importer:
         country = _read(kb / "country.yml") or {}
         self.kb_langs = [FormLanguage.model_validate(x)
                          for x in country.get("form_languages") or []]
+        number = (country.get("round") or {}).get("number")
+        self.round = number if isinstance(number, int) else None
         self.existing: dict[str, tuple[Path, dict[str, Any]]] = {}
         for path in sorted((kb / "questions").glob("*/*.yml")):
             data = _read(path)
@@ -478,8 +483,7 @@ class Importer:
                 labels = texts(values, "label", self.langs)
                 note["text"] = labels.get(self.langs.source) or labels.get(
                     self.langs.default) or TODO
-                tr = {c: t for c, t in labels.items() if c != self.langs.source and
-                      t != note["text"]}
+                tr = {c: t for c, t in labels.items() if c != self.langs.source}
                 if tr:
                     note["translations"] = tr
                 if values.get("relevant"):
@@ -509,7 +513,7 @@ class Importer:
         labels = texts(values, "label", self.langs)
         label = labels.get(self.langs.source) or labels.get(self.langs.default) or name
         section: dict[str, Any] = {"id": sid, "name": name, "label": label}
-        tr = {c: t for c, t in labels.items() if c != self.langs.source and t != label}
+        tr = {c: t for c, t in labels.items() if c != self.langs.source}
         if tr:
             section["translations"] = tr
         if repeat:
@@ -603,6 +607,7 @@ class Importer:
         tr: dict[str, dict[str, str]] = {}
         for code in {c for c in [*labels, *hints] if c != src}:
             entry = {}
+            # A translation equal to the source is what the export writes for a missing one.
             if labels.get(code) and labels[code] != data["text"]:
                 entry["text"] = labels[code]
             if hints.get(code) and hints[code] != data.get("hint"):
@@ -631,7 +636,7 @@ class Importer:
         if label and label != SPECIFY_DEFAULT.get(src, "Please specify"):
             select.data["specify_label"] = label
         for code, text in labels.items():
-            if code != src and text != SPECIFY_DEFAULT.get(code) and text != label:
+            if code != src and text != SPECIFY_DEFAULT.get(code):
                 select.data["translations"].setdefault(code, {})["specify_label"] = text
         return True
 
@@ -771,7 +776,7 @@ class Importer:
         for key in FORM_FIELDS:
             new = data.get(key)
             cur = old.get(key)
-            if _same(key, new, cur):
+            if _same(key, _plain(key, new, data), _plain(key, cur, old)):
                 continue
             if cur in (None, [], {}, False) or _is_todo(cur) or self.force:
                 text = set_top_level(text, key, new)
@@ -797,15 +802,16 @@ class Importer:
                      list_name: bool = False) -> None:
         header = "../schemas/choices.schema.json" if kind == "choices" else \
             "schemas/questionnaire.schema.json"
-        new_text = _dump_record(data, header)
         if path.exists():
             old = _read(path)
+            if isinstance(old, dict):
+                data = {**old, **data}  # keep what only the kb says (a list's title)
             if old == data:
                 return
             if not self.force:
                 self.result.kept.append(f"{rel}: differs from the form (use --force)")
                 return
-        self.files[path] = new_text
+        self.files[path] = _dump_record(data, header)
         self.result.other_files.append(f"{rel} ({'updated' if path.exists() else 'new'})")
 
     def plan_questionnaire(self) -> None:
@@ -820,12 +826,40 @@ class Importer:
                 section.pop("name", None)
             section["items"] = items
             sections.append(section)
+        # Rows outside groups have no name in a form: keep what the kb calls those sections.
+        before = _read(self.kb / "questionnaire.yml") or {}
+        loose = [s for s in before.get("sections") or [] if isinstance(s, dict)
+                 and s.get("group") is False]
+        for section in sections:
+            if section.get("group") is False:
+                same = next((s for s in loose if s.get("items") == section["items"]), None)
+                if same is not None:
+                    section.clear()
+                    section.update(same)
+                    loose.remove(same)
+        # Questions the form does not carry (dropped, proposed, confidential in a public
+        # export) keep their place in the kb's order.
+        present = {i for s in sections for i in s["items"] if isinstance(i, str)}
+        old_sections = {s.get("id"): s for s in before.get("sections") or []
+                        if isinstance(s, dict)}
+        for section in sections:
+            old_items = (old_sections.get(section["id"]) or {}).get("items") or []
+            items = section["items"]
+            for n, item in enumerate(old_items):
+                if not isinstance(item, str) or item in present or item not in self.existing:
+                    continue
+                prior = [o for o in old_items[:n] if o in items]
+                at = items.index(prior[-1]) + 1 if prior else 0
+                items.insert(at, item)
+                present.add(item)
         data: dict[str, Any] = {}
         st = self.settings
         for key, src in (("form_id", "form_id"), ("title", "form_title"),
                          ("version", "version")):
             if st.get(src):
                 data[key] = st[src]
+        if data.get("version") == f"round-{self.round}":
+            del data["version"]  # what the export writes for the current round
         data["sections"] = sections
         try:
             Questionnaire.model_validate(data)
@@ -901,6 +935,30 @@ def set_top_level(text: str, key: str, value: Any) -> str:
     while end - 1 > start and (not lines[end - 1].strip() or lines[end - 1].startswith("#")):
         end -= 1
     return "".join(lines[:start]) + block + "".join(lines[end:])
+
+
+def _plain(key: str, value: Any, record: dict[str, Any]) -> Any:
+    """A form field without translations equal to their source text: the export writes the
+    source text where a translation is missing, so such a translation cannot be told apart
+    from a missing one."""
+    if key in ("options", "special_codes") and isinstance(value, list):
+        out = []
+        for o in value:
+            if isinstance(o, dict) and isinstance(o.get("translations"), dict):
+                tr = {c: t for c, t in o["translations"].items() if t != o.get("label")}
+                o = {**o, "translations": tr} if tr else {
+                    k: v for k, v in o.items() if k != "translations"}
+            out.append(o)
+        return out
+    if key == "translations" and isinstance(value, dict):
+        out_tr = {}
+        for code, entry in value.items():
+            if isinstance(entry, dict):
+                entry = {f: t for f, t in entry.items() if t != record.get(f)}
+            if entry:
+                out_tr[code] = entry
+        return out_tr
+    return value
 
 
 def _same(key: str, new: Any, cur: Any) -> bool:

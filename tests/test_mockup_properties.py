@@ -64,6 +64,8 @@ def number_specs(draw: st.DrawFn, qtype: str) -> dict[str, Any]:
         low, high = high, low
     out: dict[str, Any] = {"min": low, "max": high, "spec": {}}
     if draw(st.booleans()):
+        out["special_codes"] = [{"code": -999, "label": "Do not know"}]
+    if draw(st.booleans()):
         a_hi = high if high is not None else (low if low is not None else 0) + 1000
         a_lo = low if low is not None else a_hi - 1010
         a = draw(st.floats(a_lo, a_hi))
@@ -143,6 +145,7 @@ def test_false_data_respects_the_spec(pair: tuple[Question, Question | None]) ->
     elif q.type in ("integer", "decimal"):
         x = a.value[asked]
         assert np.isnan(a.value[~asked]).all() and not np.isnan(x).any()
+        x = x[~np.isin(x, [c.code for c in q.special_codes])]
         low = q.min if q.min is not None else min(0.0, q.max if q.max is not None else 0.0)
         assert (x >= low - 1e-9).all()
         if q.max is not None:

@@ -179,9 +179,12 @@ class FalseAssessment:
 
     def _relevant(self, question: Question) -> np.ndarray:
         asked = np.ones(self.units.n, dtype=bool)
-        if question.unit_of_analysis == "site" and "location_type" in self.units.dimensions:
-            asked &= self.units.site
-        if not question.relevant or question.id in self._busy:
+        if not question.relevant:
+            # A site question without its own rule is asked where the location is a site.
+            if question.unit_of_analysis == "site" and "location_type" in self.units.dimensions:
+                asked &= self.units.site
+            return asked
+        if question.id in self._busy:
             return asked
         try:
             expr = expressions.parse(question.relevant)
@@ -228,6 +231,11 @@ class FalseAssessment:
             return Answers(question, asked, choice=np.where(asked, choice, -1), spec=spec)
         if qtype in ("integer", "decimal"):
             value = falsedata.numbers(rng, number_spec(question), region)
+            if question.special_codes:
+                # A few units give a reserved answer (e.g. -999 = don't know), as in real data.
+                codes = np.array([c.code for c in question.special_codes], dtype=float)
+                special = rng.random(value.size) < rng.uniform(0.01, 0.03)
+                value[special] = rng.choice(codes, int(special.sum()))
             return Answers(question, asked, value=np.where(asked, value, np.nan))
         if qtype == "date":
             day = falsedata.dates(rng, self.units.n, self.country.round.start)

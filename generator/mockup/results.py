@@ -336,27 +336,40 @@ def _histogram(x: np.ndarray, integer: bool) -> tuple[tuple[str, ...], np.ndarra
 def numeric(ctx: Context) -> Results:
     a = ctx.answers
     x = a.value[a.asked]  # type: ignore[index]
+    # Reserved answers (-999 = don't know) are counted, never averaged.
+    special_notes = []
+    keep = np.ones(x.size, dtype=bool)
+    for code in ctx.question.special_codes:
+        hit = x == code.code
+        keep &= ~hit
+        if hit.any():
+            special_notes.append(f"{number(int(hit.sum()))} answered {code.label} ({code.code})")
+    special = (" Not counted in the statistics: " + "; ".join(special_notes) + "."
+               if special_notes else "")
+    in_stats = keep
+    x = x[keep]
     integer = ctx.question.type == "integer"
     overall = _stats(x)
     values = {
         "mean": number(float(np.round(overall["Mean"], 1))), "median": number(overall["Median"]),
         "min": number(overall["Minimum"]), "max": number(overall["Maximum"]),
-        "total": number(overall["Total"]), "n_locations": number(ctx.n), "units": ctx.plural,
+        "total": number(overall["Total"]), "n_locations": number(int(x.size)),
+        "units": ctx.plural,
         "unit": ctx.question.unit or "",
     }
     stat = ctx.question.statistic if ctx.question.statistic in STATS else "median"
     names = STATS[stat]
     unit_txt = f" ({ctx.question.unit})" if ctx.question.unit else ""
     columns = [_all(ctx)]
-    matrix = [[overall[s] for s in names] + [ctx.n]]
+    matrix = [[overall[s] for s in names] + [int(x.size)]]
     left_out = ""
     every = list(matrix)
     if ctx.dim is not None:
-        shown, sizes, left_out = shown_groups(ctx)
-        g = ctx.dim.index[a.asked]
+        shown, _, left_out = shown_groups(ctx)
+        g = ctx.dim.index[a.asked][in_stats]
         for i in range(len(ctx.dim.names)):
             st = _stats(x[g == i])
-            every.append([st[s] for s in names] + [int(sizes[i])])
+            every.append([st[s] for s in names] + [int((g == i).sum())])
         for i in shown:
             columns.append(ctx.dim.names[i])
             matrix.append(every[i + 1])
@@ -365,16 +378,17 @@ def numeric(ctx: Context) -> Results:
     # The mean is shown to one decimal everywhere, as in the sentence.
     mean_row = stat_rows.index("Mean")
     values_matrix[mean_row] = np.round(values_matrix[mean_row], 1)
+    n_text = f"n = {number(x.size)} {ctx.single if x.size == 1 else ctx.plural}"
     summary = ChartData("table", "Statistic", stat_rows, tuple(columns), values_matrix,
                         "number", f"Reported value{unit_txt} per assessed {ctx.single}{ctx.by};"
-                        f" {ctx.n_text}.{left_out}", caption="Summary")
+                        f" {n_text}.{special}{left_out}", caption="Summary")
     table = frame(np.array(every, dtype=float).T.round(2), list(stat_rows), "statistic",
                   [_all(ctx), *(ctx.dim.names if ctx.dim else ())])
     bins, counts = _histogram(x, integer)
     header = ctx.question.unit.capitalize() if ctx.question.unit else "Reported value"
     hist = ChartData("bar", header, bins, (f"Assessed {ctx.plural}",), counts[:, None], "count",
                      f"Number of assessed {ctx.plural} by reported value{unit_txt}; "
-                     f"{ctx.n_text}.")
+                     f"{n_text}.{special}")
     if ctx.question.mockup.chart == "table":
         return Results(values, summary, table, (hist,))
     return Results(values, hist, table, (summary,))

@@ -128,3 +128,8 @@ def test_categories_get_distinct_colours_and_other_is_grey() -> None:
                       chart="stacked-bar", disaggregation=["admin1"])
     tones = classes(build_mockup(q, make_country()).chart_html)
     assert tones == ["c1", "c2", "c3", "c4", "g"]
+
+
+def test_sequential_ends_stay_visible_on_the_slate_page() -> None:
+    """No ramp keeps 3:1 on both pages at both ends; the darkest step stops short of navy."""
+    assert contrast(SEQUENTIAL[-1], SLATE) >= 2.4

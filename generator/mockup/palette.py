@@ -16,9 +16,12 @@ from .spec import ChoiceSpec
 # white and on Material's slate background.
 CATEGORICAL = ("#0072b2", "#d55e00", "#a724ff", "#18a56d", "#cc79a7")
 GREY = "#808080"
-# Light to dark blues: order reads as order. Light steps carry dark text, dark steps white.
-SEQUENTIAL = ("#c6dbef", "#9ecae1", "#6baed6", "#4292c6", "#2171b5", "#08519c", "#08306b")
-WHITE_TEXT = {"c1", "c3", "s5", "s6", "s7"}
+# Light to dark blues: order reads as order. No ramp can keep 3:1 on both the white and the
+# slate page at both ends; this one stops short of navy so its darkest step stays visible
+# on slate (2.4:1), and neighbouring segments are kept apart by a hairline and the legend.
+# Light steps carry dark text, dark steps white.
+SEQUENTIAL = ("#c6dbef", "#a6cde6", "#84b9dc", "#5fa2d0", "#3f8bc3", "#2b76b5", "#1f5fa0")
+WHITE_TEXT = {"c1", "c3", "s6", "s7"}
 
 
 def tones_for(spec: ChoiceSpec) -> tuple[str, ...]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import pairwise
 from typing import Literal
 
@@ -390,7 +390,7 @@ def numeric(ctx: Context) -> Results:
                      f"Number of assessed {ctx.plural} by reported value{unit_txt}; "
                      f"{n_text}.{special}")
     if ctx.question.mockup.chart == "table":
-        return Results(values, summary, table, (hist,))
+        return Results(values, summary, table, (replace(hist, caption="Distribution"),))
     return Results(values, hist, table, (summary,))
 
 

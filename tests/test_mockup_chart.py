@@ -34,10 +34,12 @@ def expected_kind(qtype: str, chart: str, grouped: bool) -> str:
         return "table"  # free text has no chart: its analysis is a table of coded themes
     if qtype == "yes_no" and grouped and chart != "table":
         return "stacked-bar"  # % yes (and no) in each group
+    if qtype in ("integer", "decimal") and (grouped or chart == "table"):
+        return "table"  # numbers: the summary (by group) first, the histogram under it
     if chart == "table":
         if qtype in ("select_one", "select_multiple", "yes_no", "date"):
             return "table" if grouped else "bar"
-        return "table"  # numbers: the summary table first, the histogram under it
+        return "table"
     if chart == "stacked-bar" and not (grouped and qtype in ("select_one", "yes_no")):
         return "bar"  # select_multiple shares overlap: never stacked
     return chart

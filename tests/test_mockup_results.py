@@ -188,7 +188,9 @@ def test_number_summary_leads_with_the_declared_statistic(statistic: str | None,
     q = make_question(qtype="decimal", statistic=statistic, disaggregation=["admin1"])
     result = build_mockup(q, COUNTRY)
     assert result.table.index[0] == first
-    summary = result.chart_html.split('<p class="ctk-mockup__sub">Summary</p>')[1]
+    # By group the summary leads the figure; the distribution follows it.
+    assert result.chart_html.startswith('<figure class="ctk-mockup ctk-mockup--table"')
+    summary = result.chart_html.split("Summary, illustrative false data")[1]
     assert re.search(rf'<tbody>\s*<tr><th scope="row">{first}</th>', summary)
 
 

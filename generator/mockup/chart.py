@@ -21,7 +21,7 @@ import html
 import re
 from functools import lru_cache
 
-from .results import ChartData, Results, formatter
+from .results import DISTRIBUTION, ChartData, Results, formatter
 
 LABEL = "MOCK-UP: illustrative false data"
 MAX_LABEL = 60
@@ -167,6 +167,9 @@ def render(question_id: str, title: str, results: Results | ChartData) -> str:
             lines.append(f'<details class="ctk-mockup__more"><summary>{esc(data.caption)}'
                          "</summary>")
             lines.extend([*_RENDER[data.kind](data, title), "</tbody></table>", "</details>"])
+        elif data.caption == DISTRIBUTION:
+            # Second to the summary by group: left off paper so a question fits one sheet.
+            lines.extend(['<div class="ctk-mockup__dist">', *_block(data, title), "</div>"])
         else:
             lines.extend(_block(data, title))
     lines.append("</figure>")

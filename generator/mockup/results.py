@@ -33,6 +33,7 @@ MAX_GROUPS = 12
 MAX_SEGMENTS = 5  # one per categorical colour (palette.py)
 MAX_BARS = 12
 OTHER = "Other options"
+DISTRIBUTION = "Distribution"
 THEMES = ("Theme A", "Theme B", "Theme C", "Theme D")
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December")
@@ -240,7 +241,9 @@ def choice(ctx: Context) -> Results:
         rows = (_all(ctx), *group_cols)
         matrix = np.vstack([fmt_all, (per_group if counting else _share(per_group, sizes))
                             [shown]])
-        drawn, rest = _top_rows(share_all, k, MAX_SEGMENTS)
+        coloured = sum(1 for t in tones if t != "g")  # greys need no colour of their own
+        drawn, rest = (list(range(k)), []) if coloured <= MAX_SEGMENTS else _top_rows(
+            share_all, k, MAX_SEGMENTS)
         segments = [labels[i] for i in drawn]
         seg_tones = [tones[i] for i in drawn]
         if rest:
@@ -389,8 +392,9 @@ def numeric(ctx: Context) -> Results:
     hist = ChartData("bar", header, bins, (f"Assessed {ctx.plural}",), counts[:, None], "count",
                      f"Number of assessed {ctx.plural} by reported value{unit_txt}; "
                      f"{n_text}.{special}")
-    if ctx.question.mockup.chart == "table":
-        return Results(values, summary, table, (replace(hist, caption="Distribution"),))
+    if ctx.question.mockup.chart == "table" or ctx.dim is not None:
+        # By group, the summary table is the comparison; the distribution comes second.
+        return Results(values, summary, table, (replace(hist, caption=DISTRIBUTION),))
     return Results(values, hist, table, (summary,))
 
 

@@ -88,7 +88,8 @@ class KnowledgeBase:
 def redact_question(q: Question) -> Question:
     if not q.is_confidential:
         return q
-    mock = q.mockup.model_copy(update={"sentence": REDACTED, "title": None})
+    # Allow-list: the false-data spec (shares by option code, typical ranges) goes too.
+    mock = type(q.mockup)(sentence=REDACTED, chart=q.mockup.chart)
     analysis = q.analysis.model_copy(update={"descriptive": REDACTED, "tools": None})
     criteria = q.criteria.model_copy(
         update={

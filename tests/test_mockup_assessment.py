@@ -152,3 +152,12 @@ def test_impossible_specs_are_validation_errors_with_file_and_line(tmp_path: Pat
     assert ("wash-water-source.yml", "mockup.shares") in found
     lines = {p.field: p.line for p in report.errors if p.path.endswith("meals-per-day.yml")}
     assert text.split("\n")[lines["mockup.typical.max"] - 1].strip().startswith("typical")
+
+
+def test_public_view_drops_the_false_data_spec_of_confidential_questions() -> None:
+    kb = load_or_raise(ROOT / "kb")
+    full = kb.questions["population-mobility-access-constraints"]
+    assert full.is_confidential and full.mockup.shares  # option codes in the spec
+    public = kb.public_view().questions[full.id].mockup
+    assert public.shares == {} and public.typical is None and public.expected_share is None
+    assert "insecurity" not in public.model_dump_json()

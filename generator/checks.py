@@ -1,21 +1,141 @@
-"""Checks across records: references resolve and every question meets the minimum criteria."""
+"""Checks across records: references resolve, every question meets the minimum criteria, no
+value still says TODO.
+
+References, TODOs and minimum-criteria texts are checked on each file's YAML values, not on
+its typed record: a schema error elsewhere in a file (a wrong `type`, a repeated option code)
+makes the record None, and must not hide a misspelt partner id in the same file.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING
+import difflib
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
 
-from .mockup import template_problems
+from .errors_text import describe, field_path
+from .loaded import Loaded, Source
+from .mockup.sentence import template_problems
 from .mockup.spec import disaggregation_problems, spec_problems
-from .models import Dataset, Partner, Question
-from .problems import Problem
-from .scaffold import unfilled
-
-if TYPE_CHECKING:
-    from .loader import Loaded
+from .models import MODELS, SINGLE_FILES, Dataset, Question
+from .models.common import ID_RE
+from .problems import Problem, listed, shown
 
 # Words people type when they have not yet documented something.
 PLACEHOLDER_TEXTS = {"tbd", "tbc", "todo", "n/a", "na", "-", "?", "...", "xxx", "to be defined"}
+# A question is not collected unless these say something ("each dataset is either
+# consistently analysed or not collected").
+CRITERIA_FIELDS = (
+    "purpose", "use", "criteria.not_available_elsewhere", "criteria.methodology_adequate",
+    "criteria.analysis_capacity", "analysis.descriptive",
+)
+# A value still to fill in: "TODO", "TODO: ...", or a placeholder code such as todo_1
+# (what `toolkit new` writes).
+TODO_RE = re.compile(r"^\s*todo(?![a-z])", re.I)
+
+Loc = tuple[str | int, ...]
+EACH = "*"  # every item of a list
+KEYS = "<keys>"  # every key of a mapping
+
+# kind -> where its records refer to other records: (path in the file, target kind).
+REFERENCES: dict[str, list[tuple[tuple[str, ...], str]]] = {
+    "question": [
+        (("sector",), "sector"),
+        (("requested_by", EACH), "partner"),
+        (("analysis", "analysed_by", EACH), "partner"),
+        (("sharing", "partners", EACH), "partner"),
+        (("key_informant", EACH), "key-informant"),
+    ],
+    "dataset": [(("questions", EACH), "question"), (("sharing", "partners", EACH), "partner")],
+    "partner": [(("roles", KEYS), "step")],
+    "sectors": [(("sectors", EACH, "coordinated_by", EACH), "partner")],
+    "analysis-plan": [(("sign_off", EACH, "partner"), "partner")],
+}
+# target kind -> (what it is called, where its ids are)
+TARGETS = {
+    "partner": ("partner", "kb/partners/ (file names)"),
+    "question": ("question", "kb/questions/ (file names)"),
+    "sector": ("sector", "kb/sectors.yml"),
+    "step": ("process step", "kb/process.yml"),
+    "key-informant": ("key informant type", "msla.key_informant_types in kb/country.yml"),
+}
+# Where the ids of the targets defined inside single files are: (kind, path).
+DEFINED_IN = {
+    "sector": ("sectors", ("sectors", EACH, "id")),
+    "step": ("process", ("steps", EACH, "id")),
+    "key-informant": ("country", ("msla", "key_informant_types", EACH, "id")),
+}
+
+
+def values_at(data: Any, pattern: Sequence[str], loc: Loc = ()) -> Iterator[tuple[Loc, Any]]:
+    """(location, value) of every value of `data` along `pattern` (EACH/KEYS for wildcards).
+
+    Parts of the wrong shape are skipped: the schema check reports them.
+    """
+    if not pattern:
+        yield loc, data
+        return
+    head, rest = pattern[0], pattern[1:]
+    if head == EACH:
+        if isinstance(data, list):
+            for i, item in enumerate(data):
+                yield from values_at(item, rest, (*loc, i))
+    elif head == KEYS:
+        if isinstance(data, dict):
+            for key in data:
+                yield (*loc, str(key)), key
+    elif isinstance(data, dict) and head in data:
+        yield from values_at(data[head], rest, (*loc, head))
+
+
+def _id(value: Any) -> str | None:
+    """The value as the model reads an id (whitespace stripped), None if it is not one."""
+    if not isinstance(value, str):
+        return None
+    value = value.strip()
+    return value if ID_RE.match(value) else None
+
+
+# Lowercase letters and digits that read alike in many fonts ("wash-c1uster" for
+# "wash-cluster"). Ids are ASCII slugs, so this short list covers them.
+# Single characters first, so "c1" becomes "cl" before pairs such as "cl" -> "d" are read.
+_LOOKALIKES = (("1", "l"), ("0", "o"), ("rn", "m"), ("vv", "w"), ("cl", "d"))
+
+
+def _skeleton(text: str) -> str:
+    for pair, single in _LOOKALIKES:
+        text = text.replace(pair, single)
+    return text
+
+
+def suggest(ref: str, known: Iterable[str]) -> str:
+    """A "did you mean" for a misspelt id, or "" when none is safe to offer.
+
+    Only valid ids that exist are offered. None is offered when it looks the same as what was
+    typed (the person would see two identical ids) or as another known id: a look-alike
+    record planted by someone else must never be the one the message steers a contributor to.
+    """
+    valid = sorted({k for k in known if ID_RE.match(k)})
+    if not ID_RE.match(ref):
+        return ""
+    close = difflib.get_close_matches(ref, valid, n=1)
+    if not close:
+        return ""
+    best, look = close[0], _skeleton(close[0])
+    if _skeleton(ref) == look or any(_skeleton(k) == look for k in valid if k != best):
+        return ""
+    return f"did you mean '{best}'? "
+
+
+def _strings(data: Any, loc: Loc = ()) -> Iterator[tuple[Loc, str]]:
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield from _strings(value, (*loc, str(key)))
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            yield from _strings(value, (*loc, i))
+    elif isinstance(data, str):
+        yield loc, data
 
 
 class Checker:
@@ -23,112 +143,125 @@ class Checker:
         self.loaded = loaded
         self.problems: list[Problem] = []
         r = loaded.records
-        self.partners: dict[str, Partner] = r.get("partner", {})
         self.questions: dict[str, Question] = r.get("question", {})
         self.datasets: dict[str, Dataset] = r.get("dataset", {})
-        self.sector_ids = {s.id for s in r["sectors"].sectors} if "sectors" in r else None
-        self.step_ids = {s.id for s in r["process"].steps} if "process" in r else None
-        country = r.get("country")
-        self.ki_ids = {k.id for k in country.msla.key_informant_types} if country else None
-        self.round = country.round.number if country else None
-        self.country = country
+        self.singles = {s.kind: s for s in loaded.sources if s.kind in SINGLE_FILES}
+        country = self.singles.get("country")
+        number = _get(country.doc.data, ("round", "number")) if country else None
+        self.round = number if type(number) is int else None
+        self.known = {target: self._known(target) for target in TARGETS}
+
+    def _known(self, target: str) -> set[str] | None:
+        """Ids a reference to `target` may use; None when the file defining them is unreadable
+        or lists none (reported there already, so its references are not reported again)."""
+        if target in ("partner", "question"):
+            typed = set(self.loaded.records.get(target, {}))
+            return typed | self.loaded.names.get(target, set())
+        kind, pattern = DEFINED_IN[target]
+        source = self.singles.get(kind)
+        if source is None:
+            return None
+        ids = {i for _, v in values_at(source.doc.data, pattern) if (i := _id(v))}
+        return ids or None
+
+    def add(self, source: Source, loc: Sequence[str | int], fld: str, msg: str, fix: str,
+            *, code: str, severity: str = "error") -> None:
+        self.problems.append(Problem(source.rel, source.doc.line(loc), fld, msg, fix,
+                                     severity, code=code))  # type: ignore[arg-type]
 
     def at(self, kind: str, rid: str, loc: Sequence[str | int], fld: str, msg: str,
-           fix: str, severity: str = "error") -> None:
+           fix: str, severity: str = "error", *, code: str) -> None:
         doc = self.loaded.docs.get((kind, rid))
         path = self.loaded.rel.get((kind, rid), kind)
         line = doc.line(loc) if doc else 1
-        self.problems.append(Problem(path, line, fld, msg, fix, severity))  # type: ignore[arg-type]
-
-    def refs(self, kind: str, rid: str, field: str, ids: Iterable[str], known: set[str] | None,
-             what: str, where: str, files: set[str] | None = None) -> None:
-        if known is None:  # the file that defines them failed: reported there already
-            return
-        for i, ref in enumerate(ids):
-            if ref not in known and ref not in (files or ()):
-                loc: list[str | int] = [*field.split("."), i]
-                self.at(kind, rid, loc, f"{field}[{i + 1}]", f"unknown {what} '{ref}'",
-                        _suggest(ref, known) + f"use an id from {where}")
+        self.problems.append(Problem(path, line, fld, msg, fix, severity,  # type: ignore[arg-type]
+                                     code=code))
 
     def run(self) -> list[Problem]:
-        partner_ids = set(self.partners) | self.loaded.names.get("partner", set())
+        for source in self.loaded.sources:
+            self.references(source)
+            self.todos(source)
+            if source.kind == "question":
+                self.question_values(source)
         for q in self.questions.values():
-            self.question(q, partner_ids)
+            self.question(q)
         for d in self.datasets.values():
-            self.dataset(d, partner_ids)
-        for p in self.partners.values():
-            self.refs("partner", p.id, "roles", list(p.roles), self.step_ids, "process step",
-                      "kb/process.yml")
-        r = self.loaded.records
-        if "sectors" in r:
-            for i, s in enumerate(r["sectors"].sectors):
-                for j, ref in enumerate(s.coordinated_by):
-                    if ref not in partner_ids:
-                        self.at("sectors", "", ["sectors", i, "coordinated_by", j],
-                                f"sectors[{i + 1}].coordinated_by[{j + 1}]",
-                                f"unknown partner '{ref}'",
-                                _suggest(ref, partner_ids) + "use a file name from kb/partners/")
-        if "analysis-plan" in r:
-            for i, s in enumerate(r["analysis-plan"].sign_off):
-                if s.partner not in partner_ids:
-                    self.at("analysis-plan", "", ["sign_off", i, "partner"],
-                            f"sign_off[{i + 1}].partner", f"unknown partner '{s.partner}'",
-                            _suggest(s.partner, partner_ids) + "use a file name from kb/partners/")
-        self.problems.extend(unfilled(self.loaded))  # TODOs left from `toolkit new`
-        self.problems.extend(check_questionnaire(self.loaded))
+            self.dataset(d)
         return self.problems
 
-    def question(self, q: Question, partner_ids: set[str]) -> None:
+    def references(self, source: Source) -> None:
+        for pattern, target in REFERENCES.get(source.kind, ()):
+            known = self.known[target]
+            if known is None:
+                continue
+            what, where = TARGETS[target]
+            for loc, value in values_at(source.doc.data, pattern):
+                ref = _id(value)
+                # Not an id at all: the schema check reports it (as invalid-id or wrong-type).
+                if ref is None or ref in known:
+                    continue
+                self.add(source, loc, field_path(loc), f"unknown {what} '{shown(ref)}'",
+                         suggest(ref, known) + f"use an id from {where}",
+                         code="unknown-reference")
+
+    def todos(self, source: Source) -> None:
+        """Every value that still says TODO, with its line: the to-do list of `toolkit new`."""
+        model = MODELS.get(source.kind)
+        for loc, value in _strings(source.doc.data):
+            if not TODO_RE.match(value) or value == "todo":
+                # A bare lowercase "todo" is an id reference: reported as an unknown id.
+                continue
+            fld = field_path(loc)
+            if (source.kind == "question" and fld in CRITERIA_FIELDS
+                    and value.strip().lower() in PLACEHOLDER_TEXTS):
+                continue  # reported as criteria-missing
+            hint = describe(model, loc) if model else ""
+            what = f" ({hint.rstrip('.')})" if hint else " (the comment above it says what)"
+            self.add(source, loc, fld, "not filled in yet (still says TODO)",
+                     f"write the real value instead{what}", code="todo-left")
+
+    def question_values(self, source: Source) -> None:
+        data = source.doc.data
+        for fld in CRITERIA_FIELDS:
+            loc = tuple(fld.split("."))
+            value = _get(data, loc)
+            if isinstance(value, str) and value.strip().lower() in PLACEHOLDER_TEXTS:
+                self.add(source, loc, fld,
+                         f"'{shown(value.strip())}' does not document it: the question fails "
+                         "the minimum criteria",
+                         "write what partners agreed, or set 'status: proposed' until they do",
+                         code="criteria-missing")
+        if self.round is None:
+            return
+        since = _get(data, ("since_round",))
+        if type(since) is int and since > self.round:
+            self.add(source, ("since_round",), "since_round",
+                     f"round {shown(since)} is after the current round {self.round}",
+                     "use the round the question was first asked in", code="round-in-future")
+        for loc, value in values_at(data, ("history", EACH, "round")):
+            if type(value) is int and value > self.round:
+                self.add(source, loc, field_path(loc),
+                         f"round {shown(value)} is after the current round {self.round}",
+                         "use a past or the current round", code="round-in-future")
+
+    def question(self, q: Question) -> None:
+        """Checks that need the whole typed question."""
         k = "question"
-        if self.sector_ids is not None and q.sector not in self.sector_ids:
-            self.at(k, q.id, ["sector"], "sector", f"unknown sector '{q.sector}'",
-                    _suggest(q.sector, self.sector_ids) + "use an id from kb/sectors.yml")
-        where = "kb/partners/ (file names)"
-        self.refs(k, q.id, "requested_by", q.requested_by, partner_ids, "partner", where)
-        self.refs(k, q.id, "analysis.analysed_by", q.analysis.analysed_by, partner_ids,
-                  "partner", where)
-        self.refs(k, q.id, "sharing.partners", q.sharing.partners, partner_ids, "partner", where)
-        self.refs(k, q.id, "key_informant", q.key_informant, self.ki_ids, "key informant type",
-                  "msla.key_informant_types in kb/country.yml")
-        # Minimum criteria: a question whose purpose, use or analysis is not really documented
-        # is not collected ("each dataset is either consistently analysed or not collected").
-        for fld, value in (("purpose", q.purpose), ("use", q.use),
-                           ("criteria.not_available_elsewhere", q.criteria.not_available_elsewhere),
-                           ("criteria.methodology_adequate", q.criteria.methodology_adequate),
-                           ("criteria.analysis_capacity", q.criteria.analysis_capacity),
-                           ("analysis.descriptive", q.analysis.descriptive)):
-            if value.strip().lower() in PLACEHOLDER_TEXTS:
-                self.at(k, q.id, fld.split("."), fld,
-                        f"'{value}' does not document it: the question fails the minimum criteria",
-                        "write what partners agreed, or set 'status: proposed' until they do")
-        if self.round is not None:
-            if q.since_round and q.since_round > self.round:
-                self.at(k, q.id, ["since_round"], "since_round",
-                        f"round {q.since_round} is after the current round {self.round}",
-                        "use the round the question was first asked in")
-            for i, ch in enumerate(q.history):
-                if ch.round > self.round:
-                    self.at(k, q.id, ["history", i, "round"], f"history[{i + 1}].round",
-                            f"round {ch.round} is after the current round {self.round}",
-                            "use a past or the current round")
         if q.mockup.chart == "stacked-bar" and not q.analysis.disaggregation:
             self.at(k, q.id, ["mockup", "chart"], "mockup.chart",
                     "a stacked bar needs a disaggregation; a plain bar will be drawn",
                     "add 'disaggregation: [admin1]' under analysis or use 'chart: bar'",
-                    severity="warning")
+                    severity="warning", code="chart-needs-disaggregation")
         for fld, message in template_problems(q):
-            self.at(k, q.id, fld.split("."), fld, message, "")
-        mockup_spec = spec_problems(q) + (
-            disaggregation_problems(q, self.country) if self.country else [])
-        for loc, fld, message, fix in mockup_spec:
-            self.at(k, q.id, loc, fld, message, fix)
+            self.at(k, q.id, fld.split("."), fld, message, "", code="placeholder-unknown")
+        for loc, fld, message, fix in spec_problems(q):
+            self.at(k, q.id, loc, fld, message, fix, code="mockup-spec")
+        country = self.loaded.records.get("country")
+        for loc, fld, message, fix in disaggregation_problems(q, country) if country else ():
+            self.at(k, q.id, loc, fld, message, fix, code="disaggregation-undeclared")
 
-    def dataset(self, d: Dataset, partner_ids: set[str]) -> None:
+    def dataset(self, d: Dataset) -> None:
         k = "dataset"
-        self.refs(k, d.id, "questions", d.questions, set(self.questions), "question",
-                  "kb/questions/ (file names)", self.loaded.names.get("question"))
-        self.refs(k, d.id, "sharing.partners", d.sharing.partners, partner_ids, "partner",
-                  "kb/partners/ (file names)")
         for i, qid in enumerate(d.questions):
             q = self.questions.get(qid)
             if q is None or q.sharing.modality == "public":
@@ -137,31 +270,33 @@ class Checker:
                 self.at(k, d.id, ["questions", i], f"questions[{i + 1}]",
                         f"question '{qid}' is {q.sharing.modality} but this dataset is public",
                         f"remove the question from this dataset or share the dataset as "
-                        f"{q.sharing.modality}")
+                        f"{q.sharing.modality}", code="sharing-conflict")
                 continue
             # Restricted data may only reach the partners its question's agreement names.
             extra = [p for p in d.sharing.partners if p not in q.sharing.partners]
             if extra:
                 self.at(k, d.id, ["questions", i], f"questions[{i + 1}]",
                         f"question '{qid}' may be shared only with "
-                        f"{', '.join(q.sharing.partners)}, but this dataset also goes to "
-                        f"{', '.join(extra)}",
+                        f"{listed(q.sharing.partners)}, but this dataset also goes to "
+                        f"{listed(extra)}",
                         "remove those partners from the dataset or add them to the "
-                        "question's sharing.partners once they have signed the agreement")
+                        "question's sharing.partners once they have signed the agreement",
+                        code="sharing-conflict")
         if d.link and d.sharing.modality != "public":
             self.at(k, d.id, ["link"], "link", "only public datasets have a public link",
-                    "remove 'link' or make the dataset public")
+                    "remove 'link' or make the dataset public", code="sharing-conflict")
 
 
-def _suggest(ref: str, known: set[str]) -> str:
-    import difflib
-
-    close = difflib.get_close_matches(ref, sorted(known), n=1)
-    return f"did you mean '{close[0]}'? " if close else ""
+def _get(data: Any, loc: Sequence[str]) -> Any:
+    for part in loc:
+        if not isinstance(data, dict):
+            return None
+        data = data.get(part)
+    return data
 
 
 def check_references(loaded: Loaded) -> list[Problem]:
-    return Checker(loaded).run()
+    return Checker(loaded).run() + check_questionnaire(loaded)
 
 
 # --- the questionnaire (XLSForm): names, expressions, ranges, options, translations ---------
@@ -184,11 +319,11 @@ def check_questionnaire(loaded: Loaded) -> list[Problem]:
     country = r.get("country")
 
     def at(kind: str, rid: str, loc: Sequence[str | int], fld: str, msg: str, fix: str,
-           severity: str = "error") -> None:
+           severity: str = "error", *, code: str) -> None:
         doc = loaded.docs.get((kind, rid))
         path = loaded.rel.get((kind, rid), kind)
         problems.append(Problem(path, doc.line(loc) if doc else 1, fld, msg, fix,
-                                severity))  # type: ignore[arg-type]
+                                severity, code=code))  # type: ignore[arg-type]
 
     # questionnaire.yml: ids it lists exist, once; sections are unique.
     listed: set[str] = set()
@@ -197,7 +332,8 @@ def check_questionnaire(loaded: Loaded) -> list[Problem]:
         for i, section in enumerate(questionnaire.sections):
             if section.id in section_ids:
                 at("questionnaire", "", ["sections", i, "id"], f"sections[{i + 1}].id",
-                   f"section '{section.id}' is defined twice", "give each section its own id")
+                   f"section '{section.id}' is defined twice", "give each section its own id",
+                   code="questionnaire-structure")
             section_ids.add(section.id)
             for j, item in enumerate(section.items):
                 if not isinstance(item, str):
@@ -206,12 +342,19 @@ def check_questionnaire(loaded: Loaded) -> list[Problem]:
                 fld = f"sections[{i + 1}].items[{j + 1}]"
                 if item not in questions and item not in loaded.names.get("question", set()):
                     at("questionnaire", "", loc, fld, f"unknown question '{item}'",
-                       _suggest(item, set(questions)) + "use a file name from kb/questions/")
+                       suggest(item, set(questions)) + "use a file name from kb/questions/",
+                       code="unknown-reference")
                 elif item in listed:
                     at("questionnaire", "", loc, fld, f"question '{item}' is listed twice",
-                       "keep it in one place of the questionnaire")
+                       "keep it in one place of the questionnaire", code="questionnaire-structure")
                 listed.add(item)
 
+    known_sections = {s.id for s in questionnaire.sections} if questionnaire else set()
+    for q in questions.values():
+        if q.section and q.section not in known_sections:
+            at("question", q.id, ["section"], "section", f"unknown section '{q.section}'",
+               suggest(q.section, known_sections) + "use a section id from "
+               "kb/questionnaire.yml", code="unknown-reference")
     sectors = [(s.id, s.name) for s in r["sectors"].sectors] if "sectors" in r else []
     active = {k: q for k, q in questions.items() if q.status != "dropped"}
     form = build_form(active, sectors, questionnaire)
@@ -229,11 +372,11 @@ def check_questionnaire(loaded: Loaded) -> list[Problem]:
             kind, rid, loc, fld = "questionnaire", "", ["sections"], "sections"
         if not name_re.match(name):
             at(kind, rid, loc, fld, f"'{name}' is not a valid XLSForm name",
-               "set 'name:' to letters, digits and _ starting with a letter")
+               "set 'name:' to letters, digits and _ starting with a letter", code="name-clash")
         if name in owner:
             first = loaded.rel.get(owner[name], owner[name][0])
             at(kind, rid, loc, fld, f"name clash: '{name}' is also the name in {first}",
-               "set a distinct 'name:' on one of them")
+               "set a distinct 'name:' on one of them", code="name-clash")
             continue
         owner[name] = (kind, rid)
         order[name] = position
@@ -253,31 +396,33 @@ def check_questionnaire(loaded: Loaded) -> list[Problem]:
                 tree = parse(text)
             except ExpressionError as err:
                 at("question", q.id, [fld], fld, f"invalid expression: {err}",
-                   "check brackets, quotes and function names against the XLSForm spec")
+                   "check brackets, quotes and function names against the XLSForm spec",
+                   code="invalid-expression")
                 continue
             for name in sorted(references(tree)):
                 target = by_name.get(name)
                 if name not in owner and target is None:
                     at("question", q.id, [fld], fld, f"${{{name}}} is not a question of the kb",
-                       _suggest(name, set(owner) | set(by_name))
-                       + "refer to a question by its name (the id with _ for -)")
+                       suggest_name(name, set(owner) | set(by_name))
+                       + "refer to a question by its name (the id with _ for -)",
+                       code="expression-reference")
                     continue
                 graph.setdefault(own, set()).add(name)
                 if target is not None and q.status == "agreed" and target.status != "agreed":
                     at("question", q.id, [fld], fld,
                        f"${{{name}}} is {target.status}: the exported form would not have it",
-                       "agree both questions, or remove the reference")
-                if (target is not None and not q.is_confidential and target.is_confidential
-                        and fld in ("relevant", "choice_filter")):
+                       "agree both questions, or remove the reference", code="expression-reference")
+                if target is not None and not q.is_confidential and target.is_confidential:
                     at("question", q.id, [fld], fld,
                        f"${{{name}}} is confidential: the public form cannot include this rule",
-                       "make both questions confidential, or remove the reference")
+                       "make both questions confidential, or remove the reference",
+                       code="expression-reference")
                 if (fld != "calculation" and name != own and name in order and own in order
                         and order[name] > order[own]):
                     at("question", q.id, [fld], fld,
                        f"${{{name}}} comes later in the form than this question",
                        "refer only to questions asked before this one, or move it in "
-                       "kb/questionnaire.yml")
+                       "kb/questionnaire.yml", code="expression-reference")
             if fld == "choice_filter":
                 columns = {"name", "label"} | {k for o in _options(q, choice_lists)
                                                for k in o.filters}
@@ -285,20 +430,24 @@ def check_questionnaire(loaded: Loaded) -> list[Problem]:
                     if isinstance(e, Path) and e.name not in columns:
                         at("question", q.id, [fld], fld,
                            f"'{e.name}' is not a column of this question's options",
-                           "add it under 'filters:' of each option, e.g. filters: {admin1: VL01}")
+                           "add it under 'filters:' of each option, e.g. filters: {admin1: VL01}",
+                           code="expression-reference")
     if questionnaire is not None:
+        secret = {q.var_name for q in questions.values() if q.is_confidential}
         for i, section in enumerate(questionnaire.sections):
             for key in ("relevant", "repeat_count"):
                 _check_loose(at, getattr(section, key), ["sections", i, key],
-                             f"sections[{i + 1}].{key}", owner, by_name)
+                             f"sections[{i + 1}].{key}", owner, by_name, secret)
             for j, item in enumerate(section.items):
                 if isinstance(item, Note):
                     _check_loose(at, item.relevant, ["sections", i, "items", j, "relevant"],
-                                 f"sections[{i + 1}].items[{j + 1}].relevant", owner, by_name)
+                                 f"sections[{i + 1}].items[{j + 1}].relevant", owner, by_name,
+                                 secret)
                 elif isinstance(item, Calculate):
                     _check_loose(at, item.calculation,
                                  ["sections", i, "items", j, "calculation"],
-                                 f"sections[{i + 1}].items[{j + 1}].calculation", owner, by_name)
+                                 f"sections[{i + 1}].items[{j + 1}].calculation", owner, by_name,
+                                 secret)
                     names = {n for n in _refs(item.calculation)}
                     graph.setdefault(item.calculate, set()).update(names)
     for cycle in _cycles(graph):
@@ -309,7 +458,7 @@ def check_questionnaire(loaded: Loaded) -> list[Problem]:
                             and any(n in _refs(getattr(q, f)) for n in cycle)), "relevant")
                 at("question", q.id, [fld], fld,
                    "cycle: " + " → ".join(f"${{{n}}}" for n in cycle),
-                   "a question cannot depend, directly or not, on itself")
+                   "a question cannot depend, directly or not, on itself", code="expression-cycle")
 
     languages = [lang.code for lang in country.form_languages] if country else []
     others = languages[1:]
@@ -321,7 +470,8 @@ def check_questionnaire(loaded: Loaded) -> list[Problem]:
                 at("question", q.id, ["translations", code], f"translations.{code}",
                    f"'{code}' is not a form language of kb/country.yml"
                    if code not in languages[:1] else f"'{code}' is the source language",
-                   "add it to form_languages in kb/country.yml, or remove it")
+                   "add it to form_languages in kb/country.yml, or remove it",
+                   code="missing-translation")
         if q.status == "dropped":
             continue
         for code in others:
@@ -333,13 +483,15 @@ def check_questionnaire(loaded: Loaded) -> list[Problem]:
             for f in missing:
                 at("question", q.id, ["translations"] if q.translations else [f],
                    f"translations.{code}.{f}", f"missing {code} translation of '{f}'",
-                   f"add translations: {{{code}: {{{f}: ...}}}}", severity="warning")
+                   f"add translations: {{{code}: {{{f}: ...}}}}", severity="warning",
+                   code="missing-translation")
             untranslated = [o.code for o in q.options if code not in o.translations]
             untranslated += [str(s.code) for s in q.special_codes if code not in s.translations]
             if untranslated:
                 at("question", q.id, ["options"] if q.options else ["special_codes"],
                    "options", f"missing {code} label of {', '.join(untranslated)}",
-                   f"add translations: {{{code}: ...}} to each", severity="warning")
+                   f"add translations: {{{code}: ...}} to each", severity="warning",
+                   code="missing-translation")
     for lid, lst in choice_lists.items():
         for code in others:
             untranslated = [o.code for o in lst.options if code not in o.translations]
@@ -348,6 +500,18 @@ def check_questionnaire(loaded: Loaded) -> list[Problem]:
                    f"missing {code} label of {', '.join(untranslated)}",
                    f"add translations: {{{code}: ...}} to each", severity="warning")
     return problems
+
+
+def suggest_name(ref: str, known: Iterable[str]) -> str:
+    """suggest() for XLSForm names (letters, digits, _ . -), with its look-alike guard."""
+    names = sorted(set(known))
+    close = difflib.get_close_matches(ref, names, n=1)
+    if not close:
+        return ""
+    best, look = close[0], _skeleton(close[0])
+    if _skeleton(ref) == look or any(_skeleton(k) == look for k in names if k != best):
+        return ""
+    return f"did you mean '{best}'? "
 
 
 def _options(q: Question, choice_lists: dict) -> list:
@@ -365,7 +529,8 @@ def _refs(text: str) -> set[str]:
     return references(tree) if tree is not None else set()
 
 
-def _check_loose(at, text, loc, fld, owner, by_name) -> None:  # type: ignore[no-untyped-def]
+def _check_loose(at, text, loc, fld, owner, by_name,  # type: ignore[no-untyped-def]
+                 secret) -> None:
     """An expression of questionnaire.yml: valid, and its references known."""
     from .expressions import ExpressionError, parse, references
 
@@ -375,12 +540,19 @@ def _check_loose(at, text, loc, fld, owner, by_name) -> None:  # type: ignore[no
         tree = parse(text)
     except ExpressionError as err:
         at("questionnaire", "", loc, fld, f"invalid expression: {err}",
-           "check brackets, quotes and function names against the XLSForm spec")
+           "check brackets, quotes and function names against the XLSForm spec",
+           code="invalid-expression")
         return
     for name in sorted(references(tree)):
         if name not in owner and name not in by_name:
             at("questionnaire", "", loc, fld, f"${{{name}}} is not a question of the kb",
-               _suggest(name, set(owner)) + "refer to a question by its name")
+               suggest_name(name, set(owner)) + "refer to a question by its name",
+               code="expression-reference")
+        elif name in secret:
+            # The public form leaves confidential questions out: the rule would break it.
+            at("questionnaire", "", loc, fld,
+               f"${{{name}}} is confidential: the public form cannot include this rule",
+               "refer only to public questions here", code="expression-reference")
 
 
 def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
@@ -416,50 +588,53 @@ def _check_numbers(at, q: Question) -> None:  # type: ignore[no-untyped-def]
     for fld in ("min", "max", "unit", "special_codes"):
         if getattr(q, fld) not in (None, []) and not numeric:
             at("question", q.id, [fld], fld, f"a {q.type} question has no '{fld}'",
-               "remove it or make the question integer/decimal")
+               "remove it or make the question integer/decimal", code="number-range")
     if q.min is not None and q.max is not None and q.min > q.max:
         at("question", q.id, ["min"], "min", f"min {q.min:g} is larger than max {q.max:g}",
-           "swap them or fix the range")
+           "swap them or fix the range", code="number-range")
     if q.type == "integer":
         for fld in ("min", "max"):
             value = getattr(q, fld)
             if value is not None and value != int(value):
                 at("question", q.id, [fld], fld, f"an integer question cannot have {fld} "
-                   f"{value:g}", "use a whole number or type decimal")
+                   f"{value:g}", "use a whole number or type decimal", code="number-range")
     codes = [s.code for s in q.special_codes]
     for i, s in enumerate(q.special_codes):
         if codes.count(s.code) > 1:
             at("question", q.id, ["special_codes", i], f"special_codes[{i + 1}]",
-               f"special code {s.code} is repeated", "keep one")
+               f"special code {s.code} is repeated", "keep one", code="number-range")
         if q.min is not None and q.max is not None and q.min <= s.code <= q.max:
             at("question", q.id, ["special_codes", i], f"special_codes[{i + 1}]",
                f"special code {s.code} is inside the range {q.min:g} to {q.max:g}: it "
-               "cannot be told apart from a real answer", "use a code outside the range")
+               "cannot be told apart from a real answer", "use a code outside the range",
+               code="number-range")
 
 
 def _check_options(at, q: Question, choice_lists: dict) -> None:  # type: ignore[no-untyped-def]
     if q.choices and q.choices not in choice_lists:
         at("question", q.id, ["choices"], "choices", f"unknown choice list '{q.choices}'",
-           _suggest(q.choices, set(choice_lists)) + "use a file name from kb/choices/")
+           suggest(q.choices, set(choice_lists)) + "use a file name from kb/choices/",
+           code="unknown-reference")
     options = _options(q, choice_lists)
     if q.max_choices is not None and q.type != "select_multiple":
         at("question", q.id, ["max_choices"], "max_choices",
            f"a {q.type} question has one answer: 'max_choices' applies to select_multiple",
-           "remove it")
+           "remove it", code="option-rule")
     others = [i for i, o in enumerate(q.options) if o.other]
     if len(others) > 1:
         at("question", q.id, ["options", others[1], "other"],
            f"options[{others[1] + 1}].other", "only one option can be 'other, specify'",
-           "keep 'other: true' on one option")
+           "keep 'other: true' on one option", code="option-rule")
     for i, o in enumerate(q.options):
         if o.exclusive and o.other:
             at("question", q.id, ["options", i], f"options[{i + 1}]",
-               "an option cannot be both exclusive and 'other, specify'", "keep one of them")
+               "an option cannot be both exclusive and 'other, specify'", "keep one of them",
+               code="option-rule")
         if o.exclusive and q.type != "select_multiple":
             at("question", q.id, ["options", i, "exclusive"], f"options[{i + 1}].exclusive",
                f"'exclusive' only matters in a select_multiple; this is a {q.type}",
-               "remove 'exclusive: true'", severity="warning")
+               "remove 'exclusive: true'", severity="warning", code="option-rule")
     if q.max_choices and options and q.max_choices >= len(options):
         at("question", q.id, ["max_choices"], "max_choices",
            f"max_choices {q.max_choices} allows every one of the {len(options)} options",
-           "lower it or remove it", severity="warning")
+           "lower it or remove it", severity="warning", code="option-rule")

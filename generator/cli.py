@@ -1,45 +1,118 @@
-"""The `toolkit` command line: validate the kb, write pages, and more."""
+"""The `toolkit` command line: every command, and nothing else.
+
+The work is done in click-free modules (loader, export, bundle, diff, scaffold), which raise
+the exceptions of errors.py; ToolkitCommand turns those into clean one-line messages and exit
+codes, so no command needs try/except and no user sees a traceback for a known failure.
+Commands import their modules when they run: `toolkit validate` (run on every commit by
+pre-commit) must not load MkDocs' build or pandas.
+"""
 
 from __future__ import annotations
 
+import logging
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import click
-import yaml
+from mkdocs.exceptions import MkDocsException
 
-from .bundle import bundle_command
-from .diff import diff_command
-from .export import write_source
+from .errors import BundleError, InvalidKnowledgeBase, ToolkitError
 from .loader import load
-from .scaffold import new_command
+from .scaffold import PARTNER_TYPES, QUESTION_TYPES, ScaffoldError
 
-KB_OPTION = click.argument(
+
+class ToolkitCommand(click.Command):
+    """A command whose known failures end with a message and exit code, not a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        return _reporting(super().invoke, ctx)
+
+
+def _reporting(invoke: Callable[[click.Context], Any], ctx: click.Context) -> Any:
+    try:
+        return invoke(ctx)
+    except (click.ClickException, click.exceptions.Exit, click.Abort):
+        raise
+    except Exception as exc:
+        clean = _clean_error(exc, ctx)
+        if clean is None:
+            raise
+        raise clean from None
+
+
+def _clean_error(exc: Exception, ctx: click.Context) -> click.ClickException | None:
+    """The click exception that reports a toolkit or MkDocs error (None: not a known one)."""
+    if isinstance(exc, InvalidKnowledgeBase):
+        click.echo(exc.report.format(), err=True)  # the same report as `toolkit validate`
+        return _Exit()
+    if isinstance(exc, ScaffoldError) and getattr(exc, "param", None):
+        return click.BadParameter(str(exc), ctx=ctx, param_hint=exc.param)
+    if isinstance(exc, BundleError):
+        return click.ClickException(f"the offline bundle was not written: {exc}")
+    if isinstance(exc, ToolkitError | MkDocsException):
+        # MkDocsException: also mkdocs.yml errors (bad YAML, a wrong plugin option).
+        return click.ClickException(str(exc))
+    return None
+
+
+class _Exit(click.ClickException):
+    """Ends the command with exit code 1 and no further message (it was printed)."""
+
+    def __init__(self) -> None:
+        super().__init__("")
+
+    def show(self, file: Any = None) -> None:
+        pass
+
+
+class ToolkitGroup(click.Group):
+    command_class = ToolkitCommand
+    group_class = type  # subgroups (toolkit new ...) are ToolkitGroups too
+
+    def invoke(self, ctx: click.Context) -> Any:
+        # The same for commands added from outside (plain click commands).
+        return _reporting(super().invoke, ctx)
+
+
+KB_ARGUMENT = click.argument(
     "kb", type=click.Path(file_okay=False, path_type=Path), default=Path("kb"), required=False
 )
+KB_OPTION = click.option("--kb", type=click.Path(file_okay=False, path_type=Path),
+                         default=Path("kb"), show_default=True, help="The knowledge base folder.")
+PROJECT_OPTION = click.option(
+    "--project", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
+    help="Folder holding mkdocs.yml, docs/ and overrides/.")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=ToolkitGroup, context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """Country toolkit generator for DTM and partners."""
 
 
 @main.command()
-@KB_OPTION
-@click.option("--format", "style", type=click.Choice(["text", "github"]), default="text",
-              help="github: also print workflow annotations shown on the PR's files.")
+@KB_ARGUMENT
+@click.option("--format", "style", type=click.Choice(["text", "github", "json"]),
+              default="text",
+              help="github: also print workflow annotations shown on the PR's files; "
+              "json: print the problems as a JSON list (code, path, line, field, message, fix, "
+              "severity).")
 def validate(kb: Path, style: str) -> None:
     """Check every record of KB (default: kb) and report all problems at once."""
     _, report = load(kb)
+    if style == "json":
+        click.echo(report.json())
+        sys.exit(0 if report.ok else 1)
     if style == "github":
-        for p in report.sorted():
-            click.echo(p.github())
+        click.echo(report.format("github"))
     click.echo(report.format(), err=not report.ok)
     sys.exit(0 if report.ok else 1)
 
 
 @main.command()
-@KB_OPTION
+@KB_ARGUMENT
 def schema(kb: Path) -> None:
     """Write a JSON Schema per record kind into KB/schemas (for editor autocompletion)."""
     from .schema import SCHEMA_DIR, write_schemas
@@ -49,29 +122,141 @@ def schema(kb: Path) -> None:
 
 
 @main.command()
-@KB_OPTION
+@KB_ARGUMENT
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
               help="Folder to write docs/, overrides/ and mkdocs.yml into.")
-@click.option("--project", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
-              help="Folder holding mkdocs.yml, docs/ and overrides/.")
+@PROJECT_OPTION
 @click.option("--internal", is_flag=True, help="Include confidential fields. Never publish.")
 @click.option("--no-mockups", is_flag=True, help="Skip the mock-up charts (faster).")
 def render(kb: Path, out: Path, project: Path, internal: bool, no_mockups: bool) -> None:
     """Write the site source (Markdown) for any MkDocs-compatible engine to build."""
-    from .export import default_edit_url, plugin_settings
-    from .pages import Options
+    from .export import render_options, write_source
 
     kb_obj, report = load(kb, internal=internal)
     if kb_obj is None:
-        click.echo(report.format(), err=True)
-        sys.exit(1)
-    config = yaml.safe_load((project / "mkdocs.yml").read_text(encoding="utf-8")) or {}
-    settings = plugin_settings(config)
-    options = Options(edit_url=settings.get("edit_url") or default_edit_url(config),
-                      mockups=not no_mockups)
+        raise InvalidKnowledgeBase(report)
+    with _mkdocs_messages():
+        options = render_options(project, kb, mockups=not no_mockups)
     n = write_source(kb_obj, project, out, options)
     click.echo(f"Wrote {n} generated pages and the site source to {out}. "
                f"Build it with: cd {out} && mkdocs build")
+
+
+@main.command("bundle")
+@KB_ARGUMENT
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
+              default=Path("dist/toolkit-offline.zip"), show_default=True,
+              help="The zip to write.")
+@PROJECT_OPTION
+def bundle_command(kb: Path, out: Path, project: Path) -> None:
+    """Build the whole site as one zip that works offline from file:// (for field teams)."""
+    from .bundle import bundle
+
+    with _mkdocs_messages():
+        result = bundle(kb, out, project)
+    click.echo(f"Wrote {result.path}: {result.files} files, {result.size / 1e6:.1f} MB, "
+               f"in {result.seconds:.1f} s. Unzip it and open index.html in a browser.")
+
+
+@main.command("diff")
+@click.argument("base")
+@KB_ARGUMENT
+@click.option("--head", help="Compare with this git ref instead of the working tree.")
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write the report to this file (e.g. for a pull-request comment).")
+def diff_command(base: str, kb: Path, head: str | None, output: Path | None) -> None:
+    """Questions added, removed or changed in KB since the git ref BASE, field by field.
+
+    Flags changes that break comparability with earlier rounds. Prints Markdown (fit for a
+    pull-request comment). Exits 0 whatever the differences; 1 if the comparison could not
+    be made or some question files could not be read.
+    """
+    from .diff import diff_kb
+
+    result = diff_kb(base, kb, head)
+    click.echo(result.markdown, nl=False)
+    if output is not None:
+        output.write_text(result.markdown, encoding="utf-8")
+    if not result.complete:
+        click.echo("Some question files could not be read: run 'toolkit validate'.", err=True)
+        raise SystemExit(1)
+
+
+@main.group("new")
+def new_command() -> None:
+    """Start a new record from a template that explains every field."""
+
+
+@new_command.command("question")
+@click.option("--sector", required=True, help="Sector id from kb/sectors.yml, e.g. wash.")
+@click.option("--id", "qid", help="Question id (default: <sector>-new-question).")
+@click.option("--type", "qtype", type=click.Choice(QUESTION_TYPES),
+              default="select_one", show_default=True, help="Reply type.")
+@KB_OPTION
+def new_question(sector: str, qid: str | None, qtype: str, kb: Path) -> None:
+    """Write kb/questions/SECTOR/ID.yml with every field explained and TODOs to fill in."""
+    from .scaffold import new_question
+
+    _started(new_question(kb, sector, qid, qtype), kb)
+
+
+@new_command.command("partner")
+@click.option("--id", "pid", required=True, help="Partner id, e.g. wash-cluster.")
+@click.option("--type", "ptype", type=click.Choice(PARTNER_TYPES), default="other",
+              show_default=True, help="Kind of partner.")
+@KB_OPTION
+def new_partner(pid: str, ptype: str, kb: Path) -> None:
+    """Write kb/partners/ID.yml with every field explained and TODOs to fill in."""
+    from .scaffold import new_partner
+
+    _started(new_partner(kb, pid, ptype), kb)
+
+
+def _started(started: Any, kb: Path) -> None:
+    click.echo(f"Wrote {started.path}: {started.todos} value(s) say TODO.")
+    click.echo(f"Fill them in (the comments explain each field), then run: toolkit validate {kb}")
+
+
+@contextmanager
+def _mkdocs_messages() -> Iterator[None]:
+    """Show MkDocs' warnings (strict mode stops on them), which would print without context."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(levelname)s - %(message)s"))
+    handler.setLevel(logging.WARNING)
+    mkdocs_log = logging.getLogger("mkdocs")
+    mkdocs_log.addHandler(handler)
+    try:
+        yield
+    finally:
+        mkdocs_log.removeHandler(handler)
+
+
+@main.command("build")
+@click.option("-f", "--config-file", type=click.Path(dir_okay=False, path_type=Path),
+              default=Path("mkdocs.yml"), help="The project's mkdocs.yml.")
+@click.option("-d", "--site-dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Where the site goes (default: site_dir of mkdocs.yml, i.e. site/).")
+def build_command(config_file: Path, site_dir: Path | None) -> None:
+    """Build the site like `mkdocs build`, but replace SITE_DIR only once the build is
+    complete: a failed or killed build leaves the previous site as it was."""
+    from .sitebuild import build_site_atomically
+
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
+    mkdocs_log = logging.getLogger("mkdocs")
+    mkdocs_log.addHandler(handler)
+    mkdocs_log.setLevel(logging.INFO)
+    try:
+        dest = build_site_atomically(config_file, site_dir)
+    except MkDocsException:  # mkdocs has logged the reasons above
+        click.echo("Build failed: the previous site is unchanged.", err=True)
+        sys.exit(1)
+    except OSError as err:
+        click.echo(f"Build failed: {err}. The previous site is unchanged.", err=True)
+        sys.exit(1)
+    finally:
+        mkdocs_log.removeHandler(handler)
+    click.echo(f"Built the site into {dest}")
 
 
 @main.group("export")
@@ -80,7 +265,7 @@ def export_group() -> None:
 
 
 @export_group.command("xlsform")
-@KB_OPTION
+@KB_ARGUMENT
 @click.option("--round", "round_number", type=int, help="Round to export (default: current).")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
               help="Workbook to write (default: <form_id>.xlsx).")
@@ -131,11 +316,6 @@ def import_xlsform_command(form: Path, kb: Path, sector_column: str,
     except ImportError_ as err:
         raise click.ClickException(f"{form}: {err} Nothing was changed.") from err
     click.echo(result.report())
-
-
-main.add_command(bundle_command)
-main.add_command(new_command)
-main.add_command(diff_command)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
-import re
-import zipfile
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 import pandas as pd
 
 from .kb import KnowledgeBase
 from .labels import LABELS
 from .mockup import MOCKUP_LABEL
-from .reproducible import zip_time
+from .reproducible import rezip, zip_time
 
 COLUMNS = [
     "ID", "Sector", "Question", "Type", "Reply options", "Information need", "Purpose", "Use",
@@ -28,6 +28,14 @@ def dap_frame(kb: KnowledgeBase, sentences: Mapping[str, str]) -> pd.DataFrame:
 
     rows = []
     for q in kb.agreed():
+        if kb.is_restricted(q):
+            # Only what the public view of a confidential question holds (kb.QUESTION_PUBLIC).
+            row = dict.fromkeys(COLUMNS, "")
+            row.update({"ID": q.id, "Sector": kb.sectors[q.sector].name, "Question": q.text,
+                        "Sharing": LABELS[q.sharing.modality],
+                        "Shared with": label(q.sharing.partners)})
+            rows.append(list(row.values()))
+            continue
         sentence = sentences.get(q.id)
         rows.append([
             q.id, kb.sectors[q.sector].name, q.text, LABELS[q.type],
@@ -59,50 +67,37 @@ def dap_csv(frame: pd.DataFrame) -> bytes:
 
 
 def dap_xlsx(frame: pd.DataFrame, kb: KnowledgeBase) -> bytes:
-    import datetime as dt
+    """The plan as a workbook: the table, and an "About" sheet saying what it is."""
+    import xlsxwriter
 
+    about = [
+        ("Country", kb.country.name),
+        ("Plan", kb.plan.title),
+        ("Version", kb.plan.version),
+        ("Round", kb.plan.round),
+        ("Status", kb.plan.status),
+        ("Note", f"Mock-up sentences are labelled '{MOCKUP_LABEL}': they are made with "
+                 "false data to check each question gives the information needed."),
+    ]
     buf = io.BytesIO()
-    with pd.ExcelWriter(buf, engine="openpyxl") as writer:
-        frame.to_excel(writer, sheet_name="Data Analysis Plan", index=False)
-        about = pd.DataFrame(
-            [
-                ["Country", kb.country.name],
-                ["Plan", kb.plan.title],
-                ["Version", kb.plan.version],
-                ["Round", kb.plan.round],
-                ["Status", kb.plan.status],
-                ["Note", f"Mock-up sentences are labelled '{MOCKUP_LABEL}': they are made with "
-                         "false data to check each question gives the information needed."],
-            ],
-            columns=["Field", "Value"],
-        )
-        about.to_excel(writer, sheet_name="About", index=False)
-        for sheet in writer.book.worksheets:
-            for row in sheet.iter_rows():
-                for c in row:
-                    if c.data_type == "f":  # openpyxl makes any "=..." string a formula
-                        c.data_type = "s"
-        props = writer.book.properties
-        fixed = dt.datetime(*zip_time())
-        props.created = props.modified = fixed
-        props.creator = "country-toolkit"
-    return _normalise_zip(buf.getvalue())
+    # Record text is data: never a formula ("=HYPERLINK(...)"), a link or a number.
+    book = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_formulas": False,
+                                     "strings_to_urls": False, "strings_to_numbers": False})
+    # The only date XlsxWriter writes (created and modified): the build's, not the clock's.
+    book.set_properties({"created": dt.datetime(*zip_time()), "author": "country-toolkit"})
+    bold = book.add_format({"bold": True})
+    _sheet(book.add_worksheet("Data Analysis Plan"), list(frame.columns),
+           frame.itertuples(index=False), bold)
+    _sheet(book.add_worksheet("About"), ["Field", "Value"], about, bold)
+    book.close()
+    # XlsxWriter dates its zip entries 1980-01-01; the bundle's zip uses SOURCE_DATE_EPOCH.
+    return rezip(buf.getvalue())
 
 
-def _normalise_zip(data: bytes) -> bytes:
-    """Rewrite a zip with fixed timestamps so the same plan gives byte-identical files."""
-    out = io.BytesIO()
-    stamp = zip_time()
-    # openpyxl stamps "modified" with the current time whatever the workbook says.
-    iso = "{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}Z".format(*stamp)
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
-        for info in src.infolist():
-            fixed = zipfile.ZipInfo(info.filename, date_time=stamp)
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = 0o644 << 16
-            content = src.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                content = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*",
-                                 lambda m: m.group(1) + iso.encode(), content)
-            dst.writestr(fixed, content)
-    return out.getvalue()
+def _sheet(sheet: Any, header: list[str], rows: Iterable[Sequence[object]], bold: Any) -> None:
+    sheet.write_row(0, 0, header, bold)
+    sheet.freeze_panes(1, 0)
+    for r, row in enumerate(rows, start=1):
+        for col, value in enumerate(row):
+            if value is not None and value != "":
+                sheet.write(r, col, value)

@@ -11,6 +11,9 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic_core import ErrorDetails
 
+from .models.common import ID_PATTERN
+from .problems import KINDS, shown
+
 ID_FIX = "use lowercase letters, digits and dashes only, e.g. wash-water-source"
 
 
@@ -18,10 +21,13 @@ def field_path(loc: Sequence[str | int]) -> str:
     """Dotted path with 1-based list positions, as an editor counts items: options[2].code."""
     out = ""
     for part in loc:
+        if part == "[key]":  # pydantic's marker for "the key itself" of a dict entry
+            continue
         if isinstance(part, int):
             out += f"[{part + 1}]"
         else:
-            out += ("." if out else "") + part
+            # Keys come from the file (an unknown key, a roles key): cut them like values.
+            out += ("." if out else "") + shown(part, 40)
     return out
 
 
@@ -67,57 +73,70 @@ def describe(model: type[BaseModel], loc: Sequence[str | int]) -> str:
     return (info.description or "") if info else ""
 
 
-def explain(model: type[BaseModel], err: ErrorDetails) -> tuple[str, str]:
-    """(message, fix) for one pydantic error on a record of the given model."""
+def explain(model: type[BaseModel], err: ErrorDetails) -> tuple[str, str, str]:
+    """(code, message, fix) for one pydantic error on a record of the given model.
+
+    Every value echoed from the record goes through `shown`, so a huge or invisible value
+    cannot blow up the report.
+    """
     kind, loc, msg = err["type"], err["loc"], err["msg"]
     name = next((p for p in reversed(loc) if isinstance(p, str)), "")
+    # The input of a whole-record error is the record itself: only scalars are echoed.
+    value = err.get("input")
+    got = "{...}" if isinstance(value, dict) else "[...]" if isinstance(value, list) \
+        else shown(value)
+    if kind in KINDS:  # a model validator's own rule (models.common.rule)
+        return kind, msg, ""
     if kind == "missing":
         hint = describe(model, loc)
-        return "required field is missing", f"add '{name}:'" + (f" ({hint})" if hint else "")
+        return "missing-field", "required field is missing", \
+            f"add '{name}:'" + (f" ({hint})" if hint else "")
     if kind == "extra_forbidden":
         parent = model_at(model, loc[:-1])
         allowed = sorted(parent.model_fields) if parent else []
         close = difflib.get_close_matches(str(name), allowed, n=1)
         fix = f"did you mean '{close[0]}'? " if close else ""
-        return f"unknown field '{name}'", fix + "allowed fields: " + ", ".join(allowed)
+        return "unknown-key", f"unknown field '{shown(name)}'", \
+            fix + "allowed fields: " + ", ".join(allowed)
     if kind == "literal_error":
         expected = err.get("ctx", {}).get("expected", "")
-        got = err.get("input")
-        return f"'{got}' is not allowed here", f"use one of: {expected}"
+        return "unknown-enum", f"'{got}' is not allowed here", f"use one of: {expected}"
     if kind == "string_pattern_mismatch":
         if name == "code":
-            return f"'{err.get('input')}' is not a valid option code", (
+            return "invalid-format", f"'{got}' is not a valid option code", (
                 "use lowercase letters, digits and underscores only, e.g. piped_water"
             )
-        if name in ("id", "sector") or not name or "id" in name:
-            return f"'{err.get('input')}' is not a valid id", ID_FIX
-        return f"'{err.get('input')}' has the wrong format", msg
+        if err.get("ctx", {}).get("pattern") == ID_PATTERN:  # an id or a reference to one
+            return "invalid-id", f"'{got}' is not a valid id", ID_FIX
+        return "invalid-format", f"'{got}' has the wrong format", msg
     if kind in ("string_too_short", "too_short"):
         if kind == "too_short":
             n = err.get("ctx", {}).get("min_length", 1)
-            return "the list is empty or too short", f"give at least {n} item(s)"
-        return "is empty", "write the text; an empty value is not enough"
+            return "empty-value", "the list is empty or too short", f"give at least {n} item(s)"
+        return "empty-value", "is empty", "write the text; an empty value is not enough"
     if kind == "string_too_long":
         n = err.get("ctx", {}).get("max_length")
-        return f"text is longer than {n} characters", "shorten it"
+        return "too-long", f"text is longer than {n} characters", "shorten it"
+    if kind.startswith(("greater_than", "less_than")):
+        return "out-of-range", f"{got} is out of range ({msg.lower()})", "use a value in range"
     if kind == "value_error":
-        text = msg.removeprefix("Value error, ")
-        return text, ""
+        return "record-rule", msg.removeprefix("Value error, "), ""
     if kind in ("string_type", "str_type"):
-        return f"expected text, got {type(err.get('input')).__name__}", (
+        return "wrong-type", f"expected text, got {type(err.get('input')).__name__}", (
             "put the value on one line after the colon; quote it if it looks like a number "
             "or a date"
         )
     if kind in ("list_type",):
-        return "expected a list", (
-            f"write each item on its own line starting with '- ' under '{name}:'"
+        return "wrong-type", "expected a list", (
+            f"write each item on its own line starting with '- ' under '{shown(name)}:'"
         )
     if kind in ("model_type", "dict_type", "model_attributes_type"):
-        return "expected a group of 'key: value' lines", "indent the fields under this key"
+        return "wrong-type", "expected a group of 'key: value' lines", \
+            "indent the fields under this key"
     if kind.startswith(("int_", "float_")):
-        return f"expected a number, got '{err.get('input')}'", "write a whole number, e.g. 3"
+        return "wrong-type", f"expected a number, got '{got}'", "write a whole number, e.g. 3"
     if kind.startswith("date"):
-        return f"expected a date, got '{err.get('input')}'", "write dates as YYYY-MM-DD"
+        return "wrong-type", f"expected a date, got '{got}'", "write dates as YYYY-MM-DD"
     if kind.startswith("bool"):
-        return f"expected true or false, got '{err.get('input')}'", "write true or false"
-    return msg, ""
+        return "wrong-type", f"expected true or false, got '{got}'", "write true or false"
+    return "record-rule", msg, ""

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+import types
 from pathlib import Path
 from typing import Any
 
 import yaml
+from mkdocs.config import load_config
+from mkdocs.utils.yaml import get_yaml_loader, yaml_load
 
 from .kb import KnowledgeBase
 from .pages import Options, render_site
@@ -15,9 +18,15 @@ from .pages import Options, render_site
 PLUGIN_NAME = "country-toolkit"
 
 
-def engine_config(mkdocs_yml: Path) -> dict[str, Any]:
+def read_mkdocs_yml(path: Path) -> dict[str, Any]:
+    """mkdocs.yml as MkDocs reads it: `!ENV`, `!!python/name:` and INHERIT all work."""
+    with path.open("rb") as fh:
+        return yaml_load(fh, _loader())
+
+
+def engine_config(config: dict[str, Any]) -> dict[str, Any]:
     """mkdocs.yml without our plugin: the pages it would generate are written out instead."""
-    config = yaml.safe_load(mkdocs_yml.read_text(encoding="utf-8")) or {}
+    config = dict(config)
     plugins = []
     for entry in config.get("plugins", []):
         name = next(iter(entry)) if isinstance(entry, dict) else entry
@@ -30,21 +39,88 @@ def engine_config(mkdocs_yml: Path) -> dict[str, Any]:
     return config
 
 
-def plugin_settings(config: dict[str, Any]) -> dict[str, Any]:
-    for entry in config.get("plugins", []):
-        if isinstance(entry, dict) and PLUGIN_NAME in entry:
-            return entry[PLUGIN_NAME] or {}
-    return {}
+def dump_mkdocs_yml(config: dict[str, Any]) -> str:
+    """YAML that MkDocs-compatible engines read back to the same configuration."""
+    return yaml.dump(config, Dumper=_Dumper, sort_keys=False, allow_unicode=True)
 
 
-def default_edit_url(config: dict[str, Any]) -> str | None:
-    repo = config.get("repo_url")
-    if not repo:
+class _Tagged:
+    """A value under a tag resolved only at build time (`!relative`): written back as is."""
+
+    def __init__(self, tag: str, value: str) -> None:
+        self.tag, self.value = tag, value
+
+
+def _loader() -> type[yaml.BaseLoader]:
+    """MkDocs' own loader; `!relative` (resolved by MkDocs per page) is kept as written."""
+    loader = get_yaml_loader()
+    loader.add_constructor(
+        "!relative", lambda ld, node: _Tagged("!relative", ld.construct_scalar(node)))
+    return loader
+
+
+class _Dumper(yaml.SafeDumper):
+    """Safe dumping, plus Python names (Material's emoji set-up) and kept tags."""
+
+
+def _python_name(dumper: yaml.SafeDumper, obj: Any) -> yaml.ScalarNode:
+    return dumper.represent_scalar(
+        f"tag:yaml.org,2002:python/name:{obj.__module__}.{obj.__qualname__}", "")
+
+
+for _kind in (types.FunctionType, types.BuiltinFunctionType, type):
+    _Dumper.add_multi_representer(_kind, _python_name)
+_Dumper.add_representer(_Tagged, lambda d, t: d.represent_scalar(t.tag, t.value))
+
+
+def default_edit_url(repo_url: str | None, edit_uri: str | None) -> str | None:
+    """The edit view at the branch of edit_uri, from repo_url (None without a repo_url)."""
+    if not repo_url:
         return None
-    parts = str(config.get("edit_uri", "edit/main/docs/")).strip("/").split("/")
+    parts = str(edit_uri or "edit/main/docs/").strip("/").split("/")
     is_branch = len(parts) >= 2 and parts[0] in ("edit", "blob")
     prefix = "/".join(parts[:2]) if is_branch else "edit/main"
-    return repo.rstrip("/") + "/" + prefix + "/"
+    return repo_url.rstrip("/") + "/" + prefix + "/"
+
+
+def repository_root(start: Path) -> Path | None:
+    """The nearest folder at or above start holding .git (a folder, or a file in worktrees)."""
+    for folder in (start, *start.parents):
+        if (folder / ".git").exists():
+            return folder
+    return None
+
+
+def edit_base(edit_url: str | None, kb: Path, project: Path) -> str | None:
+    """The URL that a record's source (kb-parent-relative, e.g. kb/questions/x.yml) is
+    appended to: edit_url plus where the kb's parent sits in the repository.
+
+    The repository root is the nearest folder above the kb holding .git, else the folder
+    of mkdocs.yml (a source tarball). A kb outside it keeps edit_url as it is.
+    """
+    if not edit_url:
+        return None
+    kb = kb.resolve()
+    root = repository_root(kb) or project.resolve()
+    try:
+        where = kb.parent.relative_to(root).as_posix()
+    except ValueError:
+        where = "."
+    base = edit_url.rstrip("/") + "/"
+    return base if where == "." else f"{base}{where}/"
+
+
+def render_options(project: Path, kb: Path, *, mockups: bool) -> Options:
+    """Page options from project's mkdocs.yml, read and checked by MkDocs itself (so `!ENV`
+    and the plugin's typed options mean what they mean in `mkdocs build`)."""
+    config = load_config(str(project / "mkdocs.yml"))
+    plugin = config.plugins.get(PLUGIN_NAME)
+    edit_url = plugin.config.get("edit_url") if plugin is not None else None
+    return Options(
+        edit_url=edit_base(edit_url or default_edit_url(config.repo_url, config.edit_uri),
+                           kb, project),
+        mockups=mockups,
+    )
 
 
 def write_source(kb: KnowledgeBase, project: Path, out: Path, options: Options) -> int:
@@ -57,7 +133,7 @@ def write_source(kb: KnowledgeBase, project: Path, out: Path, options: Options) 
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".toolkit-", dir=out.parent))
     try:
-        config = yaml.safe_load((project / "mkdocs.yml").read_text(encoding="utf-8")) or {}
+        config = read_mkdocs_yml(project / "mkdocs.yml")
         docs_src = project / config.get("docs_dir", "docs")
         if docs_src.is_dir():
             shutil.copytree(docs_src, tmp / "docs")
@@ -73,8 +149,7 @@ def write_source(kb: KnowledgeBase, project: Path, out: Path, options: Options) 
             data = page.content.encode("utf-8") if isinstance(page.content, str) else page.content
             target.write_bytes(data)
         (tmp / "mkdocs.yml").write_text(
-            yaml.safe_dump(engine_config(project / "mkdocs.yml"), sort_keys=False,
-                           allow_unicode=True),
+            dump_mkdocs_yml(engine_config(config)),
             encoding="utf-8",
         )
         if out.exists():

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
+from typing import TypeVar
+
+from pydantic import BaseModel
 
 from .models import (
     AnalysisPlan,
@@ -23,6 +27,9 @@ from .models.country import FormLanguage
 from .models.question import Option, UnitOfAnalysis
 
 REDACTED = "Restricted: shared only with the named partners under a signed agreement."
+# Question type shown for a restricted question (labels.py words it).
+RESTRICTED_TYPE = "restricted"
+M = TypeVar("M", bound=BaseModel)
 
 
 @dataclass(frozen=True)
@@ -39,6 +46,7 @@ class KnowledgeBase:
     # kb-relative source file of each record, keyed by (kind, id): for "edit this record" links.
     sources: dict[tuple[str, str], str] = field(default_factory=dict)
     internal: bool = False
+    is_view: bool = False  # made by public_view(): already redacted
     choices: dict[str, ChoiceList] = field(default_factory=dict)
     questionnaire: Questionnaire | None = None
 
@@ -74,62 +82,151 @@ class KnowledgeBase:
         return self.sources.get((kind, record_id))
 
     def public_view(self) -> KnowledgeBase:
-        """The kb with every confidential record's restricted fields removed.
+        """The kb as the public site may show it (internal builds: everything).
 
-        Redacting here, once, means no template or export can leak them by accident.
+        Redacting here, once, means no template or export can leak by accident. A
+        confidential record's public copy is built from an allow-list of fields (see
+        QUESTION_PUBLIC and DATASET_PUBLIC): a field added to a model later is hidden
+        until someone decides it is public. Restricted questions also get a neutral handle
+        in place of their id, since ids name their topic.
         """
-        if not self.internal:
-            questions = {k: redact_question(q) for k, q in self.questions.items()}
-            datasets = {k: redact_dataset(d) for k, d in self.datasets.items()}
-            return replace(self, questions=questions, datasets=datasets)
-        return self
+        if self.is_view:
+            return self  # handles must not be handed out twice
+        partners = {k: _partner_view(p, self.internal) for k, p in self.partners.items()}
+        if self.internal:
+            return replace(self, partners=partners, is_view=True)
+        handles = restricted_handles(self.questions.values())
+        questions: dict[str, Question] = {}
+        for qid, q in self.questions.items():
+            if qid in handles:
+                public = redact_question(q, handles[qid], self.sectors[q.sector].name)
+                questions[f"{q.sector}/{public.id}"] = public
+            else:
+                questions[qid] = q
+        keys = {qid: f"{self.questions[qid].sector}/{h}" for qid, h in handles.items()}
+        dataset_ids = dataset_handles(self.datasets.values())
+        datasets: dict[str, Dataset] = {}
+        for did, d in self.datasets.items():
+            public_d = redact_dataset(d, keys, dataset_ids.get(did, did))
+            datasets[public_d.id] = public_d
+        # Edit links name the record's file, whose name is the record's id.
+        sources = {k: v for k, v in self.sources.items()
+                   if not (k[0] == "question" and k[1] in handles)
+                   and not (k[0] == "dataset" and k[1] in dataset_ids)}
+        return replace(self, questions=questions, datasets=datasets, partners=partners,
+                       sources=sources, is_view=True)
+
+    def is_restricted(self, q: Question) -> bool:
+        """True for a confidential question shown only as a notice (public builds)."""
+        return q.is_confidential and not self.internal
 
 
-def redact_question(q: Question) -> Question:
-    if not q.is_confidential:
-        return q
-    # Allow-list: the false-data spec (shares by option code, typical ranges) goes too.
-    mock = type(q.mockup)(sentence=REDACTED, chart=q.mockup.chart)
-    analysis = q.analysis.model_copy(update={"descriptive": REDACTED, "tools": None})
-    criteria = q.criteria.model_copy(
-        update={
-            "not_available_elsewhere": REDACTED,
-            "methodology_adequate": REDACTED,
+# What the public may know about a confidential question: that it exists (under a neutral
+# handle), its sector and status, and how to get its data (modality, recipients, contact).
+QUESTION_PUBLIC = frozenset({"sector", "status", "sharing"})
+# A confidential dataset keeps its title (name such datasets without their topic); its id,
+# which names the topic as often as a question's does, becomes a neutral handle too.
+DATASET_PUBLIC = frozenset({"title", "sharing"})
+SHARING_PUBLIC = frozenset({"modality", "partners", "contact"})
+HANDLE_PREFIX = "restricted-"
+DATASET_HANDLE_PREFIX = "restricted-dataset-"
+
+
+def public_copy(record: M, keep: frozenset[str], standins: Mapping[str, object]) -> M:
+    """A copy of record holding only the `keep` fields; every other field takes its model
+    default, or its stand-in when the model has none (fields with no default are the ones
+    the templates rely on). Built without validation: stand-ins may be empty lists."""
+    values: dict[str, object] = {}
+    for name, info in type(record).model_fields.items():
+        if name in keep:
+            values[name] = getattr(record, name)
+        elif name in standins:
+            values[name] = standins[name]
+        elif not info.is_required():
+            values[name] = info.get_default(call_default_factory=True)
+        else:
+            raise TypeError(f"{type(record).__name__}.{name} has no default: give it a "
+                            "stand-in for confidential records in generator/kb.py")
+    return type(record).model_construct(**values)
+
+
+def restricted_handles(questions: Iterable[Question]) -> dict[str, str]:
+    """Real id -> neutral handle (restricted-1, restricted-2...) numbered per sector in kb
+    order, so adding one in a sector renumbers no other sector. A number that is some real
+    question's id is skipped, so a handle never shares a URL or key with a real question."""
+    questions = list(questions)
+    return _number([(q.id, q.sector) for q in questions if q.is_confidential],
+                   {q.id for q in questions}, HANDLE_PREFIX)
+
+
+def dataset_handles(datasets: Iterable[Dataset]) -> dict[str, str]:
+    """Real id -> restricted-dataset-1, -2... for confidential datasets, in kb order."""
+    datasets = list(datasets)
+    return _number([(d.id, "") for d in datasets if d.is_confidential],
+                   {d.id for d in datasets}, DATASET_HANDLE_PREFIX)
+
+
+def _number(items: list[tuple[str, str]], taken: set[str], prefix: str) -> dict[str, str]:
+    """(id, group) pairs -> prefix + a number counted per group, skipping taken ids."""
+    count: dict[str, int] = defaultdict(int)
+    handles: dict[str, str] = {}
+    for rid, group in items:
+        while True:
+            count[group] += 1
+            handle = f"{prefix}{count[group]}"
+            if handle not in taken:
+                break
+        handles[rid] = handle
+    return handles
+
+
+def restricted_title(handle: str, sector_name: str) -> str:
+    return f"Restricted question {handle.removeprefix(HANDLE_PREFIX)} ({sector_name})"
+
+
+def redact_question(q: Question, handle: str, sector_name: str) -> Question:
+    sharing = public_copy(q.sharing, SHARING_PUBLIC, {})
+    return public_copy(q, QUESTION_PUBLIC - {"sharing"}, {
+        "id": handle,
+        "sharing": sharing,
+        "text": restricted_title(handle, sector_name),
+        "type": RESTRICTED_TYPE,
+        "information_need": REDACTED,
+        "purpose": REDACTED,
+        "use": REDACTED,
+        "requested_by": [],
+        "analysis": public_copy(q.analysis, frozenset(),
+                                {"descriptive": REDACTED, "analysed_by": [], "frequency": None}),
+        "mockup": public_copy(q.mockup, frozenset(), {"sentence": REDACTED}),
+        "criteria": public_copy(q.criteria, frozenset(), {
+            "not_available_elsewhere": REDACTED, "methodology_adequate": REDACTED,
             "analysis_capacity": REDACTED,
-            "do_no_harm": None,
-        }
-    )
-    return q.model_copy(
-        update={
-            "text": f"Confidential question {q.id}",
-            "options": [],
-            "hint": None,
-            "information_need": REDACTED,
-            "purpose": REDACTED,
-            "use": REDACTED,
-            "analysis": analysis,
-            "mockup": mock,
-            "criteria": criteria,
-            "history": [],
-            "enumerator_notes": None,
-            "hxl": None,
-            # Questionnaire wording and logic would reveal what is asked.
-            "translations": {},
-            "choices": None,
-            "special_codes": [],
-            "specify_label": None,
-            "relevant": None,
-            "constraint": None,
-            "constraint_message": None,
-            "calculation": None,
-            "choice_filter": None,
-            "default": None,
-            "indicator": None,
-        }
-    )
+        }),
+    })
 
 
-def redact_dataset(d: Dataset) -> Dataset:
+def redact_dataset(d: Dataset, question_keys: Mapping[str, str], handle: str) -> Dataset:
+    """A public dataset keeps its questions, restricted ones under their handle."""
     if not d.is_confidential:
-        return d
-    return d.model_copy(update={"description": REDACTED, "questions": [], "link": None})
+        if not any(q in question_keys for q in d.questions):
+            return d
+        return d.model_copy(update={"questions": [question_keys.get(q, q) for q in d.questions]})
+    # No stand-in values for frequency and format: "every round" / "XLSX" would read as facts.
+    return public_copy(d, DATASET_PUBLIC - {"sharing"}, {
+        "id": handle,
+        "sharing": public_copy(d.sharing, SHARING_PUBLIC, {}),
+        "description": REDACTED, "frequency": None, "format": None,
+    })
+
+
+def _partner_view(p: Partner, internal: bool) -> Partner:
+    """Information needs as plain text and engagement notes as one text; the restricted
+    ones only in internal builds."""
+    needs = [n if isinstance(n, str) else n.need for n in p.information_needs
+             if internal or isinstance(n, str) or not n.restricted]
+    update: dict[str, object] = {"information_needs": needs}
+    e = p.engagement
+    if e is not None and e.restricted_notes:
+        notes = "\n\n".join(filter(None, [e.notes, e.restricted_notes])) if internal else e.notes
+        update["engagement"] = e.model_copy(update={"notes": notes, "restricted_notes": None})
+    return p.model_copy(update=update)

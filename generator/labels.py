@@ -17,6 +17,7 @@ LABELS: dict[str, str] = {
     "text": "Text",
     "date": "Date",
     "yes_no": "Yes / No",
+    "restricted": "Restricted",  # a confidential question's type, in the public view
     # process leads
     "dtm": "DTM",
     "partners": "Partners",

@@ -2,64 +2,39 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from .checks import check_references
+from .errors import InvalidKnowledgeBase
 from .errors_text import explain, field_path
 from .kb import KnowledgeBase
-from .models import (
-    AnalysisPlan,
-    Checklist,
-    ChoiceList,
-    Country,
-    Dataset,
-    Partner,
-    Process,
-    Question,
-    Questionnaire,
-    SectorList,
-)
+from .loaded import Loaded, Source
+from .models import FOLDERS, OPTIONAL_FILES, SINGLE_FILES
 from .models.common import ID_RE
-from .problems import InvalidKnowledgeBase, Problem, Report
+from .problems import Problem, Report, shown
 from .yamlio import YamlDoc, YamlProblem, read_yaml
 
-# kind -> (relative path, model); the single-file records of a kb.
-SINGLE_FILES: dict[str, tuple[str, type[BaseModel]]] = {
-    "country": ("country.yml", Country),
-    "sectors": ("sectors.yml", SectorList),
-    "process": ("process.yml", Process),
-    "checklist": ("checklist.yml", Checklist),
-    "analysis-plan": ("analysis-plan.yml", AnalysisPlan),
-}
-# kind -> (relative path, model); single files a kb may leave out.
-OPTIONAL_FILES: dict[str, tuple[str, type[BaseModel]]] = {
-    "questionnaire": ("questionnaire.yml", Questionnaire),
-}
-# kind -> (folder glob, model); records kept one per file.
-FOLDERS: dict[str, tuple[str, type[BaseModel]]] = {
-    "partner": ("partners/*", Partner),
-    "question": ("questions/*/*", Question),
-    "dataset": ("datasets/*", Dataset),
-    "choices": ("choices/*", ChoiceList),
-}
+__all__ = ["FOLDERS", "SINGLE_FILES", "Loaded", "Loader", "load", "load_or_raise"]
+
 KNOWN_TOP = {p for p, _ in SINGLE_FILES.values()} | {"partners", "questions", "datasets", "schemas"}
 KNOWN_TOP |= {p for p, _ in OPTIONAL_FILES.values()} | {"choices"}
+# Documentation may sit beside the records (kb/README.md, kb/SOURCES.md, partners/README.md,
+# a LICENSE); the loader never reads it. Names starting with "." (.gitkeep) are skipped too.
+DOC_SUFFIXES = {".md", ".markdown", ".rst", ".txt"}
+DOC_NAMES = {"LICENSE", "LICENCE", "COPYING", "NOTICE", "AUTHORS", "CODEOWNERS"}
+WHERE = {"partner": "kb/partners/<id>.yml", "question": "kb/questions/<sector>/<id>.yml",
+         "dataset": "kb/datasets/<id>.yml", "choices": "kb/choices/<id>.yml"}
+# A model-level rule (pydantic loc ()) is shown at the field it is about, if the file has it.
+RULE_FIELDS = {"options-mismatch": ("options", "type"), "duplicate-option": ("options",)}
 
 
-@dataclass
-class Loaded:
-    """Records that parsed, with the YAML they came from (for line numbers in later checks)."""
-
-    records: dict[str, Any]
-    docs: dict[tuple[str, str], YamlDoc]
-    rel: dict[tuple[str, str], str]
-    # File names per folder kind, valid or not: a reference to a record whose file has its
-    # own errors is not reported a second time as "unknown".
-    names: dict[str, set[str]] = field(default_factory=dict)
+def is_documentation(path: Path) -> bool:
+    if path.is_dir():
+        return False
+    return path.suffix.lower() in DOC_SUFFIXES or path.name.split(".")[0].upper() in DOC_NAMES
 
 
 class Loader:
@@ -75,99 +50,150 @@ class Loader:
         except ValueError:
             return path.as_posix()
 
-    def problem(self, path: Path, line: int, fld: str, message: str, fix: str = "") -> None:
-        self.report.add(Problem(self.rel(path), line, fld, message, fix))
+    def problem(self, path: Path, line: int, fld: str, message: str, fix: str = "", *,
+                code: str) -> None:
+        self.report.add(Problem(self.rel(path), line, fld, message, fix, code=code))
 
     def parse(self, path: Path, model: type[BaseModel]) -> tuple[BaseModel | None, YamlDoc | None]:
+        """The typed record (None if the model refuses it) and the YAML, if it is a mapping."""
         try:
             doc = read_yaml(path, within=self.root)
         except YamlProblem as err:
-            self.problem(path, err.line, "", err.message, err.fix)
+            self.problem(path, err.line, "", err.message, err.fix, code=err.code)
             return None, None
         except OSError as err:
-            self.problem(path, 1, "", f"cannot read the file ({err.strerror})", "")
+            self.problem(path, 1, "", f"cannot read the file ({err.strerror})", "",
+                         code="unreadable-file")
             return None, None
         if not isinstance(doc.data, dict):
             self.problem(
                 path, 1, "", "the file must hold 'key: value' lines",
-                "start from an existing record of the same kind",
+                "start from an existing record of the same kind", code="not-a-mapping",
             )
-            return None, doc
+            return None, None
         try:
             return model.model_validate(doc.data), doc
         except ValidationError as exc:
             for err in exc.errors():
-                message, fix = explain(model, err)
-                self.problem(path, doc.line(err["loc"]), field_path(err["loc"]), message, fix)
+                code, message, fix = explain(model, err)
+                loc = err["loc"] or next(
+                    ((f,) for f in RULE_FIELDS.get(code, ()) if f in doc.data), ())
+                self.problem(path, self.line(doc, loc, code), field_path(loc), message, fix,
+                             code=code)
             return None, doc
+
+    @staticmethod
+    def line(doc: YamlDoc, loc: tuple[str | int, ...], code: str) -> int:
+        """The line to show: a missing field is reported at its parent's line (the `analysis:`
+        key for analysis.analysed_by), and a missing top-level field at the top of the file,
+        not at whichever field happens to come first."""
+        if code == "missing-field" and len(loc) == 1:
+            return 1
+        return doc.line(loc)
 
     def load_all(self) -> Loaded:
         records: dict[str, Any] = {}
         docs: dict[tuple[str, str], YamlDoc] = {}
         rel: dict[tuple[str, str], str] = {}
         names: dict[str, set[str]] = {}
+        sources: list[Source] = []
         if not self.root.is_dir():
             self.problem(self.root, 1, "", "the knowledge base folder does not exist",
-                         "pass the path of a kb/ folder")
-            return Loaded(records, docs, rel, names)
+                         "pass the path of a kb/ folder", code="kb-missing")
+            return Loaded(records, docs, rel, names, sources)
         for entry in sorted(self.root.iterdir()):
-            if entry.name.startswith(".") or entry.name in KNOWN_TOP:
+            if entry.name.startswith(".") or entry.name in KNOWN_TOP or is_documentation(entry):
                 continue
-            self.problem(entry, 1, "", f"'{entry.name}' is not part of a kb",
+            self.problem(entry, 1, "", f"'{shown(entry.name)}' is not part of a kb",
                          "move it elsewhere or rename it to one of: "
-                         + ", ".join(sorted(KNOWN_TOP)))
+                         + ", ".join(sorted(KNOWN_TOP)) + " (documentation such as README.md "
+                         "may stay)", code="stray-file")
         for kind, (name, model) in (SINGLE_FILES | OPTIONAL_FILES).items():
             path = self.root / name
             if kind in OPTIONAL_FILES and not path.exists():
                 continue
             if not path.is_file():
-                self.problem(path, 1, "", "file is missing", f"create {name} (see the sample kb)")
+                self.problem(path, 1, "", "file is missing", f"create {name} (see the sample kb)",
+                             code="file-missing")
                 continue
             record, doc = self.parse(path, model)
             if doc is not None:
                 docs[(kind, "")] = doc
                 rel[(kind, "")] = self.rel(path)
+                sources.append(Source(kind, self.rel(path), doc, record))
             if record is not None:
                 records[kind] = record
         for kind, (pattern, model) in FOLDERS.items():
             records[kind] = {}
             names[kind] = set()
+            self._stray_in_questions(kind)
             for path in sorted(self.root.glob(pattern)):
-                if path.is_dir() or path.name.startswith("."):
+                if path.name.startswith(".") or is_documentation(path):
+                    continue
+                if path.is_dir():
+                    self.problem(path, 1, "", f"folder '{shown(path.name)}' is not part of a kb",
+                                 f"records go directly in {WHERE[kind]}", code="stray-file")
                     continue
                 if path.suffix != ".yml":
-                    self.problem(path, 1, "", "kb records must end in .yml",
-                                 f"rename it to {path.stem}.yml")
+                    fix = (f"rename it to {shown(path.stem)}.yml" if path.suffix == ".yaml"
+                           else "records are .yml files; move other files out of the kb")
+                    self.problem(path, 1, "", "kb records must end in .yml", fix,
+                                 code="wrong-extension")
                     continue
                 names[kind].add(path.stem)
                 record, doc = self.parse(path, model)
-                if record is None or doc is None:
+                if doc is None:
                     continue
-                self._check_file_name(kind, path, record, doc)
+                sources.append(Source(kind, self.rel(path), doc, record))
+                self._check_file_name(kind, path, doc)
+                if record is None:
+                    continue
                 key = (kind, record.id)  # type: ignore[attr-defined]
                 if key in docs:
                     first = rel[key]
                     self.problem(path, doc.line(["id"]), "id",
                                  f"id '{record.id}' is already used by {first}",  # type: ignore[attr-defined]
-                                 "give each record its own id (and file name)")
+                                 "give each record its own id (and file name)",
+                                 code="duplicate-id")
                     continue
                 docs[key], rel[key] = doc, self.rel(path)
                 records[kind][record.id] = record  # type: ignore[attr-defined]
-        return Loaded(records, docs, rel, names)
+        return Loaded(records, docs, rel, names, sources)
 
-    def _check_file_name(self, kind: str, path: Path, record: Any, doc: YamlDoc) -> None:
-        if path.stem != record.id:
+    def _stray_in_questions(self, kind: str) -> None:
+        """Files directly in kb/questions/ would be skipped silently: say where they go."""
+        if kind != "question" or not (self.root / "questions").is_dir():
+            return
+        for path in sorted((self.root / "questions").iterdir()):
+            if path.name.startswith(".") or path.is_dir() or is_documentation(path):
+                continue
+            self.problem(path, 1, "", "question files belong in a sector folder",
+                         "move it to kb/questions/<sector>/", code="stray-file")
+
+    def _check_file_name(self, kind: str, path: Path, doc: YamlDoc) -> None:
+        """Id against file name and sector against folder, read from the YAML so the checks
+        run even when another field of the record is wrong."""
+        stem_ok = ID_RE.match(path.stem) is not None
+        rid = doc.data.get("id")
+        rid = rid.strip() if isinstance(rid, str) else None
+        if rid is not None and ID_RE.match(rid) and rid != path.stem:
+            # Offer "set 'id: <file name>'" only when the file name is itself a valid id.
+            also = f" or set 'id: {path.stem}'" if stem_ok else ""
             self.problem(path, doc.line(["id"]), "id",
-                         f"id '{record.id}' does not match the file name '{path.name}'",
-                         f"rename the file to {record.id}.yml or set 'id: {path.stem}'")
-        if kind == "question" and path.parent.name != record.sector:
+                         f"id '{rid}' does not match the file name '{shown(path.name)}'",
+                         f"rename the file to {rid}.yml{also}", code="id-mismatch")
+        sector = doc.data.get("sector")
+        sector = sector.strip() if isinstance(sector, str) else None
+        if kind == "question" and sector and ID_RE.match(sector) \
+                and path.parent.name != sector:
             self.problem(path, doc.line(["sector"]), "sector",
-                         f"sector '{record.sector}' does not match the folder "
-                         f"'questions/{path.parent.name}/'",
-                         f"move the file to kb/questions/{record.sector}/ or fix 'sector'")
-        if not ID_RE.match(path.stem):
+                         f"sector '{sector}' does not match the folder "
+                         f"'questions/{shown(path.parent.name)}/'",
+                         f"move the file to kb/questions/{sector}/ or fix 'sector'",
+                         code="folder-mismatch")
+        if not stem_ok:
             self.problem(path, 1, "", "file name is not a valid id",
-                         "use lowercase letters, digits and dashes")
+                         "use lowercase letters, digits and dashes", code="invalid-file-name")
 
 
 def load(root: Path, *, internal: bool = False) -> tuple[KnowledgeBase | None, Report]:

@@ -55,6 +55,8 @@ def environment() -> Environment:
     )
     env.filters["cell"] = cell
     env.filters["join"] = join_md
+    # Attribute values in raw HTML (filter data-* attributes, option values): quotes too.
+    env.filters["attr"] = lambda value: Markup(escape_html(value))
     env.tests["contains"] = lambda seq, item: item in seq
     env.globals["L"] = LABELS
     env.globals["MOCKUP_LABEL"] = MOCKUP_LABEL
@@ -78,9 +80,36 @@ def sector_path(sid: str) -> str:
     return f"questions/{sid}/index.md"
 
 
+def summary(text: str, limit: int = 160) -> str:
+    """Text on one line, at most limit characters: cut at a word boundary, with an ellipsis."""
+    flat = " ".join(text.split())
+    if len(flat) <= limit:
+        return flat
+    cut = flat[: limit - 1]  # room for the ellipsis
+    if flat[limit - 1] != " " and " " in cut:
+        cut = cut[: cut.rfind(" ")]  # the last word did not fit whole: drop it
+    return cut.rstrip(" ,;:-–—") + "…"
+
+
+PROPOSAL = "Proposal, not agreed"
+
+
 def front_matter(**meta: object) -> str:
-    clean = {k: v for k, v in meta.items() if v not in (None, [], "", {})}
+    """Front matter with every string HTML-escaped: Material prints title, description and
+    tags raw (in <title>, the header, the nav, meta tags and the search index), so escaping
+    here, for every key, keeps any record value a caller passes from becoming markup."""
+    clean = {k: _escape_meta(v) for k, v in meta.items() if v not in (None, [], "", {})}
     return "---\n" + yaml.safe_dump(clean, allow_unicode=True, sort_keys=False) + "---\n\n"
+
+
+def _escape_meta(value: object) -> object:
+    if isinstance(value, str):
+        return escape_html(value)
+    if isinstance(value, list):
+        return [_escape_meta(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _escape_meta(v) for k, v in value.items()}
+    return value
 
 
 # How the questionnaire pages name each unit of analysis.
@@ -180,14 +209,21 @@ class SiteRenderer:
             path = question_path(q)
             hidden = q.is_confidential and not kb.internal
             sector = kb.sectors[q.sector]
-            # Partner tags use full names so "WASH" (sector) and "WASH Cluster" stay apart.
-            tags = [escape_html(sector.name)]
+            # The sector is the tag: it is what a search hit needs to be placed. Partner tags
+            # repeated three to five names on every hit; "Questions by partner" and the
+            # partner pages list a partner's questions instead. A proposal is tagged too:
+            # a search hit always shows its tags (the banner only when the query matches it).
+            tags = [sector.name]
+            if q.status == "proposed":
+                tags.append(PROPOSAL)
+            description = None
             if not hidden:
-                tags += [escape_html(kb.partners[p].name) for p in q.requested_by]
+                lead = f"{PROPOSAL}. " if q.status == "proposed" else ""
+                description = summary(lead + q.purpose)
             meta = {
-                "title": escape_html(q.text),
-                "description": None if hidden else escape_html(" ".join(q.purpose.split())[:160]),
-                "tags": list(dict.fromkeys(tags)),
+                "title": q.text,
+                "description": description,
+                "tags": tags,
                 # Rank a question's own page above the overview tables that repeat its text.
                 "search": None if hidden else {"boost": 2},
             }
@@ -201,29 +237,55 @@ class SiteRenderer:
         kb = self.kb
         yield Page("partners/index.md", self.render(
             "partners_index.md.j2", "partners/index.md", {"title": "Partners and engagement"}))
-        requested: dict[str, list[Question]] = {p: [] for p in kb.partners}
-        analysing: dict[str, list[Question]] = {p: [] for p in kb.partners}
+        # One list per partner: each question once, with the partner's role in it.
+        roles: dict[str, dict[str, str]] = {p: {} for p in kb.partners}
         for q in kb.questions.values():
             for p in q.requested_by:
-                requested[p].append(q)
+                roles[p][q.id] = "requested"
             for p in q.analysis.analysed_by:
-                analysing[p].append(q)
+                roles[p][q.id] = "both" if roles[p].get(q.id) == "requested" else "analyses"
         for p in kb.partners.values():
             path = partner_path(p.id)
             datasets = [d for d in kb.datasets.values() if p.id in d.sharing.partners]
+            questions = [q for q in kb.questions.values() if q.id in roles[p.id]]
             yield Page(path, self.render(
                 "partner.md.j2", path,
-                {"title": escape_html(p.name), "tags": [escape_html(p.name)]},
-                p=p, requested=requested[p.id], analysing=analysing[p.id], datasets=datasets,
+                # No tag: a partner page tagged with its own name only repeated the title.
+                {"title": p.name},
+                p=p, questions=questions, roles=roles[p.id], datasets=datasets,
             ), kb.source("partner", p.id))
 
     def dap_pages(self) -> Iterator[Page]:
+        kb = self.kb
         sentences = {qid: m.sentence for qid, m in self.mockups.items()}
-        frame = dap_frame(self.kb, sentences)
+        frame = dap_frame(kb, sentences)
+        # On screen the plan also lists the proposals, marked as such, so partners see what
+        # is under discussion; the downloads and the print view hold the agreed plan only.
+        listed = [q for q in kb.questions.values() if q.status in ("agreed", "proposed")]
+        groups = [(s, [q for q in listed if q.sector == s.id]) for s in kb.sectors.values()]
+        # The partners a question concerns, for the partner filter. A confidential question
+        # names only the partners it is shared with, as on its own page.
+        involved: dict[str, list[str]] = {}
+        for q in listed:
+            ids = (q.sharing.partners if q.is_confidential and not kb.internal
+                   else [*q.requested_by, *q.analysis.analysed_by])
+            involved[q.id] = list(dict.fromkeys(ids))
+        used = {p for ids in involved.values() for p in ids}
+        partners_attr = {qid: " ".join(ids) for qid, ids in involved.items()}
+        filters = {
+            "sector": [(s.id, s.name) for s, qs in groups if qs],
+            "partner": sorted(((p.id, p.label) for p in kb.partners.values() if p.id in used),
+                              key=lambda item: item[1].casefold()),
+            "status": [(v, LABELS[v]) for v in ("agreed", "proposed")
+                       if any(q.status == v for q in listed)],
+            "sharing": [(v, LABELS[v]) for v in ("public", "confidential", "urgent-action")
+                        if any(q.sharing.modality == v for q in listed)],
+        }
         yield Page("dap/index.md", self.render(
-            "dap.md.j2", "dap/index.md", {"title": self.kb.plan.title, "search": NO_SEARCH},
-            rows=self.kb.agreed(), sentences=sentences,
-        ), self.kb.source("analysis-plan", ""))
+            "dap.md.j2", "dap/index.md", {"title": kb.plan.title, "search": NO_SEARCH},
+            groups=[(s, qs) for s, qs in groups if qs], listed=listed, involved=partners_attr,
+            filters=filters, agreed=kb.agreed(), sentences=sentences,
+        ), kb.source("analysis-plan", ""))
         # One page that prints the whole plan with its mock-ups (docs/assets/css/print.css).
         # Out of search: it repeats every question page.
         yield Page("dap/print.md", self.render(

@@ -47,16 +47,21 @@ def build_form(questions: Mapping[str, Question], sectors: Sequence[tuple[str, s
     are left out here; validation reports unknown ones.
     """
     out: list[FormSection] = []
-    placed: set[str] = set()
+    placed: set[str] = {i for s in (questionnaire.sections if questionnaire else [])
+                        for i in s.items if isinstance(i, str) and i in questions}
     for section in questionnaire.sections if questionnaire else []:
         entries: list[Entry] = []
         for item in section.items:
             if isinstance(item, str):
-                if item in questions and item not in placed:
+                if item in questions and not any(e is questions[item] for e in entries):
                     entries.append(questions[item])
-                    placed.add(item)
             else:
                 entries.append(item)
+        # A question may name its section instead of being listed: it goes at the end.
+        for qid, q in questions.items():
+            if q.section == section.id and qid not in placed:
+                entries.append(q)
+                placed.add(qid)
         if entries:
             out.append(FormSection(section, tuple(entries)))
     used = {s.section.id for s in out}
@@ -185,8 +190,6 @@ def option_labels(kb: KnowledgeBase) -> dict[str, dict[str, str]]:
 
 def site_form(kb: KnowledgeBase) -> SiteForm:
     """The current round's questionnaire for the site; `kb` is the (public) view shown."""
-    from .xlsform.export import selected_questions
-
     chosen = selected_questions(kb, None)
     asked = {qid: q for qid, q in kb.questions.items()
              if q.status == "agreed" and (q.since_round or 0) <= kb.country.round.number}
@@ -219,3 +222,12 @@ def site_form(kb: KnowledgeBase) -> SiteForm:
             section_rules[s.section.id] = describe(tree, by_name, labels)
     return SiteForm(form, numbers, rules, section_rules, dependents,
                     left_out=len(asked) - len(chosen))
+
+
+def selected_questions(kb: KnowledgeBase, round_number: int | None) -> dict[str, Question]:
+    """Agreed questions asked in the round (default: the current one); confidential ones only
+    in an internal export."""
+    n = round_number or kb.country.round.number
+    return {qid: q for qid, q in kb.questions.items()
+            if q.status == "agreed" and (q.since_round or 0) <= n
+            and (kb.internal or not q.is_confidential)}

@@ -1,11 +1,20 @@
-"""Build dates for byte-identical outputs (the reproducible-builds SOURCE_DATE_EPOCH rule)."""
+"""Byte-identical outputs: build dates from SOURCE_DATE_EPOCH, and the one zip writer.
+
+Both zips the toolkit publishes (the offline bundle and the DAP workbook) go through
+`write_zip`, so the same inputs give the same bytes whoever builds them and when.
+"""
 
 from __future__ import annotations
 
+import io
 import os
 import time
+import zipfile
+from collections.abc import Callable, Iterable
+from typing import BinaryIO
 
 DEFAULT_EPOCH = 315532800  # 1980-01-01, the earliest date a zip entry can hold
+FILE_MODE = 0o644
 
 ZipTime = tuple[int, int, int, int, int, int]
 
@@ -24,3 +33,37 @@ def zip_time(epoch: int | None = None) -> ZipTime:
     if t.tm_year > 2107:
         return (2107, 12, 31, 23, 59, 58)
     return (t.tm_year, t.tm_mon, t.tm_mday, t.tm_hour, t.tm_min, t.tm_sec)
+
+
+def write_zip(fh: BinaryIO, entries: Iterable[tuple[str, bytes]],
+              epoch: int | None = None) -> int:
+    """Write (name, content) entries, in the order given, as a zip into fh.
+
+    Every entry gets the same date (the epoch), Unix permissions 0644 and the same
+    compression, so the bytes depend on the entries alone. Returns the entry count.
+    """
+    stamp = zip_time(epoch)
+    count = 0
+    with zipfile.ZipFile(fh, "w") as zf:
+        for name, content in entries:
+            info = zipfile.ZipInfo(name, date_time=stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 3  # Unix, so the permission bits below are honoured
+            info.external_attr = (0o100000 | FILE_MODE) << 16
+            zf.writestr(info, content, compresslevel=9)
+            count += 1
+    return count
+
+
+def rezip(data: bytes, epoch: int | None = None,
+          edit: Callable[[str, bytes], bytes] | None = None) -> bytes:
+    """The zip data rewritten by write_zip (same entries and order): for zips made by
+    libraries that stamp their own dates. `edit(name, content)` may change an entry (a date
+    a library writes inside a file)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src:
+        entries = ((i.filename, src.read(i)) for i in src.infolist())
+        if edit is not None:
+            entries = ((name, edit(name, content)) for name, content in entries)
+        write_zip(out, entries, epoch)
+    return out.getvalue()

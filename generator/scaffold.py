@@ -2,83 +2,37 @@
 
 The template's values are clearly marked TODOs rather than plausible defaults. The record is
 valid YAML of the right shape, so every TODO is reported in one validation run, each with
-its line (see `unfilled`): the report is the partner's to-do list, and a half-filled
+its line (todo-left, in checks.py): the report is the partner's to-do list, and a half-filled
 proposal cannot pass the pull-request check by accident.
 """
 
 from __future__ import annotations
 
-import difflib
 import json
 import re
 import textwrap
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, get_args
+from typing import Any, get_args
 
-import click
-
-from .errors_text import describe, field_path
+from . import errors
+from .checks import suggest as _suggest  # offers only valid, unambiguous ids
 from .models.common import ID_RE
 from .models.partner import PartnerType
 from .models.question import CHOICE_TYPES, QuestionType
-from .problems import Problem
 from .yamlio import YamlProblem, read_yaml
 
-if TYPE_CHECKING:
-    from .loader import Loaded
-
-# A value still to fill in: "TODO", "TODO: ...", or a placeholder code such as todo_1.
-TODO_RE = re.compile(r"^\s*todo(?![a-z])", re.I)
 QUESTION_TYPES: tuple[str, ...] = get_args(QuestionType)
 PARTNER_TYPES: tuple[str, ...] = get_args(PartnerType)
-# Fields the minimum-criteria check already reports when they only say "TODO".
-_CRITERIA_FIELDS = {
-    "purpose", "use", "criteria.not_available_elsewhere", "criteria.methodology_adequate",
-    "criteria.analysis_capacity", "analysis.descriptive",
-}
 
 
-# --- the check ----------------------------------------------------------------------------
+class ScaffoldError(errors.ScaffoldError):
+    """A record could not be started; param names the command-line option at fault."""
 
-Loc = tuple[str | int, ...]
-
-
-def _strings(data: Any, loc: Loc = ()) -> Iterator[tuple[Loc, str]]:
-    if isinstance(data, dict):
-        for key, value in data.items():
-            yield from _strings(value, (*loc, str(key)))
-    elif isinstance(data, list):
-        for i, value in enumerate(data):
-            yield from _strings(value, (*loc, i))
-    elif isinstance(data, str):
-        yield loc, data
-
-
-def unfilled(loaded: Loaded) -> list[Problem]:
-    """Every value of every readable record that still says TODO, with its line."""
-    from .checks import PLACEHOLDER_TEXTS
-    from .loader import FOLDERS, OPTIONAL_FILES, SINGLE_FILES
-
-    models = {k: m for k, (_, m) in SINGLE_FILES.items()} | {k: m for k, (_, m) in FOLDERS.items()}
-    models |= {k: m for k, (_, m) in OPTIONAL_FILES.items()}
-    problems = []
-    for (kind, rid), doc in sorted(loaded.docs.items()):
-        for loc, value in _strings(doc.data):
-            if not TODO_RE.match(value) or value == "todo":
-                # A bare lowercase "todo" is an id reference: reported as an unknown id.
-                continue
-            fld = field_path(loc)
-            if fld in _CRITERIA_FIELDS and value.strip().lower() in PLACEHOLDER_TEXTS:
-                continue
-            hint = describe(models[kind], loc) if kind in models else ""
-            what = f" ({hint.rstrip('.')})" if hint else " (the comment above it says what)"
-            problems.append(Problem(
-                loaded.rel.get((kind, rid), kind), doc.line(loc), fld,
-                "not filled in yet (still says TODO)", f"write the real value instead{what}",
-            ))
-    return problems
+    def __init__(self, message: str, param: str | None = None) -> None:
+        super().__init__(message)
+        self.param = param
 
 
 # --- writing templates --------------------------------------------------------------------
@@ -104,11 +58,11 @@ def _read(path: Path) -> Any:
 
 def read_context(kb: Path) -> KbContext:
     if not (kb / "sectors.yml").is_file():
-        raise click.ClickException(
+        raise ScaffoldError(
             f"{kb}/sectors.yml not found: pass the kb folder with --kb (default: kb)")
     sectors_data = _read(kb / "sectors.yml")
     if not isinstance(sectors_data, dict) or not isinstance(sectors_data.get("sectors"), list):
-        raise click.ClickException(
+        raise ScaffoldError(
             f"{kb}/sectors.yml cannot be read: run 'toolkit validate {kb}' and fix it first")
     sectors = {s["id"]: s for s in sectors_data["sectors"] if isinstance(s, dict) and "id" in s}
     country = _read(kb / "country.yml") or {}
@@ -210,6 +164,8 @@ type: {qtype}
 # calculation: ${{idp_households}} + ${{returnee_households}}
 # location, site, key_informant, household or individual (default: kb/country.yml).
 # unit_of_analysis: location
+# Section of kb/questionnaire.yml it is asked in (at the end), if that file does not list it.
+# section: wash
 # Data Dictionary tier (core, core_camp, optional, recommended or mission) and indicator.
 # tier: core
 # indicator: JIAF 2.0 WASH indicator 3
@@ -329,7 +285,8 @@ contact:
 # The partner's role in each step of the process, keyed by step id (kb/process.yml), e.g.
 #   identify-information-needs: Consults members and sends the cluster's needs.
 {_listing("Step ids", ctx.steps)}roles: {{}}
-# What the partner needs to know from DTM data (one line each).
+# What the partner needs to know from DTM data (one line each). A need that describes
+# confidential data stays off the public site: - {{need: "...", restricted: true}}
 information_needs:
   - {_q("TODO: an information need, e.g. Locations without safe drinking water")}
 # How and when DTM approaches the partner.
@@ -340,19 +297,15 @@ engagement:
   # not-started, planned, approached, engaged, needs-received, agreed or declined.
   status: not-started
   # notes: ...
+  # restricted_notes: anything about confidential data (internal builds only)
 """
-
-
-def _suggest(value: str, known: Sequence[str]) -> str:
-    close = difflib.get_close_matches(value, list(known), n=1)
-    return f"did you mean '{close[0]}'? " if close else ""
 
 
 def _check_id(rid: str) -> None:
     if not ID_RE.match(rid):
-        raise click.BadParameter(
+        raise ScaffoldError(
             f"'{rid}' is not a valid id: use lowercase letters, digits and dashes only, "
-            "e.g. wash-water-source", param_hint="--id")
+            "e.g. wash-water-source", param="--id")
 
 
 def _write_new(path: Path, text: str) -> None:
@@ -361,7 +314,7 @@ def _write_new(path: Path, text: str) -> None:
         with path.open("x", encoding="utf-8") as handle:
             handle.write(text)
     except FileExistsError:
-        raise click.ClickException(
+        raise ScaffoldError(
             f"{path} already exists: edit it, or choose another --id") from None
 
 
@@ -373,60 +326,43 @@ def _free_question_id(kb: Path, base: str) -> str:
     return rid
 
 
-# --- the command --------------------------------------------------------------------------
+# --- starting a record ------------------------------------------------------------------
 
-KB = click.option("--kb", type=click.Path(file_okay=False, path_type=Path), default=Path("kb"),
-                  show_default=True, help="The knowledge base folder.")
-
-
-@click.group("new")
-def new_command() -> None:
-    """Start a new record from a template that explains every field."""
+@dataclass(frozen=True)
+class Started:
+    path: Path
+    todos: int  # values that still say TODO
 
 
-@new_command.command("question")
-@click.option("--sector", required=True, help="Sector id from kb/sectors.yml, e.g. wash.")
-@click.option("--id", "qid", help="Question id (default: <sector>-new-question).")
-@click.option("--type", "qtype", type=click.Choice(QUESTION_TYPES), default="select_one",
-              show_default=True, help="Reply type.")
-@KB
-def new_question(sector: str, qid: str | None, qtype: str, kb: Path) -> None:
+def new_question(kb: Path, sector: str, qid: str | None, qtype: str) -> Started:
     """Write kb/questions/SECTOR/ID.yml with every field explained and TODOs to fill in."""
     ctx = read_context(kb)
     if sector not in ctx.sectors:
-        raise click.BadParameter(
+        raise ScaffoldError(
             f"unknown sector '{sector}': {_suggest(sector, list(ctx.sectors))}use one of "
-            + ", ".join(sorted(ctx.sectors)) + " (kb/sectors.yml)", param_hint="--sector")
+            + ", ".join(sorted(ctx.sectors)) + " (kb/sectors.yml)", param="--sector")
     if qid is None:
         qid = _free_question_id(kb, f"{sector}-new-question")
     _check_id(qid)
     for other in (kb / "questions").glob(f"*/{qid}.yml"):
-        raise click.ClickException(f"{other} already uses the id '{qid}': choose another --id")
+        raise ScaffoldError(f"{other} already uses the id '{qid}': choose another --id")
     folder = kb / "questions" / sector
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{qid}.yml"
     _write_new(path, question_template(ctx, sector, qid, qtype))
-    _done(path, kb)
+    return Started(path, _todos(path))
 
 
-@new_command.command("partner")
-@click.option("--id", "pid", required=True, help="Partner id, e.g. wash-cluster.")
-@click.option("--type", "ptype", type=click.Choice(PARTNER_TYPES), default="other",
-              show_default=True, help="Kind of partner.")
-@KB
-def new_partner(pid: str, ptype: str, kb: Path) -> None:
+def new_partner(kb: Path, pid: str, ptype: str) -> Started:
     """Write kb/partners/ID.yml with every field explained and TODOs to fill in."""
     _check_id(pid)
     ctx = read_context(kb)
     (kb / "partners").mkdir(parents=True, exist_ok=True)
     path = kb / "partners" / f"{pid}.yml"
     _write_new(path, partner_template(ctx, pid, ptype))
-    _done(path, kb)
+    return Started(path, _todos(path))
 
 
-def _done(path: Path, kb: Path) -> None:
-    todos = sum(1 for line in path.read_text(encoding="utf-8").splitlines()
-                if not line.lstrip().startswith("#") and re.search(r"(?i)\btodo", line))
-    click.echo(f"Wrote {path}: {todos} value(s) say TODO.")
-    click.echo(f"Fill them in (the comments explain each field), then run: toolkit validate {kb}")
-
+def _todos(path: Path) -> int:
+    return sum(1 for line in path.read_text(encoding="utf-8").splitlines()
+               if not line.lstrip().startswith("#") and re.search(r"(?i)\btodo", line))

@@ -5,20 +5,15 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from pydantic import BaseModel
-
-from .loader import FOLDERS, OPTIONAL_FILES, SINGLE_FILES
+from .models import MODELS
 
 SCHEMA_DIR = "schemas"
 
 
 def schemas() -> dict[str, dict[str, object]]:
     """File name -> JSON Schema, one per record kind."""
-    kinds: dict[str, type[BaseModel]] = {k: m for k, (_, m) in SINGLE_FILES.items()}
-    kinds.update({k: m for k, (_, m) in FOLDERS.items()})
-    kinds.update({k: m for k, (_, m) in OPTIONAL_FILES.items()})
     out = {}
-    for kind, model in sorted(kinds.items()):
+    for kind, model in sorted(MODELS.items()):
         schema = model.model_json_schema()
         schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
         schema.setdefault("title", model.__name__)

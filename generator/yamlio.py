@@ -13,6 +13,9 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from .errors import KbFileError
+from .problems import shown
+
 # A question file is a few KB; anything far bigger is a mistake or an attack.
 MAX_FILE_BYTES = 256 * 1024
 MAX_NODES = 20_000
@@ -27,10 +30,12 @@ ALLOWED_TAGS = {
 }
 
 
-class YamlProblem(Exception):
-    def __init__(self, line: int, message: str, fix: str) -> None:
+class YamlProblem(KbFileError):
+    """A kb file that cannot be read; `code` is its problem code (problems.KINDS)."""
+
+    def __init__(self, line: int, message: str, fix: str, code: str = "yaml-syntax") -> None:
         super().__init__(message)
-        self.line, self.message, self.fix = line, message, fix
+        self.line, self.message, self.fix, self.code = line, message, fix, code
 
 
 # libyaml parses about ten times faster than pure Python: at 1,000 questions that is most of
@@ -60,20 +65,22 @@ def check_events(text: str) -> None:
                     line,
                     "YAML aliases (*name) are not allowed in kb files",
                     "write the value out in full instead of referring to an &anchor",
+                    "yaml-alias",
                 )
             # The parser has already expanded "!!x" to the full yaml.org tag.
             tag = getattr(event, "tag", None)
             if tag and tag != "!" and tag not in ALLOWED_TAGS:
                 raise YamlProblem(
                     line,
-                    f"YAML tags such as '{tag.replace('tag:yaml.org,2002:', '!!')}' are not "
-                    "allowed in kb files",
+                    f"YAML tags such as '{shown(tag.replace('tag:yaml.org,2002:', '!!'))}' are "
+                    "not allowed in kb files",
                     "remove the tag (the word starting with '!') and write a plain value",
+                    "yaml-tag",
                 )
             nodes += 1
             if nodes > MAX_NODES:
                 raise YamlProblem(line, "the file has too many values",
-                                  "split it into smaller records")
+                                  "split it into smaller records", "file-too-large")
             if isinstance(event, yaml.CollectionStartEvent):
                 depth += 1
                 if depth > MAX_DEPTH:
@@ -81,6 +88,7 @@ def check_events(text: str) -> None:
                         line,
                         f"values are nested more than {MAX_DEPTH} levels deep",
                         "kb records nest only a few levels: check the indentation and brackets",
+                        "too-deep",
                     )
     finally:
         loader.dispose()
@@ -95,14 +103,14 @@ class KbLoader(_BASE):  # type: ignore[misc,valid-type]
         try:
             return super().construct_object(node, deep=deep)
         except (ValueError, OverflowError) as err:
-            value = node.value if isinstance(node, ScalarNode) else ""
-            shown = value if len(value) <= 40 else value[:37] + "..."
+            value = shown(node.value if isinstance(node, ScalarNode) else "", 40)
             if node.tag.endswith(":timestamp"):
                 what, fix = "date", "write a real date as YYYY-MM-DD, e.g. 2026-09-30"
             else:
                 what, fix = "number", "write a smaller number, or put the text in quotes"
             raise YamlProblem(
-                node.start_mark.line + 1, f"'{shown}' cannot be read as a {what} ({err})", fix
+                node.start_mark.line + 1, f"'{value}' cannot be read as a {what} ({err})", fix,
+                "unreadable-value",
             ) from None
 
     def construct_mapping(self, node: MappingNode, deep: bool = False) -> dict[Any, Any]:  # type: ignore[override]
@@ -113,9 +121,10 @@ class KbLoader(_BASE):  # type: ignore[misc,valid-type]
                 if key_node.value in seen:
                     raise YamlProblem(
                         line,
-                        f"key '{key_node.value}' appears twice "
+                        f"key '{shown(key_node.value)}' appears twice "
                         f"(also on line {seen[key_node.value]})",
                         "keep one of the two lines",
+                        "duplicate-key",
                     )
                 seen[key_node.value] = line
         return super().construct_mapping(node, deep=deep)
@@ -195,6 +204,7 @@ def _too_big(size: int) -> YamlProblem:
         1,
         f"file is {size // 1024} KB; kb files may be at most {MAX_FILE_BYTES // 1024} KB",
         "split it into one record per file",
+        "file-too-large",
     )
 
 
@@ -208,15 +218,16 @@ def read_bytes(path: Path, within: Path | None = None) -> bytes:
     info = path.lstat()
     if stat.S_ISLNK(info.st_mode):
         raise YamlProblem(1, "symbolic links are not allowed in the kb",
-                          "replace the link with the record file itself")
+                          "replace the link with the record file itself", "unsafe-file")
     if not stat.S_ISREG(info.st_mode):
-        raise YamlProblem(1, "this is not a regular file", "kb records are plain .yml files")
+        raise YamlProblem(1, "this is not a regular file", "kb records are plain .yml files",
+                          "unsafe-file")
     if within is not None:
         real, root = Path(os.path.realpath(path)), Path(os.path.realpath(within))
         if not real.is_relative_to(root):
             raise YamlProblem(1, "the file lies outside the knowledge base folder "
                               "(a folder on its path is a symbolic link)",
-                              "replace the linked folder with a real folder")
+                              "replace the linked folder with a real folder", "unsafe-file")
     if info.st_size > MAX_FILE_BYTES:
         raise _too_big(info.st_size)
     with path.open("rb") as handle:
@@ -237,7 +248,8 @@ def read_yaml(path: Path, within: Path | None = None) -> YamlDoc:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as err:
         line = raw[: err.start].count(b"\n") + 1
-        raise YamlProblem(line, "the file is not UTF-8 text", "save it as UTF-8") from None
+        raise YamlProblem(line, "the file is not UTF-8 text", "save it as UTF-8",
+                          "not-utf8") from None
     try:
         check_events(text)
         # The reader checks characters as soon as it is created, so this is inside the try.
@@ -254,10 +266,10 @@ def read_yaml(path: Path, within: Path | None = None) -> YamlDoc:
     except yaml.reader.ReaderError as err:
         raise _reader_problem(text, err) from None
     except yaml.YAMLError as err:
-        raise YamlProblem(1, f"YAML error: {err}", "check the file's syntax") from None
+        raise YamlProblem(1, f"YAML error: {shown(err, 300)}", "check the file's syntax") from None
     except RecursionError:  # a last resort: MAX_DEPTH should stop deep nesting first
         raise YamlProblem(1, "values are nested too deeply",
-                          "kb records nest only a few levels") from None
+                          "kb records nest only a few levels", "too-deep") from None
     finally:
         loader.dispose()
     return YamlDoc(path, data, root)
@@ -271,8 +283,9 @@ def _syntax_problem(err: yaml.MarkedYAMLError) -> YamlProblem:
             line,
             f"values are nested more than {MAX_DEPTH} levels deep",
             "kb records nest only a few levels: check the indentation and brackets",
+            "too-deep",
         )
-    what = " ".join(str(x) for x in (err.context, err.problem) if x)
+    what = shown(" ".join(str(x) for x in (err.context, err.problem) if x), 300)
     start = err.context_mark
     if start is not None and mark is not None and start.line != mark.line:
         what += f" (it starts on line {start.line + 1})"
@@ -291,4 +304,5 @@ def _reader_problem(text: str, err: yaml.reader.ReaderError) -> YamlProblem:
         f"the file contains a control character (#x{err.character:04x}) that YAML does not "
         "allow",
         "delete it; such characters often come from copying text out of PDFs or Word",
+        "control-character",
     )

@@ -44,8 +44,8 @@ def fetch(url: str) -> tuple[int, str]:
     try:
         with urllib.request.urlopen(url, timeout=5) as response:
             return response.status, response.read().decode("utf-8")
-    except urllib.error.HTTPError as err:
-        return err.code, ""
+    except urllib.error.HTTPError as err:  # e.g. mkdocs serve's 404 page
+        return err.code, err.read().decode("utf-8", errors="replace")
     except (urllib.error.URLError, ConnectionError, TimeoutError):
         return 0, ""
 
@@ -59,3 +59,23 @@ def wait_until(check, what: str, seconds: float = 60) -> None:
             return
         time.sleep(0.3)
     raise AssertionError(f"timed out after {seconds}s waiting for {what}")
+
+
+def imported_modules(path: Path) -> set[str]:
+    """Top-level names of the modules a Python file imports (absolute imports only)."""
+    import ast
+
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def modules_importing(name: str) -> list[str]:
+    """Files of the generator package that import the module name."""
+    return sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "generator").rglob("*.py")
+                  if name in imported_modules(p))

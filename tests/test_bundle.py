@@ -9,14 +9,13 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
-import shutil
 import subprocess
 import sys
 import zipfile
 from pathlib import Path
 
 import pytest
-from support import ROOT, SAMPLE_KB, SMALL_KB
+from support import ROOT, SAMPLE_KB, SMALL_KB, copy_project
 
 from generator.bundle import (
     SHIM,
@@ -64,7 +63,7 @@ def test_zip_holds_every_page_search_and_the_vendored_shim(sample) -> None:
                  "assets/vendor/iframe-worker/LICENSE", "dap/index.html", "dap/print.html",
                  "dap/data-analysis-plan.xlsx", "assets/css/print.css"):
         assert name in names, name
-    kb = load_or_raise(SAMPLE_KB)
+    kb = load_or_raise(SAMPLE_KB).public_view()  # confidential: under their handles
     for q in kb.questions.values():
         assert f"questions/{q.sector}/{q.id}.html" in names, q.id  # no directory URLs
     assert not any(n.endswith("/") for n in names)  # files only: no empty folders to unzip
@@ -198,13 +197,8 @@ def test_network_references_are_found(tmp_path: Path) -> None:
 
 
 def project_copy(tmp_path: Path) -> Path:
-    project = tmp_path / "project"
-    project.mkdir()
-    shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
-    shutil.copytree(ROOT / "docs", project / "docs")
-    if (ROOT / "overrides").is_dir():
-        shutil.copytree(ROOT / "overrides", project / "overrides")
-    return project
+    # With its own kb/: the plugin's kb option must name an existing folder.
+    return copy_project(tmp_path / "project", SMALL_KB)
 
 
 def test_remote_image_fails_the_bundle_and_keeps_the_previous_zip(tmp_path: Path) -> None:

@@ -164,3 +164,16 @@ def test_every_kind_of_page_loads_without_the_network(site: Path, visit: Visit) 
         # Search starts its worker on load: wait until it is ready to catch late requests.
         visit.page.wait_for_load_state("networkidle")
         assert visit.page.locator("h1").count() >= 1 or path == "404.html", path
+
+
+def test_dap_filter_works_offline(site: Path, visit: Visit) -> None:
+    """The Data Analysis Plan filter is a local script: it runs from file:// with no network."""
+    page = visit.page
+    page.goto(url(site, "dap/index.html"))
+    page.locator("form.ctk-filter").wait_for(state="visible")
+    page.select_option("select[name=sector]", QUESTION.sector)
+    shown = page.eval_on_selector_all(
+        ".ctk-dap-q", "els => els.filter(e => !e.hidden).map(e => e.dataset.sector)")
+    listed = [q for q in KB.questions.values()
+              if q.sector == QUESTION.sector and q.status in ("agreed", "proposed")]
+    assert shown == [QUESTION.sector] * len(listed)

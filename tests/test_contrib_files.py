@@ -106,10 +106,14 @@ def test_feedback_form_covers_use_methodology_and_resources() -> None:
 def test_config_disables_blank_issues_and_points_at_this_repository() -> None:
     config = load(FORMS / "config.yml")
     assert config["blank_issues_enabled"] is False
-    repo = load(ROOT / "mkdocs.yml")["repo_url"].rstrip("/")
+    # The repository the site's edit links point at (repo_url stays unset until it is real).
+    from mkdocs.config import load_config
+
+    edit_url = load_config(str(ROOT / "mkdocs.yml")).plugins["country-toolkit"].config.edit_url
+    repo = edit_url.split("/edit/")[0]
     for link in config["contact_links"]:
         assert {"name", "url", "about"} == set(link)
-        assert link["url"].startswith(repo + "/"), "keep in step with repo_url in mkdocs.yml"
+        assert link["url"].startswith(repo + "/"), "keep in step with edit_url in mkdocs.yml"
     assert config["contact_links"][0]["url"].endswith("/CONTRIBUTING.md")
 
 

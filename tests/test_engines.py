@@ -1,7 +1,8 @@
 """`toolkit render` writes a site source that MkDocs 1.6, ProperDocs and Zensical all build.
 
 None of these builds runs our plugin: the pages are already written out, which is what lets
-a country move to another engine without touching the generator.
+a country move to another engine without touching the generator. ProperDocs (the maintained
+fork of MkDocs 1.6) also runs the plugin itself: tested below.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from support import ROOT, SMALL_KB
+from support import ROOT, SMALL_KB, copy_project
 
 from generator.cli import main
 
@@ -57,4 +58,24 @@ def test_engine_builds_the_exported_source(source: Path, tmp_path: Path, engine:
     assert "What is the main source of drinking water for most IDPs in this location?" in text
     assert "MOCK-UP: illustrative false data" in text and 'class="ctk-mockup' in text
     everything = "\n".join(p.read_text(errors="replace") for p in (work / "site").rglob("*.html"))
+    assert "SECRET" not in html.unescape(everything)
+
+
+@pytest.mark.slow
+def test_properdocs_runs_the_plugin_itself(tmp_path: Path) -> None:
+    """The project as it is (mkdocs.yml with the plugin), built by ProperDocs."""
+    project = copy_project(tmp_path / "project", SMALL_KB)
+    done = subprocess.run([str(BIN / "properdocs"), "build", "--strict", "-f", "mkdocs.yml"],
+                          cwd=project, capture_output=True, text=True, timeout=300,
+                          env=dict(os.environ, NO_MKDOCS_2_WARNING="1"))
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    site = project / "site"
+    page = html.unescape((site / "questions/wash/wash-water-source/index.html").read_text(
+        encoding="utf-8"))
+    assert "What is the main source of drinking water for most IDPs in this location?" in page
+    # Charts are filled in by the plugin after Markdown (on_post_page): no marker left.
+    assert 'class="ctk-mockup' in page and "<!-- ctk-mockup:" not in page
+    assert "edit/main/kb/questions/wash/wash-water-source.yml" in page
+    assert (site / "dap/data-analysis-plan.xlsx").is_file()
+    everything = "\n".join(p.read_text(errors="replace") for p in site.rglob("*.html"))
     assert "SECRET" not in html.unescape(everything)

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import markdown
 import pytest
-import yaml
 from factories import make_country, make_question
 from support import ROOT
 
@@ -132,7 +131,9 @@ def test_newlines_in_labels_cannot_end_the_html_block() -> None:
 
 def markdown_extensions() -> tuple[list[str], dict[str, dict]]:
     """The project's own Markdown set-up (mkdocs.yml), so the test follows it."""
-    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    from mkdocs.utils.yaml import yaml_load  # mkdocs.yml uses MkDocs' tags (!ENV)
+
+    config = yaml_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
     names: list[str] = []
     configs: dict[str, dict] = {}
     for entry in config.get("markdown_extensions", []):

@@ -65,9 +65,10 @@ def test_question_page_shows_purpose_use_and_mockup() -> None:
 
 
 def test_confidential_question_page_only_says_it_exists_and_who_to_ask() -> None:
-    page = PAGES["questions/protection/protection-incidents.md"]
+    assert "questions/protection/protection-incidents.md" not in PAGES  # the id names its topic
+    page = PAGES["questions/protection/restricted-1.md"]
     assert isinstance(page, str)
-    assert "SECRET" not in page
-    assert "# Confidential question protection-incidents" in page
+    assert "SECRET" not in page and "protection-incidents" not in page
+    assert "# Restricted question 1 (Protection)" in page
     assert "protection-imo@example.org" in page
     assert "ctk-mockup" not in page

@@ -156,3 +156,33 @@ def test_questionnaire_order_decides_what_is_later(small_kb: Path) -> None:
     add(small_kb, "questions/protection/protection-uasc.yml",
         "relevant: \"${wash_water_source} = 'piped_water'\"\n")
     assert find(small_kb, "comes later").path.endswith("protection-uasc.yml")
+
+
+def test_public_logic_cannot_read_a_confidential_question(small_kb: Path) -> None:
+    # protection-incidents is confidential in the fixture kb.
+    add(small_kb, "questions/protection/protection-uasc.yml",
+        'calculation: "${protection_incidents}"\n')
+    assert find(small_kb, "is confidential: the public form").field == "calculation"
+    (small_kb / "questionnaire.yml").write_text(
+        "sections:\n  - id: main\n    label: Main\n    relevant: \"${protection_incidents} = 'x'\""
+        "\n    items: [wash-water-source]\n", encoding="utf-8")
+    p = find(small_kb, "${protection_incidents} is confidential")
+    found = [x for x in problems(small_kb) if x.path == "kb/questionnaire.yml"]
+    assert p and found and found[0].field == "sections[1].relevant"
+
+
+def test_a_question_can_name_its_section(small_kb: Path) -> None:
+    from generator.loader import load_or_raise
+    from generator.questionnaire import build_form
+
+    (small_kb / "questionnaire.yml").write_text(
+        "sections:\n  - id: children\n    label: Children\n    items: [protection-uasc]\n",
+        encoding="utf-8")
+    add(small_kb, f"{WASH}/wash-water-source.yml", "section: children\n")
+    kb = load_or_raise(small_kb)
+    form = build_form(kb.questions, [(s.id, s.name) for s in kb.sectors.values()],
+                      kb.questionnaire)
+    assert [e.id for e in form[0].entries] == ["protection-uasc", "wash-water-source"]
+    add(small_kb, f"{WASH}/wash-distance.yml", "section: childrn\n")
+    p = find(small_kb, "unknown section 'childrn'")
+    assert p.field == "section" and "did you mean 'children'?" in p.fix

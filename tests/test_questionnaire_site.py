@@ -38,7 +38,7 @@ def test_sample_questionnaire_page_shows_rules_as_words_linking_the_question() -
         "**3.** [Which population groups")
     # "-999" starts a value: escaped as &#45; so it can never open a Markdown list.
     assert "- Whole number · 0 to 20,000 households; &#45;999 = Don't know" in page
-    assert "Asked once for each person or item listed." in page
+    assert "*Asked once for each key informant.*" in page
     assert "[Download the XLSForm](vlr_msla.xlsx)" in page
     assert "No difficulty (no_difficulty): only answer" in page
     assert "Other (other): specify" in page
@@ -57,7 +57,7 @@ def test_question_page_shows_its_rule_and_the_questions_depending_on_it() -> Non
     assert isinstance(child, str)
     assert "**Asked only if** [*Which population groups currently live in this location?*]" \
         "(../population-mobility/population-mobility-groups-present.md) includes IDPs " \
-        "living in a displacement site." in child
+        "living in a displacement site.  \n" in child
     assert "**French:** De quel type de site s&#39;agit-il ?" in child or \
         "**French:** De quel type de site s'agit-il ?" in child
 
@@ -142,3 +142,19 @@ def test_hostile_questionnaire_text_stays_inert(tmp_path: Path) -> None:
     for visible in VISIBLE:
         assert visible in text, visible
     assert "Asked only if Hostile question" in text
+
+
+def test_a_form_pyxform_refuses_shows_the_reason_instead_of_a_download(tmp_path: Path) -> None:
+    kb = tmp_path / "kb"
+    shutil.copytree(SMALL_KB, kb)
+    (kb / "questionnaire.yml").write_text(
+        "sections:\n  - id: main\n    label: Main\n    items:\n"
+        "      - xlsform: {type: 'select_one nowhere', name: broken, label: Broken}\n"
+        "      - wash-water-source\n", encoding="utf-8")
+    pages = pages_of(kb)
+    page = pages["questionnaire/index.md"]
+    assert isinstance(page, str)
+    assert '!!! warning "The XLSForm could not be generated"' in page
+    assert "pyxform refuses the form" in page and "nowhere" in page
+    assert "Download the XLSForm" not in page
+    assert not [p for p in pages if p.endswith(".xlsx") and p.startswith("questionnaire/")]

@@ -177,7 +177,4 @@ def test_render_failure_leaves_previous_output(small_kb: Path, tmp_path: Path,
     assert runner.invoke(main, args).exit_code == 0
     assert not (out / "stale.txt").exists()  # a successful render replaces the whole folder
 
-
-# --- mkdocs serve: a broken kb is reported, a fixed one is served ----------------------
-# (While a rebuild has failed, mkdocs' own server holds page requests until a build
-# succeeds, so the browser keeps showing the last good page; nothing to fetch meanwhile.)
+# (`mkdocs serve` of a broken kb shows the validation report instead: tests/test_serve.py.)

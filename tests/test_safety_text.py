@@ -29,7 +29,9 @@ TEXT_TAGS = {"p", "strong", "em", "br"}
 
 
 def _project_markdown() -> markdown.Markdown:
-    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    from mkdocs.utils.yaml import yaml_load  # mkdocs.yml uses MkDocs' tags (!ENV)
+
+    config = yaml_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
     names: list[str] = []
     configs: dict[str, dict[str, object]] = {}
     for entry in config.get("markdown_extensions", []):

@@ -9,7 +9,7 @@ import jsonschema
 import pytest
 from support import SAMPLE_KB
 
-from generator.loader import FOLDERS, SINGLE_FILES
+from generator.models import FOLDERS, SINGLE_FILES
 from generator.schema import SCHEMA_DIR, schemas
 from generator.yamlio import read_yaml
 

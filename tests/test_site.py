@@ -52,21 +52,26 @@ def test_question_pages_are_not_in_every_page_nav(sample_site: Path) -> None:
         assert f"questions/{q.sector}/{q.id}/" not in home
     sector = next(iter(SAMPLE.sectors))
     index = (sample_site / "questions" / sector / "index.html").read_text(encoding="utf-8")
-    for q in SAMPLE.questions_in(sector):
+    for q in SAMPLE.public_view().questions_in(sector):  # confidential: under their handle
         assert f'href="{q.id}/"' in index
 
 
 def test_dap_rows_are_the_agreed_questions(sample_site: Path) -> None:
-    agreed = {q.id for q in SAMPLE.agreed()}
+    # confidential questions under their handles (restricted-1 in several sectors)
+    agreed = [q.id for q in SAMPLE.public_view().agreed()]
     csv = pd.read_csv(sample_site / "dap" / "data-analysis-plan.csv", encoding="utf-8-sig")
     assert sorted(csv["ID"]) == sorted(agreed)
     xlsx = pd.read_excel(sample_site / "dap" / "data-analysis-plan.xlsx",
                          sheet_name="Data Analysis Plan")
     assert sorted(xlsx["ID"]) == sorted(agreed)
-    public = csv[~csv["ID"].isin([q.id for q in SAMPLE.questions.values() if q.is_confidential])]
+    public = csv[~csv["ID"].str.startswith("restricted-")]
     assert public["Mock-up sentence"].str.startswith("MOCK-UP: illustrative false data").all()
+    # The page lists the agreed questions and, marked as such, the proposals: one entry each.
     page = (sample_site / "dap" / "index.html").read_text(encoding="utf-8")
-    assert len(re.findall(r"<tr>", page.split("Questions and analysis")[-1])) == len(agreed) + 1
+    entries = re.findall(r'<div class="ctk-dap-q" [^>]*data-status="([a-z]+)"', page)
+    proposed = [q for q in SAMPLE.questions.values() if q.status == "proposed"]
+    assert sorted(entries) == sorted(["agreed"] * len(agreed) + ["proposed"] * len(proposed))
+    assert page.count("Proposal, not agreed</span>") == len(proposed)
 
 
 def test_search_index_holds_question_pages(sample_site: Path) -> None:
@@ -76,12 +81,35 @@ def test_search_index_holds_question_pages(sample_site: Path) -> None:
     assert f"questions/{q.sector}/{q.id}/" in locations
 
 
-def test_tags_for_sector_and_partner(sample_site: Path) -> None:
-    q = next(q for q in SAMPLE.questions.values() if not q.is_confidential)
+def test_sector_is_a_tag_partner_names_are_not(sample_site: Path) -> None:
+    """A search hit shows the question's sector; partner names no longer repeat on each."""
+    q = next(q for q in SAMPLE.questions.values()
+             if not q.is_confidential and q.status == "agreed")
     page = (sample_site / "questions" / q.sector / q.id / "index.html").read_text()
-    assert html.escape(SAMPLE.sectors[q.sector].name) in page.split('class="md-tags"')[1][:4000]
+    chips = page.split('class="md-tags"')[1].split("</nav>")[0]
+    assert re.findall(r'class="md-tag[ "][^>]*>([^<]*)<', chips) == [
+        html.escape(SAMPLE.sectors[q.sector].name)]
     tags = (sample_site / "tags" / "index.html").read_text()
-    assert html.escape(SAMPLE.partners[q.requested_by[0]].name) in tags
+    for sector in SAMPLE.sectors.values():
+        if SAMPLE.questions_in(sector.id):
+            assert html.escape(sector.name) in tags
+    assert html.escape(SAMPLE.partners[q.requested_by[0]].name) not in tags
+    partner = (sample_site / "partners" / q.requested_by[0] / "index.html").read_text()
+    assert 'class="md-tags"' not in partner
+
+
+def test_search_index_leaves_out_edit_links_and_shows_proposals(sample_site: Path) -> None:
+    index = json.loads((sample_site / "search" / "search_index.json").read_text())
+    assert not [d["location"] for d in index["docs"] if "Edit this record" in d["text"]]
+    # The tags index repeats every question title: a search lands on the question instead.
+    assert not [d["location"] for d in index["docs"] if d["location"].startswith("tags/")]
+    for q in SAMPLE.questions.values():
+        if q.status != "proposed" or q.is_confidential:
+            continue
+        page = next(d for d in index["docs"] if d["location"] == f"questions/{q.sector}/{q.id}/")
+        # The banner opens the page's text; the tag shows on every search hit for the page.
+        assert page["text"].startswith("<p>Proposal, not agreed</p>"), page["text"][:80]
+        assert "Proposal, not agreed" in page["tags"]
 
 
 def all_text(site: Path) -> str:
@@ -104,7 +132,7 @@ def test_no_confidential_text_in_public_build(small_public_site: Path) -> None:
     everything = all_text(small_public_site)
     assert "SECRET" not in everything
     # the question still exists and says who to ask
-    page = small_public_site / "questions/protection/protection-incidents/index.html"
+    page = small_public_site / "questions/protection/restricted-1/index.html"
     # (e-mail addresses are entity-encoded against harvesting)
     assert "protection-imo@example.org" in html.unescape(page.read_text())
 

@@ -9,22 +9,34 @@ and a sentence and a chart are produced, both labelled as illustrative false dat
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-
+from ..errors import ToolkitError
 from ..models import Country, Question
-from .assessment import FalseAssessment
-from .chart import LABEL, label_html, render
 from .embed import chart_marker, embed_charts
-from .results import compute
 from .sentence import PLACEHOLDERS, fill, template_problems
 from .spec import spec_problems
 
 if TYPE_CHECKING:
-    from ..kb import KnowledgeBase
+    import pandas as pd
 
-MOCKUP_LABEL = LABEL
+    from ..kb import KnowledgeBase
+    from .assessment import FalseAssessment
+
+
+def __getattr__(name: str) -> Any:
+    # The charts and false data need pandas (about a second to import); `toolkit validate`
+    # only checks sentences and specs, so they load on first use.
+    if name in ("MOCKUP_LABEL", "label_html"):
+        from . import chart
+
+        return chart.LABEL if name == "MOCKUP_LABEL" else chart.label_html
+    if name == "FalseAssessment":
+        from .assessment import FalseAssessment
+
+        return FalseAssessment
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "MOCKUP_LABEL", "PLACEHOLDERS", "FalseAssessment", "MockupError", "MockupResult",
@@ -33,7 +45,7 @@ __all__ = [
 ]
 
 
-class MockupError(ValueError):
+class MockupError(ToolkitError, ValueError):
     """A mock-up sentence that cannot be filled; the message names the file and placeholder."""
 
     def __init__(self, question: Question, problems: list[tuple[str, str]]) -> None:
@@ -53,12 +65,17 @@ class MockupResult:
 
 def assessment_for(kb: KnowledgeBase) -> FalseAssessment:
     """The round's false assessment over every question of the kb (skip logic needs them)."""
+    from .assessment import FalseAssessment
+
     return FalseAssessment(kb.country, kb.questions, kb.options)
 
 
 def build_mockup(question: Question, country: Country,
                  assessment: FalseAssessment | None = None) -> MockupResult:
     """The mock-up of one question; pass the kb's assessment so all questions share units."""
+    from .chart import render
+    from .results import compute
+
     problems = template_problems(question)
     if problems:
         raise MockupError(question, problems)

@@ -11,6 +11,7 @@ import difflib
 import re
 
 from ..models import Question
+from ..problems import shown
 
 _CHOICE = (
     "top_option", "top_pct", "second_option", "second_pct", "least_option", "least_pct",
@@ -59,7 +60,7 @@ def template_problems(question: Question) -> list[tuple[str, str]]:
     qtype = question.type
     problems: list[str] = []
     for token in TOKEN.finditer(template):
-        raw, name = token.group(0), token.group(1)
+        raw, name = shown(token.group(0)), token.group(1)
         if name in allowed:
             continue
         bare = _NAME.match(name.strip())

@@ -6,7 +6,7 @@ from typing import Self
 
 from pydantic import Field, model_validator
 
-from .common import Id, Record, ShortText, XmlName
+from .common import Id, Record, ShortText, XmlName, rule
 from .question import Option
 
 
@@ -25,5 +25,6 @@ class ChoiceList(Record):
         codes = [o.code for o in self.options]
         dupes = sorted({c for c in codes if codes.count(c) > 1})
         if dupes:
-            raise ValueError(f"option codes must be unique; repeated: {', '.join(dupes)}")
+            raise rule("duplicate-option",
+                       f"option codes must be unique; repeated: {', '.join(dupes[:5])}")
         return self

@@ -6,6 +6,7 @@ import re
 from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints
+from pydantic_core import PydanticCustomError
 
 # Ids become file names and URLs: keep them to lowercase slugs so they can never
 # escape their folder ("../") or need quoting.
@@ -37,3 +38,12 @@ class Record(BaseModel):
     """Base of every kb record: unknown keys are errors, so typos are caught."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+def rule(code: str, message: str) -> PydanticCustomError:
+    """A model validator's error with its problem code (generator/problems.py KINDS).
+
+    pydantic reports it with `type` = code, so the loader keeps the code instead of
+    reading it back out of the English message.
+    """
+    return PydanticCustomError(code, "{message}", {"message": message})

@@ -29,6 +29,17 @@ class Engagement(Record):
     reply_by: dt.date | None = Field(None, description="Date the partner replies by.")
     status: EngagementStatus = "not-started"
     notes: Text | None = None
+    restricted_notes: Text | None = Field(
+        None, description="Notes that describe confidential data (e.g. a confidential "
+        "question agreed with this partner): shown in internal builds only."
+    )
+
+
+class InformationNeed(Record):
+    need: Text
+    restricted: bool = Field(
+        False, description="True if the need describes confidential data: internal builds only."
+    )
 
 
 class Partner(Record):
@@ -42,7 +53,11 @@ class Partner(Record):
     roles: dict[Id, Text] = Field(
         default={}, description="Role in each process step, keyed by step id (kb/process.yml)."
     )
-    information_needs: list[Text] = []
+    information_needs: list[Text | InformationNeed] = Field(
+        default=[],
+        description="What the partner needs to know. Write {need: ..., restricted: true} for a "
+        "need that describes confidential data: it stays out of the public site.",
+    )
     engagement: Engagement | None = None
 
     @property

@@ -6,7 +6,7 @@ from typing import Literal, Self
 
 from pydantic import Field, model_validator
 
-from .common import Code, Id, LangCode, OneLine, Record, ShortText, Text, XmlName
+from .common import Code, Id, LangCode, OneLine, Record, ShortText, Text, XmlName, rule
 from .sharing import Sharing
 
 QuestionType = Literal[
@@ -191,6 +191,10 @@ class Question(Record):
     unit_of_analysis: UnitOfAnalysis | None = Field(
         None, description="Who/what answers; defaults to msla.unit_of_analysis in country.yml."
     )
+    section: Id | None = Field(
+        None, description="Section of kb/questionnaire.yml to add it to (at its end) when "
+        "the questionnaire does not list it."
+    )
     tier: Tier | None = Field(None, description="Data Dictionary tier.")
     indicator: ShortText | None = Field(None, description="Indicator reference (e.g. JIAF).")
     translations: dict[LangCode, QuestionTranslation] = Field(
@@ -200,22 +204,27 @@ class Question(Record):
     @model_validator(mode="after")
     def _options_match_type(self) -> Self:
         if self.choices and self.options:
-            raise ValueError("give either 'options' or a shared list in 'choices', not both")
+            raise rule("options-mismatch",
+                       "give either 'options' or a shared list in 'choices', not both")
         if self.choices and self.type not in CHOICE_TYPES:
-            raise ValueError(f"a {self.type} question has no reply options: remove 'choices'")
+            raise rule("options-mismatch",
+                       f"a {self.type} question has no reply options: remove 'choices'")
         if self.type in CHOICE_TYPES and not self.choices and len(self.options) < 2:
-            raise ValueError(
+            raise rule(
+                "options-mismatch",
                 f"a {self.type} question needs at least two 'options' (code + label)"
             )
         if self.type not in CHOICE_TYPES and self.type != "yes_no" and self.options:
-            raise ValueError(
+            raise rule(
+                "options-mismatch",
                 f"a {self.type} question has no reply options: remove 'options' "
                 "or change 'type' to select_one/select_multiple"
             )
         codes = [o.code for o in self.options]
         dupes = sorted({c for c in codes if codes.count(c) > 1})
         if dupes:
-            raise ValueError(f"option codes must be unique; repeated: {', '.join(dupes)}")
+            raise rule("duplicate-option",
+                       f"option codes must be unique; repeated: {', '.join(dupes[:5])}")
         return self
 
     @property

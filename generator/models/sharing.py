@@ -6,7 +6,7 @@ from typing import Literal, Self
 
 from pydantic import Field, model_validator
 
-from .common import Id, Record, ShortText, Text
+from .common import Id, Record, ShortText, Text, rule
 
 Modality = Literal["public", "confidential", "urgent-action"]
 
@@ -32,12 +32,14 @@ class Sharing(Record):
     @model_validator(mode="after")
     def _restricted_needs_partners(self) -> Self:
         if self.modality != "public" and not self.partners:
-            raise ValueError(
+            raise rule(
+                "sharing-incomplete",
                 f"'{self.modality}' data must name the partners it is shared with: "
                 "add 'partners: [partner-id]'"
             )
         if self.modality == "urgent-action" and not self.trigger:
-            raise ValueError(
+            raise rule(
+                "sharing-incomplete",
                 "urgent-action sharing needs a 'trigger:' saying what finding is shared at once"
             )
         return self

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -13,7 +14,7 @@ from ..models import Question
 from ..models.country import FormLanguage
 from ..models.question import CHOICE_TYPES, Option
 from ..models.questionnaire import Calculate, Note, RawRow
-from ..questionnaire import FormSection, build_form
+from ..questionnaire import FormSection, build_form, selected_questions
 from .columns import KB_COLUMNS, SETTINGS, SURVEY, TRANSLATED, column, language_label
 
 YES_NO_LIST = "yes_no"
@@ -136,15 +137,6 @@ def question_texts(q: Question, lang: FormLanguage, source: FormLanguage) -> dic
         "constraint_message": (tr and tr.constraint_message) or q.constraint_message or "",
         "specify_label": (tr and tr.specify_label) or q.specify_label or "",
     }
-
-
-def selected_questions(kb: KnowledgeBase, round_number: int | None) -> dict[str, Question]:
-    """Agreed questions asked in the round (default: the current one); confidential ones only
-    in an internal export."""
-    n = round_number or kb.country.round.number
-    return {qid: q for qid, q in kb.questions.items()
-            if q.status == "agreed" and (q.since_round or 0) <= n
-            and (kb.internal or not q.is_confidential)}
 
 
 class _Builder:
@@ -310,8 +302,7 @@ def to_xlsx(sheets: Sheets) -> bytes:
     """The workbook; every cell is text, so nothing in a record can become a formula."""
     from openpyxl import Workbook
 
-    from ..dap import _normalise_zip
-    from ..reproducible import zip_time
+    from ..reproducible import rezip, zip_time
 
     wb = Workbook()
     survey = wb.active
@@ -324,7 +315,16 @@ def to_xlsx(sheets: Sheets) -> bytes:
     wb.properties.creator = "country-toolkit"
     buf = io.BytesIO()
     wb.save(buf)
-    return _normalise_zip(buf.getvalue())
+    # Byte-identical builds: openpyxl stamps "modified" with the current time whatever the
+    # workbook says, and its zip entries with today's date.
+    iso = "{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}Z".format(*zip_time()).encode()
+
+    def fix_date(name: str, content: bytes) -> bytes:
+        if name != "docProps/core.xml":
+            return content
+        return re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", lambda m: m.group(1) + iso, content)
+
+    return rezip(buf.getvalue(), edit=fix_date)
 
 
 def _fill(ws, columns: Sequence[str], rows: Sequence[dict[str, str]]) -> None:  # type: ignore[no-untyped-def]

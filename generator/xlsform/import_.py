@@ -42,6 +42,8 @@ FORM_FIELDS = ("text", "type", "options", "choices", "list_name", "hint", "requi
                "max_choices", "specify_label", "unit_of_analysis", "tier", "indicator",
                "translations", "name")
 TODO = "TODO: not in the XLSForm; write it"
+MAX_BYTES = 20_000_000
+MAX_UNPACKED = 50_000_000
 _CODE_RE = re.compile(CODE_PATTERN)
 _XML_RE = re.compile(XML_NAME_PATTERN)
 
@@ -102,6 +104,12 @@ def read_workbook(path: Path) -> dict[str, Sheet]:
         raise ImportError_("file not found.")
     if not zipfile.is_zipfile(path):
         raise ImportError_("not an .xlsx workbook (save the form as Excel .xlsx).")
+    # A form is a few hundred rows: refuse what would only exhaust memory (zip bombs).
+    with zipfile.ZipFile(path) as zf:
+        unpacked = sum(info.file_size for info in zf.infolist())
+    if path.stat().st_size > MAX_BYTES or unpacked > MAX_UNPACKED:
+        raise ImportError_(f"the workbook is too large for a form ({unpacked:,} bytes "
+                           f"unpacked; at most {MAX_UNPACKED:,}).")
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except Exception as err:  # openpyxl raises many kinds for a damaged file
@@ -299,6 +307,7 @@ class Importer:
         self.fatal: list[str] = []
         self.result = ImportResult()
         self.files: dict[Path, str] = {}  # what to write, once everything is checked
+        self.shared: dict[str, list[Option]] = {}  # choice lists several questions use
 
     # kb context, read leniently (the kb may have TODOs of an earlier import)
     def read_kb(self) -> None:
@@ -455,7 +464,7 @@ class Importer:
                     if not stack:
                         self.fatal.append(f"{sheet.name} row {row}: '{rtype}' without a begin")
                         continue
-                    ended = stack.pop()
+                    stack.pop()
                     if stack:  # the outer group goes on after the nested one
                         outer = dict(stack[-1])
                         n = sum(1 for s in sections if s["id"].startswith(outer["id"]))
@@ -463,7 +472,6 @@ class Importer:
                                      name=f"{outer['name']}_{n + 1}")
                         sections.append(outer)
                         stack[-1] = outer
-                    del ended
                 continue
             head = lowered.split()[0]
             if previous and self.is_specify(previous, values):
@@ -664,7 +672,6 @@ class Importer:
                 data["type"] = "yes_no"
             elif list_use.get(draft.list_name, 0) > 1:
                 data["choices"] = _to_id(draft.list_name)
-                self.shared = getattr(self, "shared", {})
                 self.shared[draft.list_name] = [o.model_copy(update={"other": False})
                                                 for o in options]
                 if other or exclusive:
@@ -724,14 +731,13 @@ class Importer:
             source = next((lg for lg in self.langs.found if lg.code == self.langs.default),
                           self.langs.found[0])
             ordered = [source] + [lg for lg in self.langs.found if lg is not source]
-            block = yaml.safe_dump({"form_languages": [lg.model_dump() for lg in ordered]},
-                                   allow_unicode=True, sort_keys=False)
+            block = _yaml({"form_languages": [lg.model_dump() for lg in ordered]})
             text = self.country_text
             self.files[self.kb / "country.yml"] = text + ("" if text.endswith("\n") else
                                                           "\n") + block
             self.result.other_files.append("kb/country.yml: form_languages "
                                       + ", ".join(lg.code for lg in ordered))
-        for list_name, options in getattr(self, "shared", {}).items():
+        for list_name, options in self.shared.items():
             lid = _to_id(list_name)
             data: dict[str, Any] = {"id": lid}
             if list_name != lid.replace("-", "_"):
@@ -911,16 +917,26 @@ def _complete(data: dict[str, Any]) -> dict[str, Any]:
     return record
 
 
+class _NoAliases(yaml.SafeDumper):
+    """kb files refuse YAML aliases: repeated values are written out in full."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
+def _yaml(data: Any) -> str:
+    return yaml.dump(data, Dumper=_NoAliases, allow_unicode=True, sort_keys=False, width=92)
+
+
 def _dump_record(data: dict[str, Any], schema: str) -> str:
-    body = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=92)
+    body = _yaml(data)
     return f"# yaml-language-server: $schema={schema}\n{body}"
 
 
 def set_top_level(text: str, key: str, value: Any) -> str:
     """Replace (or append) one top-level key of a YAML record, leaving other lines as they
     are so comments and layout of hand-written records survive."""
-    block = yaml.safe_dump({key: value}, allow_unicode=True, sort_keys=False, width=92) \
-        if value not in (None, [], {}) else ""
+    block = _yaml({key: value}) if value not in (None, [], {}) else ""
     lines = text.splitlines(keepends=True)
     start = next((i for i, ln in enumerate(lines) if re.match(rf"{re.escape(key)}\s*:", ln)),
                  None)

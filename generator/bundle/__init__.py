@@ -1,0 +1,53 @@
+"""Offline bundle: the whole site as one zip that works from file:// with no network.
+
+Field teams unzip it and open index.html where there is little or no connection. The
+bundle is the normal MkDocs build with a few overrides (offline), so it never drifts from
+the published site. After the build every page and stylesheet is checked for a resource on
+a network host (network_check), so a hand-written page that embeds a remote image fails
+the bundle instead of leaking. The zip (site_zip) is deterministic (sorted entries, fixed
+timestamps and permissions) and written atomically: a failed build leaves the previous zip
+in place.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import BundleError, InvalidKnowledgeBase
+from ..loader import load
+from .network_check import find_network_references
+from .offline import SHIM, VENDOR_DIR, build_offline_site
+from .site_zip import write_zip
+
+__all__ = ["DEFAULT_OUT", "SHIM", "VENDOR_DIR", "BundleError", "BundleResult", "bundle",
+           "find_network_references", "write_zip"]
+
+DEFAULT_OUT = Path("dist/toolkit-offline.zip")
+
+
+@dataclass(frozen=True)
+class BundleResult:
+    path: Path
+    size: int  # bytes of the zip
+    files: int  # entries in the zip
+    seconds: float  # build + zip
+
+
+def bundle(kb: Path, out: Path, project: Path = Path(".")) -> BundleResult:
+    """Validate kb, build the offline site and write it to the zip out.
+
+    Raises InvalidKnowledgeBase (with the full report) before building anything if the kb
+    has errors, BundleError if the built site would need the network.
+    """
+    start = time.monotonic()
+    loaded, report = load(kb)
+    if loaded is None:
+        raise InvalidKnowledgeBase(report)
+    with tempfile.TemporaryDirectory(prefix="toolkit-bundle-") as tmp:
+        site = Path(tmp) / "site"
+        build_offline_site(project, kb, site)
+        count = write_zip(site, out)
+    return BundleResult(out, out.stat().st_size, count, time.monotonic() - start)

@@ -1,0 +1,191 @@
+"""Compare the questions of two kb snapshots field by field.
+
+Changes to the wording, type or reply options of a question already asked in earlier rounds
+break comparability: results are then no longer comparable across rounds, and the change
+belongs in the question's `history`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..loader import Loader
+from ..models import Question
+from .markdown import code_span
+
+# Fields whose change makes answers incomparable with earlier rounds.
+BREAKING = ("text", "type", "options")
+REORDERED = "options reordered"
+
+
+@dataclass
+class Snapshot:
+    label: str
+    questions: dict[str, Question]
+    unreadable: dict[str, str]  # question id (file name) -> file, for files that failed
+    files: dict[str, bytes]  # every other kb file (kb-relative path) -> content
+    round: int | None
+
+
+def snapshot(root: Path, label: str) -> Snapshot:
+    if not root.is_dir():
+        return Snapshot(label, {}, {}, {}, None)
+    loaded = Loader(root.resolve()).load_all()
+    questions: dict[str, Question] = loaded.records.get("question", {})
+    unreadable = {}
+    for path in sorted(root.glob("questions/*/*.yml")):
+        if path.stem not in questions:
+            unreadable[path.stem] = path.relative_to(root.parent).as_posix()
+    files = {
+        path.relative_to(root).as_posix(): path.read_bytes()
+        for path in sorted(root.rglob("*"))
+        if path.is_file() and not path.is_symlink()
+        and path.relative_to(root).parts[0] not in ("questions", "schemas")
+    }
+    country = loaded.records.get("country")
+    return Snapshot(label, questions, unreadable, files, country.round.number if country else None)
+
+
+@dataclass
+class FieldChange:
+    name: str  # dotted field path
+    before: Any
+    after: Any
+    # Item-level detail (options, lists), already as report text: every value inside a
+    # code span, where GitHub renders nothing (markdown.code_span).
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def breaking(self) -> bool:
+        # Options only in a new order are the same options: answers stay comparable.
+        return self.name in BREAKING and self.notes != [REORDERED]
+
+
+@dataclass
+class QuestionChange:
+    id: str
+    kind: str  # added, removed, changed, unreadable
+    before: Question | None = None
+    after: Question | None = None
+    fields: list[FieldChange] = field(default_factory=list)
+    asked_before: bool = False
+    history_added: bool = False
+    where: str = ""
+
+    @property
+    def confidential(self) -> bool:
+        return any(q is not None and q.sharing.modality == "confidential"
+                   for q in (self.before, self.after))
+
+    @property
+    def breaks_comparability(self) -> bool:
+        return self.asked_before and any(f.breaking for f in self.fields)
+
+    @property
+    def question(self) -> Question:
+        q = self.after or self.before
+        assert q is not None
+        return q
+
+
+def _flatten(data: Any, prefix: str = "") -> Iterator[tuple[str, Any]]:
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield from _flatten(value, f"{prefix}.{key}" if prefix else key)
+    else:
+        yield prefix, data
+
+
+def _option_notes(before: list[dict[str, str]], after: list[dict[str, str]]) -> list[str]:
+    old = {o["code"]: o["label"] for o in before}
+    new = {o["code"]: o["label"] for o in after}
+    notes = []
+    for code in new.keys() - old.keys():
+        notes.append(f"added option {code_span(code)} {code_span(new[code])}")
+    for code in old.keys() - new.keys():
+        notes.append(f"removed option {code_span(code)} {code_span(old[code])}")
+    for code in old.keys() & new.keys():
+        if old[code] != new[code]:
+            notes.append(f"option {code_span(code)} relabelled {code_span(old[code])} → "
+                         f"{code_span(new[code])}")
+    return sorted(notes)
+
+
+def _list_notes(before: list[Any], after: list[Any]) -> list[str]:
+    if all(isinstance(x, str) for x in before + after):
+        added = [x for x in after if x not in before]
+        removed = [x for x in before if x not in after]
+        notes = [f"added {code_span(x)}" for x in added]
+        notes += [f"removed {code_span(x)}" for x in removed]
+        return notes or ["order changed"]
+    return []
+
+
+def compare_question(before: Question, after: Question) -> list[FieldChange]:
+    old = dict(_flatten(before.model_dump(mode="json")))
+    new = dict(_flatten(after.model_dump(mode="json")))
+    changes = []
+    for name in [*old, *(k for k in new if k not in old)]:
+        a, b = old.get(name), new.get(name)
+        if a == b:
+            continue
+        change = FieldChange(name, a, b)
+        if name == "options":
+            change.notes = _option_notes(a or [], b or [])
+            if not change.notes:
+                change.notes = [REORDERED]
+        elif name == "history":
+            change.notes = [f"added round {h['round']}: {code_span(h['change'])}"
+                            for h in b or [] if h not in (a or [])]
+            change.notes += [f"removed round {h['round']}: {code_span(h['change'])}"
+                             for h in a or [] if h not in (b or [])]
+        elif isinstance(a, list) and isinstance(b, list):
+            change.notes = _list_notes(a, b)
+        changes.append(change)
+    return changes
+
+
+def _asked_before(q: Question, current_round: int | None) -> bool:
+    if q.status == "agreed":
+        return True
+    return q.since_round is not None and current_round is not None and q.since_round < current_round
+
+
+def compare(base: Snapshot, head: Snapshot) -> list[QuestionChange]:
+    current = head.round or base.round
+    out = []
+    ids = sorted(base.questions.keys() | head.questions.keys()
+                 | base.unreadable.keys() | head.unreadable.keys())
+    for qid in ids:
+        if qid in base.unreadable or qid in head.unreadable:
+            side = head if qid in head.unreadable else base
+            out.append(QuestionChange(qid, "unreadable", where=f"{side.unreadable[qid]} "
+                                      f"({side.label})"))
+            continue
+        old, new = base.questions.get(qid), head.questions.get(qid)
+        if old is None:
+            out.append(QuestionChange(qid, "added", after=new))
+        elif new is None:
+            out.append(QuestionChange(qid, "removed", before=old,
+                                      asked_before=_asked_before(old, current)))
+        else:
+            fields = compare_question(old, new)
+            if fields:
+                history = next((f for f in fields if f.name == "history"), None)
+                added = history is not None and any(
+                    h not in old.history for h in new.history)
+                out.append(QuestionChange(qid, "changed", old, new, fields,
+                                          _asked_before(old, current), added))
+    return out
+
+
+def file_changes(base: Snapshot, head: Snapshot) -> list[tuple[str, str]]:
+    out = []
+    for path in sorted(base.files.keys() | head.files.keys()):
+        a, b = base.files.get(path), head.files.get(path)
+        if a != b:
+            out.append(("added" if a is None else "removed" if b is None else "changed", path))
+    return out

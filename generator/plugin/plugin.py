@@ -1,0 +1,140 @@
+"""Thin MkDocs plugin: run the generator inside `mkdocs build` / `mkdocs serve`.
+
+The work is done elsewhere (loader, pages, mockup); the handlers below only hand it over
+at the right build event. Options: config.py.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Literal
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.livereload import LiveReloadServer
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page as MkPage
+
+from ..export import default_edit_url, edit_base
+from ..loader import load
+from ..mockup import embed_charts
+from ..pages import Options, Page, SiteRenderer
+from ..problems import Report
+from .config import CountryToolkitConfig
+from .report_page import replace_not_found, report_markdown
+
+log = logging.getLogger("mkdocs.plugins.country-toolkit")
+
+
+class CountryToolkitPlugin(BasePlugin[CountryToolkitConfig]):
+    # True under `mkdocs serve` only (set by on_startup, which MkDocs calls from its
+    # commands; a build started from Python, as the tests and the bundle do, is a build).
+    serving = False
+
+    def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"],
+                   dirty: bool) -> None:
+        self.serving = command == "serve"
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        if not self.config.enabled:
+            return config
+        self.kb_path = Path(self.config.kb).resolve()
+        root = Path(config.config_file_path or ".").resolve().parent
+        self.options = Options(
+            edit_url=edit_base(
+                self.config.edit_url or default_edit_url(config.repo_url, config.edit_uri),
+                self.kb_path, root),
+            mockups=self.config.mockups,
+            chart_markers=True,
+        )
+        # overrides/main.html shows a "do not publish" banner on every page of internal builds.
+        config.extra["toolkit_internal"] = self.config.internal
+        if self.config.internal:
+            log.info("Internal build: confidential fields are included. Do not publish it.")
+        return config
+
+    def on_pre_build(self, config: MkDocsConfig) -> None:
+        # Everything that can fail on a bad kb happens here: mkdocs empties site_dir between
+        # on_pre_build and on_files, so failing any later would leave an emptied or
+        # half-written site behind. Runs again on every `mkdocs serve` rebuild.
+        self.pages: list[Page] = []
+        self.charts: dict[str, str] = {}
+        self.failed: Report | None = None
+        if not self.config.enabled:
+            return
+        kb, report = load(self.kb_path, internal=self.config.internal)
+        stops = kb is None or bool(report.problems and config.strict)
+        if stops and self.serving:
+            self._serve_report(report, config)
+            return
+        for problem in report.sorted():
+            (log.error if problem.severity == "error" else log.warning)(problem.format())
+        if kb is None:
+            raise PluginError(
+                f"the knowledge base has {len(report.errors)} error(s), listed above: fix them "
+                "and build again (toolkit validate lists them too)"
+            )
+        if stops:
+            # Strict mode would abort on these warnings anyway, but only after writing the site.
+            raise PluginError(
+                f"the knowledge base has {len(report.problems)} warning(s), listed above, and "
+                "strict mode is on: fix them and build again"
+            )
+        renderer = SiteRenderer(kb, self.options)
+        pages = list(renderer.pages())
+        self.charts = renderer.charts()
+        docs = Path(config.docs_dir)
+        for page in pages:
+            if (docs / page.path).exists():
+                raise PluginError(
+                    f"docs/{page.path} clashes with a page generated from the kb: rename it"
+                )
+        self.pages = pages
+
+    def _serve_report(self, report: Report, config: MkDocsConfig) -> None:
+        """Serve the validation report as the site until the kb is fixed.
+
+        Logged at INFO: in strict mode a logged warning or error would abort this build, and
+        mkdocs' server then holds every request back, so the browser would show nothing.
+        """
+        self.failed = report
+        for problem in report.sorted():
+            log.info(problem.format())
+        log.info("The knowledge base has problems: the preview shows the report until "
+                 "they are fixed.")
+        # Only the report page is built; a nav naming the other pages would warn about each.
+        config.nav = [{"Knowledge base errors": "index.md"}]
+        config.not_in_nav = None
+
+    def on_files(self, files: Files, config: MkDocsConfig) -> Files:
+        if self.failed is not None:
+            kept = Files([f for f in files if not f.is_documentation_page()])
+            kept.append(File.generated(config, "index.md", content=report_markdown(self.failed)))
+            return kept
+        for page in self.pages:  # clashes with docs/ were refused in on_pre_build
+            files.append(File.generated(config, page.path, content=page.content))
+        return files
+
+    def on_post_page(self, output: str, /, *, page: MkPage, config: MkDocsConfig) -> str:
+        return embed_charts(output, self.charts) if self.charts else output
+
+    def on_post_template(self, output_content: str, /, *, template_name: str,
+                         config: MkDocsConfig) -> str:
+        # The page the browser was on is gone while the kb is broken: mkdocs serve answers
+        # with 404.html, so that page carries the report too.
+        if self.failed is not None and template_name == "404.html":
+            return replace_not_found(output_content, self.failed)
+        return output_content
+
+    def on_serve(
+        self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: object
+    ) -> LiveReloadServer:
+        if self.config.enabled:
+            server.watch(str(self.kb_path))
+        # mkdocs watches theme folders only with --watch-theme; overrides/ is ours to edit.
+        if config.theme.custom_dir:
+            server.watch(config.theme.custom_dir)
+        return server
+

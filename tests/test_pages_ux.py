@@ -1,0 +1,296 @@
+"""The pages users read most: the Data Analysis Plan entries, partner pages, tags, page
+descriptions, hints, the proposal banner and the edit link kept out of search.
+
+The generated Markdown of the small fixture kb is converted with the project's own Markdown
+extensions (as in test_safety_text) and the HTML is read as a browser would get it.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import yaml
+from mkdocs.utils.meta import get_data
+from support import SMALL_KB
+from test_safety_text import MD
+
+from generator.loader import load_or_raise
+from generator.pages import Options, environment, render_site, summary
+
+OPTIONS = Options(edit_url="https://github.com/example/toolkit/edit/main/")
+KB = load_or_raise(SMALL_KB)
+# What the public site shows: confidential questions under their neutral handles.
+PUBLIC = KB.public_view()
+
+
+def pages(kb_path: Path = SMALL_KB) -> dict[str, str]:
+    return {p.path: p.content for p in render_site(load_or_raise(kb_path), OPTIONS)
+            if isinstance(p.content, str)}
+
+
+PAGES = pages()
+
+
+def meta(path: str, rendered: dict[str, str] = PAGES) -> dict:
+    return get_data(rendered[path])[1]
+
+
+def to_html(path: str, rendered: dict[str, str] = PAGES) -> str:
+    MD.reset()
+    return MD.convert(get_data(rendered[path])[0])
+
+
+class Elements(HTMLParser):
+    """Every element with its attributes, and the text inside each element of a class."""
+
+    def __init__(self, text_of: str = "") -> None:
+        super().__init__(convert_charrefs=True)
+        self.elements: list[tuple[str, dict[str, str | None]]] = []
+        self.text_of = text_of
+        self.depth = 0
+        self.texts: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        self.elements.append((tag, a))
+        if self.depth:
+            self.depth += 1
+        elif self.text_of and self.text_of in (a.get("class") or "").split():
+            self.depth = 1
+            self.texts.append("")
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.depth:
+            self.depth -= 1
+
+    def handle_data(self, data: str) -> None:
+        if self.depth:
+            self.texts[-1] += data
+
+    def with_class(self, name: str) -> list[dict[str, str | None]]:
+        return [a for _, a in self.elements if name in (a.get("class") or "").split()]
+
+
+def parse(markup: str, text_of: str = "") -> Elements:
+    parsed = Elements(text_of)
+    parsed.feed(markup)
+    return parsed
+
+
+# --- Data Analysis Plan ---------------------------------------------------------------
+
+def test_dap_lists_each_agreed_and_proposed_question_once_with_its_filter_values() -> None:
+    parsed = parse(to_html("dap/index.md"), text_of="ctk-dap-q")
+    entries = parsed.with_class("ctk-dap-q")
+    listed = [q for q in KB.questions.values() if q.status in ("agreed", "proposed")]
+    assert len(entries) == len(listed) == 4
+    by_text = dict(zip(parsed.texts, entries, strict=True))
+    public = KB.public_view()
+    for q in public.questions.values():
+        matching = [e for t, e in by_text.items() if q.text in t]
+        if q.status == "dropped":
+            assert matching == []
+            continue
+        assert len(matching) == 1, q.id
+        entry = matching[0]
+        assert (entry["data-sector"], entry["data-status"], entry["data-sharing"]) == (
+            q.sector, q.status, q.sharing.modality)
+    assert by_text and all("data-partners" in e for e in entries)
+    water = next(e for t, e in by_text.items() if "main source of drinking water" in t)
+    assert water["data-partners"] == "wash-cluster dtm"  # requested by, then analysed by
+
+
+def test_dap_confidential_entry_says_only_who_it_is_shared_with() -> None:
+    parsed = parse(to_html("dap/index.md"), text_of="ctk-dap-q")
+    text = next(t for t in parsed.texts if "Restricted question 1 (Protection)" in t)
+    assert "Shared only with Protection" in text
+    assert "Requested by" not in text and "Purpose" not in text and "Restricted:" not in text
+    entry = next(e for e in parsed.with_class("ctk-dap-q") if e["data-sharing"] == "confidential")
+    assert entry["data-partners"] == "protection-cluster"  # its sharing partners only
+
+
+def test_dap_entry_details_hold_purpose_use_analysis_and_mockup() -> None:
+    parsed = parse(to_html("dap/index.md"), text_of="ctk-dap-q__more")
+    water = next(t for t in parsed.texts if "unsafe sources" in t)
+    for label in ("Purpose, use, analysis and mock-up", "Purpose.", "Use.", "Analysis.",
+                  "Mock-up sentence (MOCK-UP: illustrative false data)."):
+        assert label in water
+    assert "Percentage of assessed locations by main water source" in water
+
+
+def test_dap_proposals_are_marked_and_counted_apart_from_the_agreed_plan() -> None:
+    page = PAGES["dap/index.md"]
+    assert "· 3 agreed questions · 1 proposal under discussion" in page
+    parsed = parse(to_html("dap/index.md"), text_of="ctk-dap-q")
+    proposed = [t for t, e in zip(parsed.texts, parsed.with_class("ctk-dap-q"), strict=True)
+                if e["data-status"] == "proposed"]
+    assert len(proposed) == 1 and "Proposal, not agreed" in proposed[0]
+    # The downloads stay the agreed plan.
+    csv = next(p.content for p in render_site(KB, OPTIONS)
+               if p.path == "dap/data-analysis-plan.csv")
+    assert isinstance(csv, bytes) and b"wash-water-source" in csv
+    assert b"wash-distance" not in csv
+
+
+def test_dap_filter_is_hidden_until_the_script_runs_and_offers_what_is_listed() -> None:
+    parsed = parse(to_html("dap/index.md"))
+    form = parsed.with_class("ctk-filter")
+    assert len(form) == 1 and "hidden" in form[0] and "data-ctk-filter" in form[0]
+    empty = parsed.with_class("ctk-filter__empty")
+    assert len(empty) == 1 and "hidden" in empty[0]
+    options = [a.get("value") for t, a in parsed.elements if t == "option"]
+    assert options == ["", "wash", "protection",
+                       "", "dtm", "protection-cluster", "wash-cluster",
+                       "", "agreed", "proposed",
+                       "", "public", "confidential", "urgent-action"]
+
+
+def test_attribute_values_are_escaped_quotes_included() -> None:
+    attr = environment().filters["attr"]
+    assert attr('x" onmouseover="alert(1)') == "x&quot; onmouseover=&quot;alert(1)"
+    assert attr("<b>&</b>") == "&lt;b&gt;&amp;&lt;/b&gt;"
+
+
+def test_dap_ids_are_small_and_never_a_table_column() -> None:
+    parsed = parse(to_html("dap/index.md"))
+    questions_part = PAGES["dap/index.md"].split("## Questions and analysis")[1]
+    assert "| ID |" not in questions_part
+    ids = [a for t, a in parsed.elements if t == "code" and a.get("class") == "ctk-id"]
+    assert len(ids) == 4
+
+
+# --- Partner pages ----------------------------------------------------------------------
+
+def question_rows(path: str) -> dict[str, list[str]]:
+    """Question id -> the row's other cells, from the page's question table."""
+    rows: dict[str, list[str]] = {}
+    for line in PAGES[path].splitlines():
+        found = re.search(r'<code class="ctk-id">([a-z0-9-]+)</code>', line)
+        if found and line.startswith("| "):
+            assert found.group(1) not in rows, f"{found.group(1)} listed twice on {path}"
+            rows[found.group(1)] = [c.strip() for c in line.strip("|").split("|")[1:]]
+    return rows
+
+
+def test_partner_page_lists_each_question_once_with_the_partners_role() -> None:
+    for path in ("partners/protection-cluster.md", "partners/dtm.md",
+                 "partners/wash-cluster.md"):
+        page = PAGES[path]
+        assert "Questions requested" not in page and "Questions analysed" not in page
+        assert page.count('<div class="ctk-qtable" markdown>') == 1
+    assert question_rows("partners/protection-cluster.md") == {
+        # The confidential question is not listed: who requested it is not public.
+        "protection-uasc": ["Requested", "Protection", "Agreed", "Urgent action (protocol)"],
+    }
+    assert {k: v[0] for k, v in question_rows("partners/dtm.md").items()} == {
+        "protection-uasc": "Analyses", "wash-water-source": "Analyses"}
+
+
+def test_question_tables_show_the_id_under_the_question_text() -> None:
+    table = PAGES["questions/wash/index.md"]
+    assert "| Question | Type | Status | Sharing |" in table
+    assert ('[How many minutes does it take to walk to the main water source?](wash-distance.md)'
+            '<br><code class="ctk-id">wash-distance</code> |') in table
+
+
+# --- Tags and descriptions ----------------------------------------------------------------
+
+def test_tags_are_the_sector_and_whether_it_is_a_proposal() -> None:
+    for q in PUBLIC.questions.values():
+        expected = [KB.sectors[q.sector].name]
+        if q.status == "proposed":
+            expected.append("Proposal, not agreed")  # search hits always show their tags
+        assert meta(f"questions/{q.sector}/{q.id}.md")["tags"] == expected
+    for pid in KB.partners:
+        assert "tags" not in meta(f"partners/{pid}.md")
+
+
+def test_summary_cuts_at_a_word_boundary_with_an_ellipsis() -> None:
+    assert summary("Short   text\nkept.") == "Short text kept."
+    assert summary("x" * 160) == "x" * 160
+    words = "Identify locations where displaced families drink from unsafe sources, " * 5
+    cut = summary(words)
+    assert len(cut) <= 160 and cut.endswith("…")
+    kept = cut[:-1]
+    flat = " ".join(words.split())
+    assert flat.startswith(kept) and flat[len(kept)] in " ,", cut  # ends with a whole word
+    assert not kept.endswith((",", " "))
+    # A word that ends right before the room for the ellipsis is kept whole.
+    assert summary("a" * 158 + " bc d", limit=162) == "a" * 158 + " bc…"
+    # One word longer than the limit is cut inside it: there is no boundary to cut at.
+    assert summary("y" * 400) == "y" * 159 + "…"
+
+
+def edit_question(kb: Path, qid: str, **changes: object) -> None:
+    path = next(kb.glob(f"questions/*/{qid}.yml"))
+    record = yaml.safe_load(path.read_text(encoding="utf-8"))
+    record.update(changes)
+    path.write_text(yaml.safe_dump(record, sort_keys=False, allow_unicode=True),
+                    encoding="utf-8")
+
+
+def test_long_description_is_cut_at_a_word_with_an_ellipsis(small_kb: Path) -> None:
+    purpose = ("Identify the locations where displaced families rely on unprotected wells, "
+               "rivers or ponds for drinking water, so that the WASH Cluster can plan water "
+               "trucking and repairs before the dry season starts.")
+    edit_question(small_kb, "wash-water-source", purpose=purpose)
+    description = meta("questions/wash/wash-water-source.md", pages(small_kb))["description"]
+    assert description.endswith("…") and len(description) <= 160
+    assert purpose.startswith(description[:-1])
+    assert purpose[len(description) - 1] == " "  # cut between two words
+    assert description == summary(purpose)
+
+
+# --- Question pages ------------------------------------------------------------------------
+
+def test_multi_paragraph_hint_renders_paragraphs_and_emphasis(small_kb: Path) -> None:
+    hint = "Ask for the *main* source only.\n\nIf there are several, the one used **most**."
+    edit_question(small_kb, "wash-water-source", hint=hint)
+    rendered = pages(small_kb)
+    body = to_html("questions/wash/wash-water-source.md", rendered)
+    hint_html = body.split('<div class="ctk-hint">')[1].split("</div>")[0]
+    assert "<p>Ask for the <em>main</em> source only.</p>" in hint_html
+    assert "<p>If there are several, the one used <strong>most</strong>.</p>" in hint_html
+    text = html.unescape(re.sub(r"<[^>]+>", "", hint_html))
+    assert "*" not in text
+
+
+def test_proposed_question_page_opens_with_a_proposal_banner() -> None:
+    body = to_html("questions/wash/wash-distance.md")
+    first = body.split("</h1>", 1)[1].lstrip()
+    assert first.startswith('<div class="admonition warning">\n'
+                            '<p class="admonition-title">Proposal, not agreed</p>')
+    assert meta("questions/wash/wash-distance.md")["description"].startswith(
+        "Proposal, not agreed. ")
+    for q in PUBLIC.questions.values():
+        if q.status != "proposed":
+            assert "Proposal, not agreed" not in PAGES[f"questions/{q.sector}/{q.id}.md"]
+
+
+def test_edit_link_is_marked_out_of_search() -> None:
+    for path, page in PAGES.items():
+        if "Edit this record" not in page:
+            continue
+        parsed = parse(to_html(path))
+        links = [a for t, a in parsed.elements if t == "a" and "md-button" in (a.get("class") or "")
+                 and "/edit/" in (a.get("href") or "")]
+        assert links, path
+        paragraphs = [a for t, a in parsed.elements if t == "p" and "data-search-exclude" in a]
+        assert len(paragraphs) == len(links), path
+
+
+def test_mockup_sentence_stays_under_its_label_when_charts_are_off(small_kb: Path) -> None:
+    """Without mock-ups the kb's sentence is printed as written: a blank line in it must not
+    end the "MOCK-UP: illustrative false data" box and leave false data unlabelled."""
+    path = small_kb / "questions" / "wash" / "wash-water-source.yml"
+    record = yaml.safe_load(path.read_text(encoding="utf-8"))
+    record["mockup"]["sentence"] = "In {top_pct} of locations, {top_option}.\n\nSecond part."
+    path.write_text(yaml.safe_dump(record, sort_keys=False), encoding="utf-8")
+    rendered = {p.path: p.content for p in render_site(load_or_raise(small_kb),
+                                                       Options(mockups=False))}
+    body = to_html("questions/wash/wash-water-source.md", rendered)  # type: ignore[arg-type]
+    box = body.split('<div class="admonition example">')[1].split("</div>")[0]
+    assert "MOCK-UP: illustrative false data" in box and "Second part." in box

@@ -498,7 +498,8 @@ def check_questionnaire(loaded: Loaded) -> list[Problem]:
             if untranslated:
                 at("choices", lid, ["options"], "options",
                    f"missing {code} label of {', '.join(untranslated)}",
-                   f"add translations: {{{code}: ...}} to each", severity="warning")
+                   f"add translations: {{{code}: ...}} to each", severity="warning",
+                   code="missing-translation")
     return problems
 
 
@@ -585,7 +586,8 @@ def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
 
 def _check_numbers(at, q: Question) -> None:  # type: ignore[no-untyped-def]
     numeric = q.type in ("integer", "decimal")
-    for fld in ("min", "max", "unit", "special_codes"):
+    # A unit may describe a text or choice answer too (bands of minutes); a range may not.
+    for fld in ("min", "max", "special_codes"):
         if getattr(q, fld) not in (None, []) and not numeric:
             at("question", q.id, [fld], fld, f"a {q.type} question has no '{fld}'",
                "remove it or make the question integer/decimal", code="number-range")

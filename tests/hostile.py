@@ -174,6 +174,9 @@ RECORD_FILES: dict[str, tuple[str, type]] = {
 }
 # Mock-up sentences may hold only known {placeholders}; {n_locations} is known to every type.
 SENTENCE_FIELDS = {"question.mockup.sentence"}
+# XLSForm expressions must parse: the payload goes in as a text literal.
+EXPRESSION_FIELDS = {"question.relevant", "question.constraint", "question.choice_filter",
+                     "question.calculation"}
 
 # fill(kind, field path, max length, current value or None) -> new value or None (keep)
 Filler = Callable[[str, str, int, Any], Any]
@@ -307,6 +310,8 @@ def make_xss_filler() -> tuple[Filler, dict[str, str]]:
         tags[tag] = f"{kind}.{path}"
         if f"{kind}.{path}" in SENTENCE_FIELDS:
             return sentence_value(tag)
+        if f"{kind}.{path}" in EXPRESSION_FIELDS:
+            return '. != "' + xss_value(tag, max_length - 8).replace('"', "'") + '"'
         return xss_value(tag, max_length)
 
     return fill, tags

@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
 import pytest
 from factories import make_question
 from pydantic import ValidationError
-from support import SMALL_KB
+from support import ROOT
 
 from generator.loader import load
 
 
 def test_a_kb_written_before_the_questionnaire_fields_still_validates(tmp_path: Path) -> None:
-    # kb-small has none of the questionnaire fields, no choices/ and no questionnaire.yml.
+    # The fixture kb as it was before the questionnaire fields (commit fe35692): none of
+    # them, no choices/ and no questionnaire.yml.
     kb = tmp_path / "kb"
-    shutil.copytree(SMALL_KB, kb)
+    shutil.copytree(ROOT / "tests" / "fixtures" / "kb-before-questionnaire", kb)
     assert not (kb / "questionnaire.yml").exists() and not (kb / "choices").exists()
     loaded, report = load(kb)
     assert loaded is not None, report.format()
@@ -64,9 +66,8 @@ def test_a_select_may_use_a_shared_list_instead_of_options(small_kb: Path) -> No
         "  - {code: dk, label: Don't know, exclusive: true}\n", encoding="utf-8")
     path = small_kb / "questions" / "wash" / "wash-water-source.yml"
     text = path.read_text(encoding="utf-8")
-    start = text.index("options:")
-    end = text.index("\n", text.index("label:", text.rindex("- code:", start)))
-    path.write_text(text[:start] + "choices: yes-no-dk" + text[end:], encoding="utf-8")
+    text = re.sub(r"(?m)^options:\n(?:  .*\n)+", "choices: yes-no-dk\n", text, count=1)
+    path.write_text(text, encoding="utf-8")
     kb, report = load(small_kb)
     assert kb is not None, report.format()
     q = kb.questions["wash-water-source"]

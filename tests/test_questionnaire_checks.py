@@ -85,11 +85,11 @@ def test_min_above_max(small_kb: Path) -> None:
 
 
 def test_range_on_a_choice_question_and_special_code_in_range(small_kb: Path) -> None:
-    add(small_kb, f"{WASH}/wash-water-source.yml", "unit: minutes\n")
-    add(small_kb, f"{WASH}/wash-distance.yml",
-        "min: 0\nmax: 500\nspecial_codes:\n  - {code: 99, label: Don't know}\n")
-    assert find(small_kb, "has no 'unit'").field == "unit"
-    assert find(small_kb, "special code 99 is inside the range").field == "special_codes[1]"
+    add(small_kb, f"{WASH}/wash-water-source.yml", "max: 9\n")
+    # The fixture's wash-distance has special code -999 (don't know).
+    add(small_kb, f"{WASH}/wash-distance.yml", "min: -1000\nmax: 500\n")
+    assert find(small_kb, "has no 'max'").field == "max"
+    assert find(small_kb, "special code -999 is inside the range").field == "special_codes[1]"
 
 
 def test_name_clash(small_kb: Path) -> None:
@@ -115,10 +115,14 @@ def test_choice_filter_columns_must_exist(small_kb: Path) -> None:
 
 
 def test_missing_translations_are_warnings(small_kb: Path) -> None:
-    add(small_kb, "country.yml", "form_languages:\n  - {code: en, name: English}\n"
-        "  - {code: fr, name: French}\n")
-    add(small_kb, f"{WASH}/wash-distance.yml", "translations:\n  fr:\n    text: Combien ?\n"
-        "  de:\n    text: Wie viele?\n")
+    # The fixture kb declares English and French; drop some French texts.
+    path = small_kb / WASH / "wash-distance.yml"
+    text = path.read_text(encoding="utf-8").replace("    hint: Aller simple, à pied.\n", "")
+    path.write_text(text.replace("translations:\n  fr:", "translations:\n  de:\n    text: "
+                                 "Wie viele?\n  fr:"), encoding="utf-8")
+    source = small_kb / WASH / "wash-water-source.yml"
+    source.write_text(source.read_text(encoding="utf-8").replace(
+        "    translations: {fr: Eau courante}\n", ""), encoding="utf-8")
     found = problems(small_kb)
     hint = [p for p in found if p.field == "translations.fr.hint"
             and "wash-distance" in p.path]

@@ -182,6 +182,29 @@ def diff_command(base: str, kb: Path, head: str | None, output: Path | None) -> 
         raise SystemExit(1)
 
 
+@main.command("migrate")
+@KB_ARGUMENT
+@click.option("--dry-run", is_flag=True, help="Say what would change; write nothing.")
+def migrate_command(kb: Path, dry_run: bool) -> None:
+    """Upgrade KB to the current version of the record rules (schema_version in country.yml).
+
+    Version 2 requires each agreed question's verification and do-no-harm note. Missing ones
+    are written as TODO blocks, which `toolkit validate` then lists with their lines.
+    """
+    from .migrate import migrate
+
+    result = migrate(kb, dry_run=dry_run)
+    if not result.needed:
+        click.echo(f"{kb} is already at schema version {result.to_version}: nothing to do.")
+        return
+    verb = "Would update" if dry_run else "Updated"
+    click.echo(f"{verb} {len(result.changes)} file(s) from schema version "
+               f"{result.from_version} to {result.to_version}; {result.todos} value(s) say TODO.")
+    if not dry_run and result.todos:
+        click.echo(f"Fill them in (who verified each agreed question, and when), then run: "
+                   f"toolkit validate {kb}")
+
+
 @main.group("new")
 def new_command() -> None:
     """Start a new record from a template that explains every field."""

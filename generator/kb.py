@@ -16,10 +16,12 @@ from .models import (
     Checklist,
     Country,
     Dataset,
+    Need,
     Partner,
     Process,
     Question,
     Sector,
+    UseReview,
 )
 
 REDACTED = "Restricted: shared only with the named partners under a signed agreement."
@@ -43,6 +45,8 @@ class KnowledgeBase:
     sources: dict[tuple[str, str], str] = field(default_factory=dict)
     internal: bool = False
     is_view: bool = False  # made by public_view(): already redacted
+    needs: dict[str, Need] = field(default_factory=dict)
+    use_reviews: dict[str, UseReview] = field(default_factory=dict)
 
 
     def questions_in(self, sector_id: str) -> list[Question]:

@@ -5,17 +5,19 @@ from pydantic import BaseModel
 from .checklist import Checklist, ChecklistItem
 from .country import Country
 from .dataset import Dataset
+from .need import Need
 from .partner import Partner
 from .plan import AnalysisPlan
 from .process import Process, Step
 from .question import Question
+from .review import UseReview
 from .sector import Sector, SectorList
 from .sharing import Sharing
 
 __all__ = [
     "FOLDERS", "MODELS", "SINGLE_FILES",
-    "AnalysisPlan", "Checklist", "ChecklistItem", "Country", "Dataset", "Partner", "Process",
-    "Question", "Sector", "SectorList", "Sharing", "Step",
+    "AnalysisPlan", "Checklist", "ChecklistItem", "Country", "Dataset", "Need", "Partner",
+    "Process", "Question", "Sector", "SectorList", "Sharing", "Step", "UseReview",
 ]
 
 # The record-kind registry: the loader, the JSON schemas and the TODO check all read it.
@@ -32,6 +34,8 @@ FOLDERS: dict[str, tuple[str, type[BaseModel]]] = {
     "partner": ("partners/*", Partner),
     "question": ("questions/*/*", Question),
     "dataset": ("datasets/*", Dataset),
+    "need": ("needs/*", Need),
+    "use-review": ("use-reviews/*", UseReview),
 }
 MODELS: dict[str, type[BaseModel]] = {
     kind: model for kind, (_, model) in (SINGLE_FILES | FOLDERS).items()

@@ -102,6 +102,7 @@ def main() -> None:
 def validate(kb: Path, style: str) -> None:
     """Check every record of KB (default: kb) and report all problems at once."""
     _, report = load(kb)
+    _migration_note(kb)
     if style == "json":
         click.echo(report.json())
         sys.exit(0 if report.ok else 1)
@@ -109,6 +110,17 @@ def validate(kb: Path, style: str) -> None:
         click.echo(report.format("github"))
     click.echo(report.format(), err=not report.ok)
     sys.exit(0 if report.ok else 1)
+
+
+def _migration_note(kb: Path) -> None:
+    """A kb written for older record rules is valid, but should know newer ones exist."""
+    from .migrate import SCHEMA_VERSION, schema_version
+
+    version = schema_version(kb)
+    if version is not None and version < SCHEMA_VERSION:
+        click.echo(f"Note: {kb} is at schema version {version}; version {SCHEMA_VERSION} "
+                   "requires each agreed question's verification and do-no-harm note. Run "
+                   f"'toolkit migrate {kb}' to upgrade it.", err=True)
 
 
 @main.command()

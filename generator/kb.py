@@ -97,8 +97,16 @@ class KnowledgeBase:
         sources = {k: v for k, v in self.sources.items()
                    if not (k[0] == "question" and k[1] in handles)
                    and not (k[0] == "dataset" and k[1] in dataset_ids)}
+        # Process records (issue #11): a restricted need and a use-review entry about a
+        # confidential question stay internal; sources of restricted needs go with them.
+        needs = {k: n for k, n in self.needs.items() if not n.restricted}
+        reviews = {k: r.model_copy(update={"entries": [e for e in r.entries
+                                                       if e.question not in handles]})
+                   for k, r in self.use_reviews.items()}
+        sources = {k: v for k, v in sources.items()
+                   if not (k[0] == "need" and k[1] not in needs)}
         return replace(self, questions=questions, datasets=datasets, partners=partners,
-                       sources=sources, is_view=True)
+                       sources=sources, needs=needs, use_reviews=reviews, is_view=True)
 
     def is_restricted(self, q: Question) -> bool:
         """True for a confidential question shown only as a notice (public builds)."""
@@ -110,7 +118,8 @@ class KnowledgeBase:
 QUESTION_PUBLIC = frozenset({"sector", "status", "sharing"})
 # A confidential dataset keeps its title (name such datasets without their topic); its id,
 # which names the topic as often as a question's does, becomes a neutral handle too.
-DATASET_PUBLIC = frozenset({"title", "sharing"})
+# Where its MoU stands (status, signature date) says nothing about the topic: public too.
+DATASET_PUBLIC = frozenset({"title", "sharing", "agreement_status", "signed"})
 SHARING_PUBLIC = frozenset({"modality", "partners", "contact"})
 HANDLE_PREFIX = "restricted-"
 DATASET_HANDLE_PREFIX = "restricted-dataset-"

@@ -120,6 +120,16 @@ def migrate(kb: Path, *, dry_run: bool = False) -> Migration:
     return migration
 
 
+def schema_version(kb: Path) -> int | None:
+    """The kb's schema version as country.yml says (1 if unset); None if unreadable."""
+    try:
+        data = _read(kb / "country.yml")
+    except MigrationError:
+        return None
+    version = data.get("schema_version", 1)
+    return version if type(version) is int else None
+
+
 def _read(path: Path) -> dict[str, object]:
     try:
         data = read_yaml(path).data

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import posixpath
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -11,6 +12,7 @@ import yaml
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
+from . import process_pages
 from .dap import dap_csv, dap_frame, dap_xlsx
 from .kb import KnowledgeBase
 from .labels import LABELS
@@ -37,6 +39,8 @@ class Options:
     # them twice (question page and print page) costs more than drawing them. Pages written
     # for other engines keep the charts inline.
     chart_markers: bool = False
+    # The date the engagement dashboard is read at (None: SOURCE_DATE_EPOCH, else today).
+    today: dt.date | None = None
 
 
 @cache
@@ -167,6 +171,7 @@ class SiteRenderer:
         yield from self.question_pages()
         yield from self.partner_pages()
         yield from self.dap_pages()
+        yield from process_pages.pages(self)
 
     def question_pages(self) -> Iterator[Page]:
         kb = self.kb
@@ -208,6 +213,7 @@ class SiteRenderer:
             yield Page(path, self.render(
                 "question_restricted.md.j2" if hidden else "question.md.j2", path, meta,
                 q=q, sector=sector, mockup=self.mockups.get(q.id),
+                needs=[kb.needs[n] for n in q.needs if n in kb.needs],
                 chart=self.chart_block(q.id),
             ), kb.source("question", q.id))
 
@@ -222,6 +228,7 @@ class SiteRenderer:
                 roles[p][q.id] = "requested"
             for p in q.analysis.analysed_by:
                 roles[p][q.id] = "both" if roles[p].get(q.id) == "requested" else "analyses"
+        cover = process_pages.coverage(kb)
         for p in kb.partners.values():
             path = partner_path(p.id)
             datasets = [d for d in kb.datasets.values() if p.id in d.sharing.partners]
@@ -231,6 +238,7 @@ class SiteRenderer:
                 # No tag: a partner page tagged with its own name only repeated the title.
                 {"title": p.name},
                 p=p, questions=questions, roles=roles[p.id], datasets=datasets,
+                needs=process_pages.needs_of(kb, p, cover),
             ), kb.source("partner", p.id))
 
     def dap_pages(self) -> Iterator[Page]:

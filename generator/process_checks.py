@@ -19,8 +19,6 @@ if TYPE_CHECKING:
 
 EXPERTISE = {"subject-matter": "a subject-matter expert", "context": "a context expert",
              "imo": "an IMO"}
-MIGRATE_FIX = " (this kb is at schema version 1, where this is a warning: run 'toolkit " \
-    "migrate' to upgrade it)"
 
 
 def is_dtm_core(q: Question, partners: dict[Id, Partner]) -> bool:
@@ -61,7 +59,7 @@ def run(checker: Checker) -> None:
     country = r.get("country")
     if country is not None:
         for d in r.get("dataset", {}).values():
-            check_sharing_agreement(checker, d, country.round.start)
+            check_sharing_agreement(checker, d, country.round.start, version)
 
 
 def check_needs(checker: Checker, questions: dict[Id, Question], partners: dict[Id, Partner],
@@ -70,11 +68,12 @@ def check_needs(checker: Checker, questions: dict[Id, Question], partners: dict[
     names = checker.loaded.names.get("need", set())
     for n in needs.values():
         qs = served.get(n.id, [])
-        if not qs and n.out_of_scope is None:
+        if not qs and n.out_of_scope is None and n.unmet_reason is None:
             checker.at("need", n.id, ["id"], "id",
                        "no question serves this need and it is not marked out of scope",
-                       "add its id to the 'needs' of the questions that serve it, or add "
-                       "'out_of_scope:' (reason, instead) if the MSLA cannot answer it",
+                       "add its id to the 'needs' of the questions that serve it, add "
+                       "'out_of_scope:' (reason, instead) if the MSLA cannot answer it, or "
+                       "say why it stays unmet for now in 'unmet_reason'",
                        severity="warning", code="need-unserved")
         secret = [q.id for q in qs if q.is_confidential]
         if secret and not n.restricted:
@@ -96,13 +95,14 @@ def check_needs(checker: Checker, questions: dict[Id, Question], partners: dict[
 
 
 def check_agreement(checker: Checker, q: Question, version: int) -> None:
-    if q.status != "agreed":
+    # A kb at schema version 1 was written before these rules: they would turn every agreed
+    # question into a problem, and a warning fails a strict build. `toolkit validate` says
+    # once that `toolkit migrate` turns them on (cli.py).
+    if q.status != "agreed" or version < SCHEMA_VERSION:
         return
-    severity = "error" if version >= SCHEMA_VERSION else "warning"
-    more = "" if severity == "error" else MIGRATE_FIX
 
     def problem(loc: list[str | int], fld: str, msg: str, fix: str, code: str) -> None:
-        checker.at("question", q.id, loc, fld, msg, fix + more, severity, code=code)
+        checker.at("question", q.id, loc, fld, msg, fix, code=code)
 
     v = q.verification
     if v is None:
@@ -171,8 +171,11 @@ def check_timeline(checker: Checker) -> None:
                            code="timeline-inconsistent")
 
 
-def check_sharing_agreement(checker: Checker, d: Dataset, collection_start: Any) -> None:
-    if d.sharing.modality == "public":
+def check_sharing_agreement(checker: Checker, d: Dataset, collection_start: Any,
+                            version: int) -> None:
+    # At schema version 1 no dataset recorded its agreement's status: not knowing is no
+    # finding there (and a warning would fail every strict build of an existing kb).
+    if d.sharing.modality == "public" or (d.agreement_status is None and version < 2):
         return
     at: Callable[..., None] = checker.at
     if d.agreement_status == "signed" and d.signed is None:
@@ -183,7 +186,7 @@ def check_sharing_agreement(checker: Checker, d: Dataset, collection_start: Any)
     if d.agreement_status == "signed" and d.signed is not None and d.signed <= collection_start:
         return
     if d.agreement_status == "signed":
-        when = f"was signed on {d.signed}, after"
+        when = f"was signed on {d.signed}, after"  # "... after collection starts (date)"
     elif d.agreement_status is None:
         when = "has no recorded status ('agreement_status'), and"
     else:

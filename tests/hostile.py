@@ -17,10 +17,12 @@ from generator.models import (
     Checklist,
     Country,
     Dataset,
+    Need,
     Partner,
     Process,
     Question,
     SectorList,
+    UseReview,
 )
 
 # One payload per line: raw HTML, scripts, event handlers, javascript: URLs in every
@@ -165,6 +167,8 @@ RECORD_FILES: dict[str, tuple[str, type]] = {
     "partners/*.yml": ("partner", Partner),
     "questions/*/*.yml": ("question", Question),
     "datasets/*.yml": ("dataset", Dataset),
+    "needs/*.yml": ("need", Need),
+    "use-reviews/*.yml": ("use-review", UseReview),
 }
 # Mock-up sentences may hold only known {placeholders}; {n_locations} is known to every type.
 SENTENCE_FIELDS = {"question.mockup.sentence"}

@@ -37,6 +37,9 @@ class Need(Record):
     gaps: Text | None = Field(
         None, description="What the questions serving the need do not give: makes its "
         "coverage 'partly'.")
+    unmet_reason: Text | None = Field(
+        None, description="Why no question serves the need yet (e.g. to be discussed for the "
+        "next round): an unmet need known to all, so validation does not warn about it.")
     out_of_scope: OutOfScope | None = Field(
         None, description="Set when the MSLA cannot answer the need: why, and where to get "
         "it instead.")

@@ -1,0 +1,159 @@
+"""Pages of the joint process (issue #11): information needs and their coverage, the use
+review of each round, and the engagement dashboard with the timeline's change log.
+
+Works on the public view only (SiteRenderer hands it over): restricted needs and use-review
+entries about confidential questions are already gone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from .kb import KnowledgeBase
+from .models import Need, Partner, Question, UseReview
+
+if TYPE_CHECKING:
+    from .pages import Page, SiteRenderer
+
+COVERAGE = {
+    "covered": "Covered",
+    "partly": "Partly covered",
+    "unmet": "Unmet",
+    "out-of-scope": "Out of scope for the MSLA",
+}
+
+
+@dataclass(frozen=True)
+class Coverage:
+    need: Need
+    status: str  # a COVERAGE key
+    questions: list[Question]
+    note: str = ""
+
+
+def coverage(kb: KnowledgeBase) -> dict[str, Coverage]:
+    """Need id -> how the (not dropped) questions serving it cover it."""
+    serving: dict[str, list[Question]] = {n: [] for n in kb.needs}
+    for q in kb.questions.values():
+        if q.status == "dropped":
+            continue
+        for nid in q.needs:
+            if nid in serving:
+                serving[nid].append(q)
+    out: dict[str, Coverage] = {}
+    for nid, n in kb.needs.items():
+        qs = serving[nid]
+        if n.out_of_scope is not None:
+            out[nid] = Coverage(n, "out-of-scope", qs)
+        elif not qs:
+            out[nid] = Coverage(n, "unmet", qs)
+        elif not any(q.status == "agreed" for q in qs):
+            out[nid] = Coverage(n, "partly", qs, "Only proposed questions serve it so far.")
+        elif n.gaps:
+            out[nid] = Coverage(n, "partly", qs, n.gaps)
+        else:
+            out[nid] = Coverage(n, "covered", qs)
+    return out
+
+
+def needs_of(kb: KnowledgeBase, partner: Partner,
+             cover: dict[str, Coverage]) -> list[Coverage]:
+    return [c for c in cover.values() if partner.id in c.need.raised_by]
+
+
+def as_of(today: dt.date | None) -> dt.date:
+    """The date the dashboard is read at: SOURCE_DATE_EPOCH (reproducible builds), else today."""
+    if today is not None:
+        return today
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
+    return dt.date.today()
+
+
+@dataclass(frozen=True)
+class Standing:
+    partner: Partner
+    state: str  # what the dashboard says
+    late: bool
+
+
+def standing(p: Partner, today: dt.date) -> Standing:
+    e = p.engagement
+    if e is None or (e.when is None and e.reply_by is None):
+        return Standing(p, "Not yet planned", False)
+    if e.status == "declined":
+        return Standing(p, "Declined", False)
+    if e.replied is not None:
+        if e.reply_by is not None and e.replied > e.reply_by:
+            days = (e.replied - e.reply_by).days
+            return Standing(p, f"Replied {days} day{'s' if days != 1 else ''} late", False)
+        return Standing(p, "Replied", False)
+    if e.status in ("needs-received", "agreed"):
+        # Kbs written before `replied` existed: the status says the partner replied.
+        return Standing(p, "Replied (date not recorded)", False)
+    if e.reply_by is not None and e.reply_by < today:
+        days = (today - e.reply_by).days
+        return Standing(p, f"Late: reply due {days} day{'s' if days != 1 else ''} ago", True)
+    if e.when is not None and e.when > today:
+        return Standing(p, "To be approached", False)
+    return Standing(p, "Waiting for the reply", False)
+
+
+@dataclass(frozen=True)
+class RoundUse:
+    review: UseReview
+    used: dict[str, list[tuple[str, str]]]  # question key -> (partner, used_for)
+    unused: list[tuple[Question, list[tuple[str, str]]]]  # nobody reported using it
+    unreviewed: list[Question]  # asked in the round, no entry at all
+    restricted: int  # confidential questions asked in the round (reviewed internally)
+
+
+def round_use(kb: KnowledgeBase, review: UseReview) -> RoundUse:
+    entries: dict[str, list] = {}
+    for e in review.entries:
+        entries.setdefault(e.question, []).append(e)
+    asked = [q for q in kb.questions.values()
+             if q.since_round is not None and q.since_round <= review.round
+             and q.status in ("agreed", "dropped")]
+    used: dict[str, list[tuple[str, str]]] = {}
+    unused: list[tuple[Question, list[tuple[str, str]]]] = []
+    unreviewed: list[Question] = []
+    restricted = 0
+    for q in asked:
+        if kb.is_restricted(q):
+            restricted += 1
+            continue
+        es = entries.get(q.id, [])
+        if not es:
+            unreviewed.append(q)
+        elif any(e.used for e in es):
+            used[q.id] = [(e.partner, e.used_for or "") for e in es if e.used]
+        else:
+            unused.append((q, [(e.partner, e.why_not or "") for e in es]))
+    return RoundUse(review, used, unused, unreviewed, restricted)
+
+
+def pages(r: SiteRenderer) -> Iterator[Page]:
+    from .pages import Page
+
+    kb = r.kb
+    cover = coverage(kb)
+    groups = [(key, label, [c for c in cover.values() if c.status == key])
+              for key, label in COVERAGE.items()]
+    yield Page("needs.md", r.render("needs.md.j2", "needs.md",
+                                    {"title": "Information needs and coverage"},
+                                    groups=groups, cover=cover, labels=COVERAGE))
+    rounds = [round_use(kb, review) for review in kb.use_reviews.values()]
+    yield Page("use-review.md", r.render("use_review.md.j2", "use-review.md",
+                                         {"title": "Use review"}, rounds=rounds))
+    today = as_of(r.options.today)
+    rows = [standing(p, today) for p in kb.partners.values()]
+    yield Page("engagement.md", r.render("engagement.md.j2", "engagement.md",
+                                         {"title": "Engagement and schedule"},
+                                         rows=rows, today=today,
+                                         late=[s for s in rows if s.late]))

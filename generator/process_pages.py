@@ -110,24 +110,22 @@ class RoundUse:
     used: dict[str, list[tuple[str, str]]]  # question key -> (partner, used_for)
     unused: list[tuple[Question, list[tuple[str, str]]]]  # nobody reported using it
     unreviewed: list[Question]  # asked in the round, no entry at all
-    restricted: int  # confidential questions asked in the round (reviewed internally)
+    restricted: bool  # the kb has confidential questions (their review is internal)
 
 
 def round_use(kb: KnowledgeBase, review: UseReview) -> RoundUse:
     entries: dict[str, list] = {}
     for e in review.entries:
         entries.setdefault(e.question, []).append(e)
+    restricted = any(kb.is_restricted(q) for q in kb.questions.values())
+    # A restricted question's public copy has no since_round: it never counts as asked.
     asked = [q for q in kb.questions.values()
-             if q.since_round is not None and q.since_round <= review.round
-             and q.status in ("agreed", "dropped")]
+             if q.id in entries or (q.since_round is not None and q.since_round <= review.round
+                                    and q.status in ("agreed", "dropped"))]
     used: dict[str, list[tuple[str, str]]] = {}
     unused: list[tuple[Question, list[tuple[str, str]]]] = []
     unreviewed: list[Question] = []
-    restricted = 0
     for q in asked:
-        if kb.is_restricted(q):
-            restricted += 1
-            continue
         es = entries.get(q.id, [])
         if not es:
             unreviewed.append(q)

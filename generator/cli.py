@@ -247,6 +247,17 @@ def new_partner(pid: str, ptype: str, kb: Path) -> None:
     _started(new_partner(kb, pid, ptype), kb)
 
 
+@new_command.command("need")
+@click.option("--id", "nid", required=True, help="Need id, e.g. wash-water-source.")
+@click.option("--partner", help="Id of the partner that raised it.")
+@KB_OPTION
+def new_need(nid: str, partner: str | None, kb: Path) -> None:
+    """Write kb/needs/ID.yml with every field explained and TODOs to fill in."""
+    from .scaffold import new_need
+
+    _started(new_need(kb, nid, partner), kb)
+
+
 def _started(started: Any, kb: Path) -> None:
     click.echo(f"Wrote {started.path}: {started.todos} value(s) say TODO.")
     click.echo(f"Fill them in (the comments explain each field), then run: toolkit validate {kb}")

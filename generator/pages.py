@@ -171,7 +171,8 @@ class SiteRenderer:
         yield from self.question_pages()
         yield from self.partner_pages()
         yield from self.dap_pages()
-        yield from process_pages.pages(self)
+        for path, template, title, ctx in process_pages.page_specs(kb, self.options.today):
+            yield Page(path, self.render(template, path, {"title": title}, **ctx))
 
     def question_pages(self) -> Iterator[Page]:
         kb = self.kb

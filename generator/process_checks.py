@@ -6,16 +6,25 @@ Run by checks.Checker on the typed records; each problem has its code in problem
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Sequence
+from typing import Any, Protocol
 
+from .loaded import Loaded, Source
 from .models import Dataset, Need, Partner, Question, UseReview
 from .models.common import Id
 from .models.country import SCHEMA_VERSION
 from .problems import listed
 
-if TYPE_CHECKING:
-    from .checks import Checker
+
+class Checker(Protocol):
+    """What these checks use of checks.Checker (which runs them)."""
+
+    loaded: Loaded
+    singles: dict[str, Source]
+    round: int | None
+
+    def at(self, kind: str, rid: str, loc: Sequence[str | int], fld: str, msg: str,
+           fix: str, severity: str = "error", *, code: str) -> None: ...
 
 EXPERTISE = {"subject-matter": "a subject-matter expert", "context": "a context expert",
              "imo": "an IMO"}

@@ -11,13 +11,10 @@ import datetime as dt
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Any
 
 from .kb import KnowledgeBase
 from .models import Need, Partner, Question, UseReview
-
-if TYPE_CHECKING:
-    from .pages import Page, SiteRenderer
 
 COVERAGE = {
     "covered": "Covered",
@@ -136,22 +133,20 @@ def round_use(kb: KnowledgeBase, review: UseReview) -> RoundUse:
     return RoundUse(review, used, unused, unreviewed, restricted)
 
 
-def pages(r: SiteRenderer) -> Iterator[Page]:
-    from .pages import Page
+# (page path, template, page title, template context); pages.py renders them.
+PageSpec = tuple[str, str, str, dict[str, Any]]
 
-    kb = r.kb
+
+def page_specs(kb: KnowledgeBase, today: dt.date | None) -> Iterator[PageSpec]:
+    """The process pages of the (public view of the) kb."""
     cover = coverage(kb)
     groups = [(key, label, [c for c in cover.values() if c.status == key])
               for key, label in COVERAGE.items()]
-    yield Page("needs.md", r.render("needs.md.j2", "needs.md",
-                                    {"title": "Information needs and coverage"},
-                                    groups=groups, cover=cover, labels=COVERAGE))
+    yield ("needs.md", "needs.md.j2", "Information needs and coverage",
+           {"groups": groups, "cover": cover})
     rounds = [round_use(kb, review) for review in kb.use_reviews.values()]
-    yield Page("use-review.md", r.render("use_review.md.j2", "use-review.md",
-                                         {"title": "Use review"}, rounds=rounds))
-    today = as_of(r.options.today)
-    rows = [standing(p, today) for p in kb.partners.values()]
-    yield Page("engagement.md", r.render("engagement.md.j2", "engagement.md",
-                                         {"title": "Engagement and schedule"},
-                                         rows=rows, today=today,
-                                         late=[s for s in rows if s.late]))
+    yield "use-review.md", "use_review.md.j2", "Use review", {"rounds": rounds}
+    day = as_of(today)
+    rows = [standing(p, day) for p in kb.partners.values()]
+    yield ("engagement.md", "engagement.md.j2", "Engagement and schedule",
+           {"rows": rows, "today": day, "late": [s for s in rows if s.late]})

@@ -119,9 +119,9 @@ def test_engagement_dashboard_shows_who_is_late_and_the_change_log() -> None:
     assert "NCDR (due 2026-10-30)" in late and "Nutrition" not in late
     rows = {line.split("](")[0].strip("| ["): line for line in page.splitlines()
             if line.startswith("| [")}
-    assert rows["NCDR"].endswith("| **Late: reply due 26 days ago** |")
+    assert "| **Late: reply due 26 days ago** (engaged) |" in rows["NCDR"]
     assert "Replied 8 days late" in rows["Nutrition Cluster"]
-    assert rows["Mardel Women's Forum"].endswith("| Waiting for the reply |")
+    assert "| Waiting for the reply (approached) |" in rows["Mardel Women's Forum"]
     log = section(page, "### Change log")
     assert "**Public dataset and round 6 report published**: 2026-12-07 → 2026-12-14, " \
            "notified to partners on 2026-11-20." in log

@@ -49,6 +49,8 @@ REFERENCES: dict[str, list[tuple[tuple[str, ...], str]]] = {
         (("verification", "verified_by", EACH, "partner"), "partner"),
     ],
     "need": [(("raised_by", EACH), "partner")],
+    "feedback": [(("by", EACH), "partner"), (("question",), "question"),
+                 (("dataset",), "dataset")],
     "use-review": [(("entries", EACH, "question"), "question"),
                    (("entries", EACH, "partner"), "partner")],
     "dataset": [(("questions", EACH), "question"), (("sharing", "partners", EACH), "partner")],
@@ -61,6 +63,7 @@ TARGETS = {
     "partner": ("partner", "kb/partners/ (file names)"),
     "question": ("question", "kb/questions/ (file names)"),
     "need": ("information need", "kb/needs/ (file names)"),
+    "dataset": ("dataset", "kb/datasets/ (file names)"),
     "sector": ("sector", "kb/sectors.yml"),
     "step": ("process step", "kb/process.yml"),
     "key-informant": ("key informant type", "msla.key_informant_types in kb/country.yml"),
@@ -160,7 +163,7 @@ class Checker:
     def _known(self, target: str) -> set[str] | None:
         """Ids a reference to `target` may use; None when the file defining them is unreadable
         or lists none (reported there already, so its references are not reported again)."""
-        if target in ("partner", "question", "need"):
+        if target in ("partner", "question", "need", "dataset"):
             typed = set(self.loaded.records.get(target, {}))
             return typed | self.loaded.names.get(target, set())
         kind, pattern = DEFINED_IN[target]

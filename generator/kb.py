@@ -16,6 +16,7 @@ from .models import (
     Checklist,
     Country,
     Dataset,
+    Feedback,
     Need,
     Partner,
     Process,
@@ -47,6 +48,7 @@ class KnowledgeBase:
     is_view: bool = False  # made by public_view(): already redacted
     needs: dict[str, Need] = field(default_factory=dict)
     use_reviews: dict[str, UseReview] = field(default_factory=dict)
+    feedback: dict[str, Feedback] = field(default_factory=dict)
 
 
     def questions_in(self, sector_id: str) -> list[Question]:
@@ -103,10 +105,17 @@ class KnowledgeBase:
         reviews = {k: r.model_copy(update={"entries": [e for e in r.entries
                                                        if e.question not in handles]})
                    for k, r in self.use_reviews.items()}
+        # Feedback about a confidential question or dataset stays internal; the rest points
+        # at the public keys of what it is about.
+        secret_datasets = set(dataset_ids)
+        feedback = {k: f for k, f in self.feedback.items()
+                    if f.question not in handles and f.dataset not in secret_datasets}
         sources = {k: v for k, v in sources.items()
-                   if not (k[0] == "need" and k[1] not in needs)}
+                   if not (k[0] == "need" and k[1] not in needs)
+                   and not (k[0] == "feedback" and k[1] not in feedback)}
         return replace(self, questions=questions, datasets=datasets, partners=partners,
-                       sources=sources, needs=needs, use_reviews=reviews, is_view=True)
+                       sources=sources, needs=needs, use_reviews=reviews, feedback=feedback,
+                       is_view=True)
 
     def is_restricted(self, q: Question) -> bool:
         """True for a confidential question shown only as a notice (public builds)."""

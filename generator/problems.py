@@ -85,6 +85,8 @@ KINDS: dict[str, Kind] = {k.code: k for k in (
                                  "do-no-harm note"),
     Kind("use-review-incomplete", "A use review entry without what the data was used for, "
                                   "or why not"),
+    Kind("feedback-incomplete", "Feedback without what it is about, DTM's response or what "
+                                "changed"),
     Kind("timeline-inconsistent", "A timeline date that does not match its change log"),
     Kind("agreement-unsigned", "A confidential or urgent-action dataset whose MoU or protocol "
                                "is not signed before collection starts (warning)"),

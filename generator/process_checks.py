@@ -64,6 +64,11 @@ def run(checker: Checker) -> None:
         check_agreement(checker, q, version)
     for review in r.get("use-review", {}).values():
         check_review(checker, review, questions)
+    for f in r.get("feedback", {}).values():
+        if checker.round is not None and f.round > checker.round:
+            checker.at("feedback", f.id, ["round"], "round",
+                       f"round {f.round} is after the current round {checker.round}",
+                       "give the round the feedback is about", code="round-in-future")
     check_timeline(checker)
     country = r.get("country")
     if country is not None:

@@ -24,6 +24,14 @@ COVERAGE = {
 }
 
 
+FEEDBACK_LABELS = {
+    "dataset": "Dataset", "question": "Question", "methodology": "Methodology",
+    "resources": "Resources", "use": "Use of the data",
+    "open": "Open", "answered": "Answered", "accepted": "Accepted, to act on",
+    "declined": "Declined", "done": "Done",
+}
+
+
 @dataclass(frozen=True)
 class Coverage:
     need: Need
@@ -146,6 +154,11 @@ def page_specs(kb: KnowledgeBase, today: dt.date | None) -> Iterator[PageSpec]:
            {"groups": groups, "cover": cover})
     rounds = [round_use(kb, review) for review in kb.use_reviews.values()]
     yield "use-review.md", "use_review.md.j2", "Use review", {"rounds": rounds}
+    rounds: dict[int, list] = {}
+    for f in kb.feedback.values():
+        rounds.setdefault(f.round, []).append(f)
+    yield ("feedback.md", "feedback.md.j2", "Feedback log",
+           {"rounds": sorted(rounds.items(), reverse=True), "labels": FEEDBACK_LABELS})
     day = as_of(today)
     rows = [standing(p, day) for p in kb.partners.values()]
     yield ("engagement.md", "engagement.md.j2", "Engagement and schedule",

@@ -17,6 +17,7 @@ from generator.models import (
     Checklist,
     Country,
     Dataset,
+    Feedback,
     Need,
     Partner,
     Process,
@@ -169,6 +170,7 @@ RECORD_FILES: dict[str, tuple[str, type]] = {
     "datasets/*.yml": ("dataset", Dataset),
     "needs/*.yml": ("need", Need),
     "use-reviews/*.yml": ("use-review", UseReview),
+    "feedback/*.yml": ("feedback", Feedback),
 }
 # Mock-up sentences may hold only known {placeholders}; {n_locations} is known to every type.
 SENTENCE_FIELDS = {"question.mockup.sentence"}

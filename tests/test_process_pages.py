@@ -140,3 +140,23 @@ def test_dap_export_holds_needs_served_and_verification() -> None:
     row = next(line for line in text.splitlines() if line.startswith("wash-water-source,"))
     assert "Main drinking water source of IDPs per location." in row
     assert "(Subject-matter expert)" in row and "(Information management (IMO))" in row
+
+
+def test_feedback_log_per_round_and_on_question_and_dataset_pages() -> None:
+    page = SAMPLE["feedback.md"]
+    assert page.index("## Round 6") < page.index("## Round 5")
+    assert "**What changed.** Round 6 datasets have a collection mode column" in page
+    question = section(SAMPLE["questions/health/health-main-illnesses.md"], "## Feedback")
+    assert "(../../feedback.md#r5-health-main-illnesses)" in question and "done" in question
+    datasets = SAMPLE["datasets.md"]
+    assert "(feedback.md#r6-sites-dataset-timing)" in datasets
+
+
+def test_feedback_about_a_confidential_question_stays_internal(
+        small: tuple[dict[str, str], dict[str, str]]) -> None:
+    public, internal = small
+    assert "SECRET" not in public["feedback.md"] and "r2-incidents" not in public["feedback.md"]
+    assert "SECRET-FEEDBACK" in internal["feedback.md"]
+    assert "Add an option for water trucking." in public["questions/wash/wash-water-source.md"]
+    assert "(feedback.md#r2-dataset)" in public["datasets.md"]
+    assert "gbv-unsafe-areas" not in SAMPLE["feedback.md"]

@@ -268,3 +268,29 @@ def test_migrated_kb_with_verifications_filled_in_is_valid(v1_kb: Path) -> None:
     assert kb is not None, report.format()
     assert not [p for p in report.problems if p.code.startswith("agreement-un")
                 and p.code != "agreement-unsigned"]
+
+
+@pytest.mark.parametrize(("record", "message"), [
+    ("about: question\nasked: x\n", "names it"),
+    ("about: dataset\nasked: x\n", "names it"),
+    ("about: use\nasked: x\nstatus: answered\n", "response"),
+    ("about: use\nasked: x\nstatus: done\nresponse: ok\n", "changed"),
+])
+def test_feedback_says_what_it_is_about_and_how_dtm_responded(
+        small_kb: Path, record: str, message: str) -> None:
+    (small_kb / "feedback").mkdir()
+    (small_kb / "feedback" / "f1.yml").write_text(
+        "id: f1\nround: 2\ndate: 2026-07-01\nby: [wash-cluster]\n" + record)
+    [problem] = [p for p in codes(small_kb) if p.severity == "error"]
+    assert (problem.code, problem.path) == ("feedback-incomplete", "kb/feedback/f1.yml")
+    assert message in problem.message
+
+
+def test_feedback_references_are_checked(small_kb: Path) -> None:
+    (small_kb / "feedback").mkdir()
+    (small_kb / "feedback" / "f1.yml").write_text(
+        "id: f1\nround: 9\ndate: 2026-07-01\nby: [wash-clustr]\nabout: dataset\n"
+        "dataset: location-publik\nasked: x\n")
+    assert [(c, f) for c, _, _, f in found(small_kb)] == [
+        ("round-in-future", "round"), ("unknown-reference", "by[1]"),
+        ("unknown-reference", "dataset")]

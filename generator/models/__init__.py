@@ -5,6 +5,7 @@ from pydantic import BaseModel
 from .checklist import Checklist, ChecklistItem
 from .country import Country
 from .dataset import Dataset
+from .feedback import Feedback
 from .need import Need
 from .partner import Partner
 from .plan import AnalysisPlan
@@ -16,8 +17,8 @@ from .sharing import Sharing
 
 __all__ = [
     "FOLDERS", "MODELS", "SINGLE_FILES",
-    "AnalysisPlan", "Checklist", "ChecklistItem", "Country", "Dataset", "Need", "Partner",
-    "Process", "Question", "Sector", "SectorList", "Sharing", "Step", "UseReview",
+    "AnalysisPlan", "Checklist", "ChecklistItem", "Country", "Dataset", "Feedback", "Need",
+    "Partner", "Process", "Question", "Sector", "SectorList", "Sharing", "Step", "UseReview",
 ]
 
 # The record-kind registry: the loader, the JSON schemas and the TODO check all read it.
@@ -36,6 +37,7 @@ FOLDERS: dict[str, tuple[str, type[BaseModel]]] = {
     "dataset": ("datasets/*", Dataset),
     "need": ("needs/*", Need),
     "use-review": ("use-reviews/*", UseReview),
+    "feedback": ("feedback/*", Feedback),
 }
 MODELS: dict[str, type[BaseModel]] = {
     kind: model for kind, (_, model) in (SINGLE_FILES | FOLDERS).items()

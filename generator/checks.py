@@ -49,6 +49,7 @@ REFERENCES: dict[str, list[tuple[tuple[str, ...], str]]] = {
         (("verification", "verified_by", EACH, "partner"), "partner"),
     ],
     "need": [(("raised_by", EACH), "partner")],
+    "product": [(("checklist", EACH, "item"), "checklist-item"), (("dataset",), "dataset")],
     "feedback": [(("by", EACH), "partner"), (("question",), "question"),
                  (("dataset",), "dataset")],
     "use-review": [(("entries", EACH, "question"), "question"),
@@ -67,12 +68,14 @@ TARGETS = {
     "sector": ("sector", "kb/sectors.yml"),
     "step": ("process step", "kb/process.yml"),
     "key-informant": ("key informant type", "msla.key_informant_types in kb/country.yml"),
+    "checklist-item": ("checklist item", "kb/checklist.yml"),
 }
 # Where the ids of the targets defined inside single files are: (kind, path).
 DEFINED_IN = {
     "sector": ("sectors", ("sectors", EACH, "id")),
     "step": ("process", ("steps", EACH, "id")),
     "key-informant": ("country", ("msla", "key_informant_types", EACH, "id")),
+    "checklist-item": ("checklist", ("items", EACH, "id")),
 }
 
 

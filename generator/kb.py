@@ -20,6 +20,7 @@ from .models import (
     Need,
     Partner,
     Process,
+    Product,
     Question,
     Sector,
     UseReview,
@@ -49,6 +50,7 @@ class KnowledgeBase:
     needs: dict[str, Need] = field(default_factory=dict)
     use_reviews: dict[str, UseReview] = field(default_factory=dict)
     feedback: dict[str, Feedback] = field(default_factory=dict)
+    products: dict[str, Product] = field(default_factory=dict)
 
 
     def questions_in(self, sector_id: str) -> list[Question]:
@@ -110,12 +112,14 @@ class KnowledgeBase:
         secret_datasets = set(dataset_ids)
         feedback = {k: f for k, f in self.feedback.items()
                     if f.question not in handles and f.dataset not in secret_datasets}
+        products = {k: p for k, p in self.products.items() if p.dataset not in secret_datasets}
         sources = {k: v for k, v in sources.items()
                    if not (k[0] == "need" and k[1] not in needs)
+                   and not (k[0] == "product" and k[1] not in products)
                    and not (k[0] == "feedback" and k[1] not in feedback)}
         return replace(self, questions=questions, datasets=datasets, partners=partners,
                        sources=sources, needs=needs, use_reviews=reviews, feedback=feedback,
-                       is_view=True)
+                       products=products, is_view=True)
 
     def is_restricted(self, q: Question) -> bool:
         """True for a confidential question shown only as a notice (public builds)."""

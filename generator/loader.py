@@ -20,14 +20,16 @@ from .yamlio import YamlDoc, YamlProblem, read_yaml
 __all__ = ["FOLDERS", "SINGLE_FILES", "Loaded", "Loader", "load", "load_or_raise"]
 
 KNOWN_TOP = {p for p, _ in SINGLE_FILES.values()} | {"partners", "questions", "datasets", "schemas",
-                                                     "needs", "use-reviews", "feedback"}
+                                                     "needs", "use-reviews", "feedback",
+                                                     "products"}
 # Documentation may sit beside the records (kb/README.md, kb/SOURCES.md, partners/README.md,
 # a LICENSE); the loader never reads it. Names starting with "." (.gitkeep) are skipped too.
 DOC_SUFFIXES = {".md", ".markdown", ".rst", ".txt"}
 DOC_NAMES = {"LICENSE", "LICENCE", "COPYING", "NOTICE", "AUTHORS", "CODEOWNERS"}
 WHERE = {"partner": "kb/partners/<id>.yml", "question": "kb/questions/<sector>/<id>.yml",
          "dataset": "kb/datasets/<id>.yml", "need": "kb/needs/<id>.yml",
-         "use-review": "kb/use-reviews/<id>.yml", "feedback": "kb/feedback/<id>.yml"}
+         "use-review": "kb/use-reviews/<id>.yml", "feedback": "kb/feedback/<id>.yml",
+         "product": "kb/products/<id>.yml"}
 # Errors a value still saying TODO also gets from the model: todo-left reports it once.
 TODO_MASKS = {"wrong-type", "unknown-enum", "invalid-format", "invalid-id"}
 # A model-level rule (pydantic loc ()) is shown at the field it is about, if the file has it.
@@ -224,6 +226,7 @@ def load(root: Path, *, internal: bool = False) -> tuple[KnowledgeBase | None, R
         needs=dict(sorted(r["need"].items())),
         use_reviews=dict(sorted(r["use-review"].items(), key=lambda kv: kv[1].round)),
         feedback=dict(sorted(r["feedback"].items(), key=lambda kv: (kv[1].round, kv[1].date))),
+        products=dict(sorted(r["product"].items(), key=lambda kv: (kv[1].round, kv[0]))),
         sources={k: v for k, v in loaded.rel.items()},
         internal=internal,
     )

@@ -87,6 +87,10 @@ KINDS: dict[str, Kind] = {k.code: k for k in (
                                   "or why not"),
     Kind("feedback-incomplete", "Feedback without what it is about, DTM's response or what "
                                 "changed"),
+    Kind("product-incomplete", "A product without its date and link, or an item not "
+                               "applicable without why"),
+    Kind("product-checklist-missing", "A published product missing a required checklist "
+                                      "item (warning)"),
     Kind("timeline-inconsistent", "A timeline date that does not match its change log"),
     Kind("agreement-unsigned", "A confidential or urgent-action dataset whose MoU or protocol "
                                "is not signed before collection starts (warning)"),

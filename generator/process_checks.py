@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
 from .loaded import Loaded, Source
-from .models import Dataset, Need, Partner, Question, UseReview
+from .models import Checklist, Dataset, Need, Partner, Product, Question, UseReview
 from .models.common import Id
 from .models.country import SCHEMA_VERSION
 from .problems import listed
@@ -64,6 +64,10 @@ def run(checker: Checker) -> None:
         check_agreement(checker, q, version)
     for review in r.get("use-review", {}).values():
         check_review(checker, review, questions)
+    checklist = r.get("checklist")
+    if checklist is not None:
+        for product in r.get("product", {}).values():
+            check_product(checker, product, checklist)
     for f in r.get("feedback", {}).values():
         if checker.round is not None and f.round > checker.round:
             checker.at("feedback", f.id, ["round"], "round",
@@ -162,6 +166,31 @@ def check_review(checker: Checker, review: UseReview, questions: dict[Id, Questi
         checker.at("use-review", review.id, ["round"], "round",
                    f"round {review.round} is after the current round {checker.round}",
                    "review a past or the current round", code="round-in-future")
+
+
+def check_product(checker: Checker, product: Product, checklist: Checklist) -> None:
+    """A published product must hold every required checklist item that applies to it."""
+    if product.status != "published":
+        return
+    states = {c.item: c for c in product.checklist}
+    for i, c in enumerate(product.checklist):
+        if c.state == "missing":
+            checker.at("product", product.id, ["checklist", i], f"checklist[{i + 1}]",
+                       f"the published {product.kind} misses checklist item '{c.item}'",
+                       "add it to the product (and set 'state: done'), or say why it does "
+                       "not apply ('state: not-applicable' with 'why')",
+                       severity="warning", code="product-checklist-missing")
+    unlisted = [item.id for item in checklist.items
+                if item.required and product.checks_as in item.applies_to
+                and item.id not in states]
+    if unlisted:
+        checker.at("product", product.id, ["checklist"] if product.checklist else ["status"],
+                   "checklist",
+                   f"the published {product.kind} does not say whether it includes "
+                   f"{listed(unlisted)}",
+                   "add '- item: <id>' with 'state: done', 'not-applicable' (and why) or "
+                   "'missing' for each required checklist item", severity="warning",
+                   code="product-checklist-missing")
 
 
 def check_timeline(checker: Checker) -> None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .kb import KnowledgeBase
-from .models import Need, Partner, Question, UseReview
+from .models import Need, Partner, Product, Question, UseReview
 
 COVERAGE = {
     "covered": "Covered",
@@ -30,6 +30,50 @@ FEEDBACK_LABELS = {
     "open": "Open", "answered": "Answered", "accepted": "Accepted, to act on",
     "declined": "Declined", "done": "Done",
 }
+
+
+PRODUCT_LABELS = {
+    "report": "Report", "dataset": "Dataset", "dashboard": "Dashboard",
+    "draft": "Draft", "published": "Published",
+    "done": "Done", "not-applicable": "Not applicable", "missing": "Missing",
+    "not-stated": "Not stated",
+}
+
+
+@dataclass(frozen=True)
+class ChecklistRow:
+    component: str
+    state: str  # done, not-applicable, missing, not-stated
+    why: str | None
+
+
+@dataclass(frozen=True)
+class Compliance:
+    product: Product
+    rows: list[ChecklistRow]
+    required: int
+    done: int
+    missing: list[str]  # components of required items missing or not stated
+
+
+def compliance(kb: KnowledgeBase, product: Product) -> Compliance:
+    """Every checklist item that applies to the product, with its state."""
+    states = {c.item: c for c in product.checklist}
+    rows: list[ChecklistRow] = []
+    required = done = 0
+    missing: list[str] = []
+    for item in kb.checklist.items:
+        if product.checks_as not in item.applies_to:
+            continue
+        c = states.get(item.id)
+        state = c.state if c else "not-stated"
+        rows.append(ChecklistRow(item.component, state, c.why if c else None))
+        if item.required:
+            required += 1
+            done += state in ("done", "not-applicable")
+            if state in ("missing", "not-stated"):
+                missing.append(item.component)
+    return Compliance(product, rows, required, done, missing)
 
 
 @dataclass(frozen=True)
@@ -159,6 +203,11 @@ def page_specs(kb: KnowledgeBase, today: dt.date | None) -> Iterator[PageSpec]:
         rounds.setdefault(f.round, []).append(f)
     yield ("feedback.md", "feedback.md.j2", "Feedback log",
            {"rounds": sorted(rounds.items(), reverse=True), "labels": FEEDBACK_LABELS})
+    by_round: dict[int, list[Compliance]] = {}
+    for p in kb.products.values():
+        by_round.setdefault(p.round, []).append(compliance(kb, p))
+    yield ("products.md", "products.md.j2", "Products and checklist",
+           {"rounds": sorted(by_round.items(), reverse=True), "labels": PRODUCT_LABELS})
     day = as_of(today)
     rows = [standing(p, day) for p in kb.partners.values()]
     yield ("engagement.md", "engagement.md.j2", "Engagement and schedule",

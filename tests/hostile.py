@@ -21,6 +21,7 @@ from generator.models import (
     Need,
     Partner,
     Process,
+    Product,
     Question,
     SectorList,
     UseReview,
@@ -171,6 +172,7 @@ RECORD_FILES: dict[str, tuple[str, type]] = {
     "needs/*.yml": ("need", Need),
     "use-reviews/*.yml": ("use-review", UseReview),
     "feedback/*.yml": ("feedback", Feedback),
+    "products/*.yml": ("product", Product),
 }
 # Mock-up sentences may hold only known {placeholders}; {n_locations} is known to every type.
 SENTENCE_FIELDS = {"question.mockup.sentence"}

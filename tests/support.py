@@ -29,7 +29,7 @@ def add_process_records(kb: Path) -> Path:
     and name on each question the needs it serves (issue #11)."""
     import shutil
 
-    for folder in ("needs", "use-reviews", "feedback"):
+    for folder in ("needs", "use-reviews", "feedback", "products"):
         shutil.copytree(PROCESS_RECORDS / folder, kb / folder)
     for path in kb.glob("questions/*/*.yml"):
         needs = SMALL_KB_NEEDS[path.stem]

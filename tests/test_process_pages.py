@@ -160,3 +160,20 @@ def test_feedback_about_a_confidential_question_stays_internal(
     assert "Add an option for water trucking." in public["questions/wash/wash-water-source.md"]
     assert "(feedback.md#r2-dataset)" in public["datasets.md"]
     assert "gbv-unsafe-areas" not in SAMPLE["feedback.md"]
+
+
+def test_products_page_shows_checklist_compliance() -> None:
+    page = SAMPLE["products.md"]
+    assert "| [Veloria MSLA round 5 report](#msla-r5-report) | Report | Published 2026-08-12 " \
+           "| 13 of 13 | 0 |" in page
+    assert "| 10 of 12 | **2** |" in page
+    assert "| Limitations of the data | **Missing** | The note on phone-only districts" in page
+    assert '!!! warning "Missing checklist items"' in page
+
+
+def test_product_of_a_confidential_dataset_stays_internal(
+        small: tuple[dict[str, str], dict[str, str]]) -> None:
+    public, internal = small
+    assert "SECRET" not in public["products.md"] and "r2-incidents" not in public["products.md"]
+    assert "SECRET-PRODUCT" in internal["products.md"]
+    assert "| Disclaimer | Not applicable | The report has no maps. |" in public["products.md"]

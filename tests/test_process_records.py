@@ -294,3 +294,53 @@ def test_feedback_references_are_checked(small_kb: Path) -> None:
     assert [(c, f) for c, _, _, f in found(small_kb)] == [
         ("round-in-future", "round"), ("unknown-reference", "by[1]"),
         ("unknown-reference", "dataset")]
+
+
+PRODUCT = """id: p1
+title: Round 2 report
+kind: report
+round: 2
+status: published
+published: 2026-07-10
+link: https://example.org/r2
+checklist:
+  - item: questionnaire
+    state: done
+  - item: disclaimer
+    state: {state}
+"""
+
+
+def write_product(kb: Path, state: str = "done", text: str = PRODUCT) -> str:
+    (kb / "products").mkdir(exist_ok=True)
+    (kb / "products" / "p1.yml").write_text(text.format(state=state))
+    return "kb/products/p1.yml"
+
+
+def test_published_product_with_every_item_done_is_valid(small_kb: Path) -> None:
+    write_product(small_kb)
+    kb, report = load(small_kb)
+    assert kb is not None and report.problems == [], report.format()
+
+
+def test_published_product_missing_an_item_is_a_warning(small_kb: Path) -> None:
+    rel = write_product(small_kb, "missing")
+    assert found(small_kb, "warning") == [("product-checklist-missing", rel, 11,
+                                           "checklist[2]")]
+    # The required item (questionnaire) not stated at all.
+    rel = write_product(small_kb, text=PRODUCT.replace(
+        "  - item: questionnaire\n    state: done\n", ""))
+    [(code, path, _, fld)] = found(small_kb, "warning")
+    assert (code, path, fld) == ("product-checklist-missing", rel, "checklist")
+    draft = PRODUCT.replace("status: published", "status: draft").format(state="missing")
+    write_product(small_kb, text=draft.replace("{", "{{").replace("}", "}}"))
+    assert found(small_kb, "warning") == []
+
+
+def test_product_rules_are_errors_with_lines(small_kb: Path) -> None:
+    rel = write_product(small_kb, "not-applicable")
+    assert [(c, p) for c, p, _, _ in found(small_kb)] == [("product-incomplete", rel)]
+    rel = write_product(small_kb, text=PRODUCT.replace("link: https://example.org/r2\n", "")
+                        .replace("item: questionnaire", "item: questionaire"))
+    assert sorted((c, f) for c, _, _, f in found(small_kb)) == [
+        ("product-incomplete", ""), ("unknown-reference", "checklist[1].item")]

@@ -34,7 +34,7 @@ from generator.kb import (
     restricted_handles,
 )
 from generator.loader import load_or_raise
-from generator.models import Dataset, Feedback, Need, Partner, Question
+from generator.models import Dataset, Feedback, Need, Partner, Product, Question
 
 SECRET_ID = "zzmark-question-id"
 SECRET_DATASET_ID = "zzmark-dataset-id"
@@ -108,6 +108,10 @@ def marked(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, dict[s
     rewrite_record(fb, "feedback", Feedback, marker_filler(markers))
     fb.write_text(fb.read_text(encoding="utf-8").replace(
         "question: protection-incidents", f"question: {SECRET_ID}"), encoding="utf-8")
+    product = kb / "products/r2-incidents.yml"
+    rewrite_record(product, "product", Product, marker_filler(markers))
+    product.write_text(product.read_text(encoding="utf-8").replace(
+        "dataset: protection-confidential", f"dataset: {SECRET_DATASET_ID}"), encoding="utf-8")
     dfile = kb / "datasets/protection-confidential.yml"
     rewrite_record(qfile, "question", Question, marker_filler(markers))
     rewrite_record(dfile, "dataset", Dataset, marker_filler(markers))
@@ -140,7 +144,7 @@ def test_no_marker_of_a_confidential_record_in_the_public_build(
                                                              everything)}
     assert leaked == {}
     kinds = {f.split(".")[0] for f in markers.values()}
-    assert kinds == {"question", "dataset", "need", "use-review", "feedback"}
+    assert kinds == {"question", "dataset", "need", "use-review", "feedback", "product"}
     assert len(markers) >= 25
     # the notice is there, with what is public: the contact to ask
     assert "protection-imo@example.org" in everything

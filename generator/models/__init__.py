@@ -10,6 +10,7 @@ from .need import Need
 from .partner import Partner
 from .plan import AnalysisPlan
 from .process import Process, Step
+from .product import Product
 from .question import Question
 from .review import UseReview
 from .sector import Sector, SectorList
@@ -18,7 +19,8 @@ from .sharing import Sharing
 __all__ = [
     "FOLDERS", "MODELS", "SINGLE_FILES",
     "AnalysisPlan", "Checklist", "ChecklistItem", "Country", "Dataset", "Feedback", "Need",
-    "Partner", "Process", "Question", "Sector", "SectorList", "Sharing", "Step", "UseReview",
+    "Partner", "Process", "Product", "Question", "Sector", "SectorList", "Sharing", "Step",
+    "UseReview",
 ]
 
 # The record-kind registry: the loader, the JSON schemas and the TODO check all read it.
@@ -38,6 +40,7 @@ FOLDERS: dict[str, tuple[str, type[BaseModel]]] = {
     "need": ("needs/*", Need),
     "use-review": ("use-reviews/*", UseReview),
     "feedback": ("feedback/*", Feedback),
+    "product": ("products/*", Product),
 }
 MODELS: dict[str, type[BaseModel]] = {
     kind: model for kind, (_, model) in (SINGLE_FILES | FOLDERS).items()

@@ -194,6 +194,28 @@ def diff_command(base: str, kb: Path, head: str | None, output: Path | None) -> 
         raise SystemExit(1)
 
 
+@main.command("workshop")
+@KB_ARGUMENT
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
+              default=Path("dist/workshop-pack.html"), show_default=True,
+              help="The HTML file to write.")
+@PROJECT_OPTION
+def workshop_command(kb: Path, out: Path, project: Path) -> None:
+    """Write the joint workshop pack (process, roles, plan, timeline, feedback and one
+    review sheet per partner with its questions and mock-ups) as one printable HTML file.
+
+    Public view only: confidential questions are left out, as on the public site.
+    """
+    from .workshop import write_workshop
+
+    kb_obj, report = load(kb)
+    if kb_obj is None:
+        raise InvalidKnowledgeBase(report)
+    path = write_workshop(kb_obj, out, project)
+    click.echo(f"Wrote {path}: open it in a browser and print it (or save it as PDF); each "
+               "partner's review sheet starts on a new page.")
+
+
 @main.command("migrate")
 @KB_ARGUMENT
 @click.option("--dry-run", is_flag=True, help="Say what would change; write nothing.")

@@ -282,6 +282,13 @@ class SiteRenderer:
             rows=self.kb.agreed(), sentences=sentences,
             charts={qid: self.chart_block(qid) for qid in self.mockups},
         ), self.kb.source("analysis-plan", ""))
+        yield Page("workshop.md", self.render(
+            "workshop.md.j2", "workshop.md",
+            {"title": f"Joint workshop pack, round {kb.plan.round}", "search": NO_SEARCH,
+             "hide": ["navigation", "toc"]},
+            **process_pages.workshop_context(kb), sentences=sentences,
+            charts={qid: self.chart_block(qid) for qid in self.mockups},
+        ), kb.source("analysis-plan", ""))
         yield Page("dap/data-analysis-plan.csv", dap_csv(frame))
         yield Page("dap/data-analysis-plan.xlsx", dap_xlsx(frame, self.kb))
 

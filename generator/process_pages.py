@@ -189,6 +189,24 @@ def round_use(kb: KnowledgeBase, review: UseReview) -> RoundUse:
 PageSpec = tuple[str, str, str, dict[str, Any]]
 
 
+def workshop_context(kb: KnowledgeBase) -> dict[str, Any]:
+    """What the workshop pack shows besides the mock-ups: per partner (review sheet) the
+    agreed questions it requested or analyses; restricted ones are not on the public view."""
+    agreed = [q for q in kb.agreed() if not kb.is_restricted(q)]
+    sheets = []
+    for p in kb.partners.values():
+        qs = [q for q in agreed if p.id in q.requested_by or p.id in q.analysis.analysed_by]
+        if qs:
+            sheets.append((p, qs))
+    cover = coverage(kb)
+    sharing: dict[str, int] = {}
+    for d in kb.datasets.values():
+        sharing[d.sharing.modality] = sharing.get(d.sharing.modality, 0) + 1
+    return {"agreed": kb.agreed(), "sheets": sheets, "needs": len(cover),
+            "covered": sum(c.status in ("covered", "partly") for c in cover.values()),
+            "sharing": sorted(sharing.items())}
+
+
 def page_specs(kb: KnowledgeBase, today: dt.date | None) -> Iterator[PageSpec]:
     """The process pages of the (public view of the) kb."""
     cover = coverage(kb)

@@ -41,3 +41,6 @@ class AnalysisPlan(Record):
     summary: Text | None = None
     timeline: list[Milestone] = []
     sign_off: list[SignOff] = []
+    feedback: list[Text] = Field(
+        default=[], description="The agreed feedback modalities: how and when partners give "
+        "feedback (joint workshop point e).")

@@ -120,6 +120,18 @@ def hostile_question(qid: str, sector: str, partner: str, ki: str | None = None)
         "history": [{"round": 1, "change": PAYLOAD}],
         "enumerator_notes": PAYLOAD,
         "hxl": SHORT,
+        # Schema version 2 (issue #11): an agreed question names who verified it.
+        "verification": {"date": "2026-09-30", "notes": PAYLOAD, "verified_by": [
+            {"expertise": e, "role": SHORT, "organisation": SHORT}
+            for e in ("subject-matter", "context", "imo")]},
+    }
+
+
+def hostile_need(nid: str, partner: str) -> dict[str, Any]:
+    return {
+        "id": nid, "need": PAYLOAD, "raised_by": [partner], "decision": PAYLOAD,
+        "frequency": SHORT, "gaps": PAYLOAD,
+        "secondary_data": [{"source": SHORT, "date": "2026-09-01", "why_insufficient": PAYLOAD}],
     }
 
 
@@ -147,10 +159,15 @@ def add_hostile_records(kb: Path, *, sector: str, partner_id: str = "hostile-par
                         question_id: str = "hostile-question") -> tuple[Path, Path]:
     """Write a hostile partner and a hostile question (asking that partner) into kb."""
     partner = write_record(kb / "partners" / f"{partner_id}.yml", hostile_partner(partner_id))
-    question = write_record(
-        kb / "questions" / sector / f"{question_id}.yml",
-        hostile_question(question_id, sector, partner_id),
-    )
+    data = hostile_question(question_id, sector, partner_id)
+    # A kb at schema version 2 or with need records asks more of a question (issue #11).
+    country = yaml.safe_load((kb / "country.yml").read_text(encoding="utf-8"))
+    data["key_informant"] = [country["msla"]["key_informant_types"][0]["id"]]
+    if (kb / "needs").is_dir():
+        write_record(kb / "needs" / f"{question_id}-need.yml",
+                     hostile_need(f"{question_id}-need", partner_id))
+        data["needs"] = [f"{question_id}-need"]
+    question = write_record(kb / "questions" / sector / f"{question_id}.yml", data)
     return partner, question
 
 

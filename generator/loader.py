@@ -12,7 +12,7 @@ from .errors import InvalidKnowledgeBase
 from .errors_text import explain, field_path
 from .kb import KnowledgeBase
 from .loaded import Loaded, Source
-from .models import FOLDERS, SINGLE_FILES
+from .models import FOLDERS, OPTIONAL_FILES, SINGLE_FILES
 from .models.common import ID_RE
 from .problems import Problem, Report, shown
 from .yamlio import YamlDoc, YamlProblem, read_yaml
@@ -22,6 +22,7 @@ __all__ = ["FOLDERS", "SINGLE_FILES", "Loaded", "Loader", "load", "load_or_raise
 KNOWN_TOP = {p for p, _ in SINGLE_FILES.values()} | {"partners", "questions", "datasets", "schemas",
                                                      "needs", "use-reviews", "feedback",
                                                      "products"}
+KNOWN_TOP |= {p for p, _ in OPTIONAL_FILES.values()} | {"choices"}
 # Documentation may sit beside the records (kb/README.md, kb/SOURCES.md, partners/README.md,
 # a LICENSE); the loader never reads it. Names starting with "." (.gitkeep) are skipped too.
 DOC_SUFFIXES = {".md", ".markdown", ".rst", ".txt"}
@@ -29,7 +30,7 @@ DOC_NAMES = {"LICENSE", "LICENCE", "COPYING", "NOTICE", "AUTHORS", "CODEOWNERS"}
 WHERE = {"partner": "kb/partners/<id>.yml", "question": "kb/questions/<sector>/<id>.yml",
          "dataset": "kb/datasets/<id>.yml", "need": "kb/needs/<id>.yml",
          "use-review": "kb/use-reviews/<id>.yml", "feedback": "kb/feedback/<id>.yml",
-         "product": "kb/products/<id>.yml"}
+         "product": "kb/products/<id>.yml", "choices": "kb/choices/<id>.yml"}
 # Errors a value still saying TODO also gets from the model: todo-left reports it once.
 TODO_MASKS = {"wrong-type", "unknown-enum", "invalid-format", "invalid-id"}
 # A model-level rule (pydantic loc ()) is shown at the field it is about, if the file has it.
@@ -117,8 +118,10 @@ class Loader:
                          "move it elsewhere or rename it to one of: "
                          + ", ".join(sorted(KNOWN_TOP)) + " (documentation such as README.md "
                          "may stay)", code="stray-file")
-        for kind, (name, model) in SINGLE_FILES.items():
+        for kind, (name, model) in (SINGLE_FILES | OPTIONAL_FILES).items():
             path = self.root / name
+            if kind in OPTIONAL_FILES and not path.exists():
+                continue
             if not path.is_file():
                 self.problem(path, 1, "", "file is missing", f"create {name} (see the sample kb)",
                              code="file-missing")
@@ -213,6 +216,11 @@ def load(root: Path, *, internal: bool = False) -> tuple[KnowledgeBase | None, R
     if not report.ok or not singles:
         return None, report
     r = loaded.records
+    # Questions using a shared list carry its options too, so every page, the mock-ups, the
+    # DAP and `toolkit diff` read one place.
+    for qid, q in r["question"].items():
+        if q.choices and q.choices in r["choices"]:
+            r["question"][qid] = q.model_copy(update={"options": r["choices"][q.choices].options})
     kb = KnowledgeBase(
         root=root,
         country=r["country"],
@@ -229,6 +237,8 @@ def load(root: Path, *, internal: bool = False) -> tuple[KnowledgeBase | None, R
         products=dict(sorted(r["product"].items(), key=lambda kv: (kv[1].round, kv[0]))),
         sources={k: v for k, v in loaded.rel.items()},
         internal=internal,
+        choices=dict(sorted(r["choices"].items())),
+        questionnaire=r.get("questionnaire"),
     )
     return kb, report
 

@@ -139,7 +139,10 @@ def check_agreement(checker: Checker, q: Question, version: int) -> None:
                         m.split(" ", 1)[1] for m in missing),
                     "add who verified it as " + " and ".join(missing)
                     + " (expertise, role, organisation)", "verification-incomplete")
-    if not q.key_informant:
+    # A roster question (q9: unit_of_analysis key_informant) is asked about each informant
+    # interviewed, whoever they are: it has no key informant type of its own.
+    roster = q.unit_of_analysis == "key_informant"
+    if not q.key_informant and not roster:
         problem(["status"], "key_informant", "an agreed question names no key informant type",
                 "add 'key_informant: [type-id]' from kb/country.yml", "agreement-incomplete")
     if q.since_round is None:

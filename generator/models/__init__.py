@@ -3,6 +3,7 @@
 from pydantic import BaseModel
 
 from .checklist import Checklist, ChecklistItem
+from .choices import ChoiceList
 from .country import Country
 from .dataset import Dataset
 from .feedback import Feedback
@@ -12,15 +13,16 @@ from .plan import AnalysisPlan
 from .process import Process, Step
 from .product import Product
 from .question import Question
+from .questionnaire import Questionnaire
 from .review import UseReview
 from .sector import Sector, SectorList
 from .sharing import Sharing
 
 __all__ = [
-    "FOLDERS", "MODELS", "SINGLE_FILES",
-    "AnalysisPlan", "Checklist", "ChecklistItem", "Country", "Dataset", "Feedback", "Need",
-    "Partner", "Process", "Product", "Question", "Sector", "SectorList", "Sharing", "Step",
-    "UseReview",
+    "FOLDERS", "MODELS", "OPTIONAL_FILES", "SINGLE_FILES",
+    "AnalysisPlan", "Checklist", "ChecklistItem", "ChoiceList", "Country", "Dataset", "Feedback",
+    "Need", "Partner", "Process", "Product", "Question", "Questionnaire", "Sector", "SectorList",
+    "Sharing", "Step", "UseReview",
 ]
 
 # The record-kind registry: the loader, the JSON schemas and the TODO check all read it.
@@ -41,7 +43,12 @@ FOLDERS: dict[str, tuple[str, type[BaseModel]]] = {
     "use-review": ("use-reviews/*", UseReview),
     "feedback": ("feedback/*", Feedback),
     "product": ("products/*", Product),
+    "choices": ("choices/*", ChoiceList),
+}
+# kind -> (path relative to the kb folder, model); single files a kb may leave out.
+OPTIONAL_FILES: dict[str, tuple[str, type[BaseModel]]] = {
+    "questionnaire": ("questionnaire.yml", Questionnaire),
 }
 MODELS: dict[str, type[BaseModel]] = {
-    kind: model for kind, (_, model) in (SINGLE_FILES | FOLDERS).items()
+    kind: model for kind, (_, model) in (SINGLE_FILES | FOLDERS | OPTIONAL_FILES).items()
 }

@@ -102,7 +102,8 @@ def main() -> None:
 def validate(kb: Path, style: str) -> None:
     """Check every record of KB (default: kb) and report all problems at once."""
     _, report = load(kb)
-    _migration_note(kb)
+    if style == "text":  # JSON and annotations are read by tools: nothing else on the streams
+        _migration_note(kb)
     if style == "json":
         click.echo(report.json())
         sys.exit(0 if report.ok else 1)

@@ -46,6 +46,14 @@ def codes(kb: Path) -> list[Problem]:
     return load(kb)[1].sorted()
 
 
+@pytest.fixture
+def v2_kb(small_kb: Path) -> Path:
+    """kb-small at schema version 2, where the rules of an agreement apply. (kb-small itself
+    stays at version 1, so tests elsewhere that add agreed questions to it stay short.)"""
+    edit(small_kb, "country.yml", "name: Testland", "schema_version: 2\nname: Testland")
+    return small_kb
+
+
 def write_need(kb: Path, nid: str, extra: str = "") -> None:
     (kb / "needs").mkdir(exist_ok=True)
     (kb / "needs" / f"{nid}.yml").write_text(NEED.format(id=nid) + extra)
@@ -122,18 +130,18 @@ def test_sample_kb_has_needs_for_every_partner_some_unmet_some_out_of_scope() ->
 
 # --- governed agreement ---------------------------------------------------------------------
 
-def test_agreed_question_needs_verification_at_schema_version_2(small_kb: Path) -> None:
-    text = (small_kb / Q).read_text()
-    (small_kb / Q).write_text(text[: text.index("verification:")])
-    assert found(small_kb) == [
-        ("agreement-unverified", f"kb/{Q}", line_of(small_kb, Q, "status: agreed"),
+def test_agreed_question_needs_verification_at_schema_version_2(v2_kb: Path) -> None:
+    text = (v2_kb / Q).read_text()
+    (v2_kb / Q).write_text(text[: text.index("verification:")])
+    assert found(v2_kb) == [
+        ("agreement-unverified", f"kb/{Q}", line_of(v2_kb, Q, "status: agreed"),
          "verification")]
 
 
-def test_verification_names_all_three_kinds_of_expertise(small_kb: Path) -> None:
-    edit(small_kb, Q, "    - expertise: context\n      role: Water engineer\n"
+def test_verification_names_all_three_kinds_of_expertise(v2_kb: Path) -> None:
+    edit(v2_kb, Q, "    - expertise: context\n      role: Water engineer\n"
          "      organisation: Testland Water Board\n", "")
-    [problem] = [p for p in codes(small_kb) if p.severity == "error"]
+    [problem] = [p for p in codes(v2_kb) if p.severity == "error"]
     assert (problem.code, problem.field) == ("verification-incomplete",
                                              "verification.verified_by")
     assert "context expert" in problem.message
@@ -146,9 +154,9 @@ def test_verification_names_all_three_kinds_of_expertise(small_kb: Path) -> None
      "criteria.do_no_harm"),
 ])
 def test_agreed_question_needs_key_informants_round_and_do_no_harm(
-        small_kb: Path, old: str, new: str, fld: str) -> None:
-    edit(small_kb, Q, old, new)
-    assert [(c, f) for c, _, _, f in found(small_kb)] == [("agreement-incomplete", fld)]
+        v2_kb: Path, old: str, new: str, fld: str) -> None:
+    edit(v2_kb, Q, old, new)
+    assert [(c, f) for c, _, _, f in found(v2_kb)] == [("agreement-incomplete", fld)]
 
 
 def test_a_kb_at_schema_version_1_stays_valid_and_is_told_about_migrate() -> None:
@@ -163,17 +171,17 @@ def test_a_kb_at_schema_version_1_stays_valid_and_is_told_about_migrate() -> Non
     assert "toolkit migrate" not in result.output
 
 
-def test_agreement_status_not_signed_before_collection_is_a_warning(small_kb: Path) -> None:
+def test_agreement_status_not_signed_before_collection_is_a_warning(v2_kb: Path) -> None:
     rel = "datasets/protection-confidential.yml"
-    edit(small_kb, rel, "signed: 2026-08-25", "signed: 2026-09-03")
-    assert found(small_kb, "warning") == [
-        ("agreement-unsigned", f"kb/{rel}", line_of(small_kb, rel, "agreement_status"),
+    edit(v2_kb, rel, "signed: 2026-08-25", "signed: 2026-09-03")
+    assert found(v2_kb, "warning") == [
+        ("agreement-unsigned", f"kb/{rel}", line_of(v2_kb, rel, "agreement_status"),
          "agreement_status")]
-    edit(small_kb, rel, "agreement_status: signed\nsigned: 2026-09-03",
+    edit(v2_kb, rel, "agreement_status: signed\nsigned: 2026-09-03",
          "agreement_status: under-review")
-    assert [w[0] for w in found(small_kb, "warning")] == ["agreement-unsigned"]
-    edit(small_kb, rel, "agreement_status: under-review", "")
-    assert [w[0] for w in found(small_kb, "warning")] == ["agreement-unsigned"]
+    assert [w[0] for w in found(v2_kb, "warning")] == ["agreement-unsigned"]
+    edit(v2_kb, rel, "agreement_status: under-review", "")
+    assert [w[0] for w in found(v2_kb, "warning")] == ["agreement-unsigned"]
 
 
 def test_timeline_change_log_must_end_at_the_milestone_date(small_kb: Path) -> None:

@@ -21,7 +21,7 @@ import pandas as pd
 import pytest
 import yaml
 from factories import make_question
-from hostile import rewrite_record, write_record
+from hostile import EXPRESSION_FIELDS, rewrite_record, write_record
 from support import ROOT, SAMPLE_KB, SMALL_KB, add_process_records
 
 from generator.build import build_site
@@ -76,6 +76,8 @@ def marker_filler(markers: dict[str, str]):
         markers[marker] = f"{kind}.{path}"
         if path == "mockup.sentence":
             return "In {top_pct} of locations " + marker
+        if f"{kind}.{path}" in EXPRESSION_FIELDS:  # must parse: a text literal
+            return f'. != "{marker}"'
         return marker
 
     return fill

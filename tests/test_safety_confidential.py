@@ -76,8 +76,8 @@ def marker_filler(markers: dict[str, str]):
         markers[marker] = f"{kind}.{path}"
         if path == "mockup.sentence":
             return "In {top_pct} of locations " + marker
-        if f"{kind}.{path}" in EXPRESSION_FIELDS:  # must parse: a text literal
-            return f'. != "{marker}"'
+        if f"{kind}.{path}" in EXPRESSION_FIELDS:  # must parse: the marker as a text literal
+            return '. != "' + marker + '"'
         return marker
 
     return fill
@@ -123,6 +123,8 @@ def marked(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, dict[s
     for i, option in enumerate(q["options"]):
         option["code"] = f"zzmark_code{i}"
         markers[f"zzmark_code{i}"] = "question.options[].code"
+    # An "other, specify" option, so that the follow-up's label (specify_label) is shown.
+    q["options"][-1]["other"] = True
     markers[SECRET_ID] = "question.id"
     qfile.unlink()
     write_record(qfile.with_name(f"{SECRET_ID}.yml"), q)

@@ -102,6 +102,8 @@ def main() -> None:
 def validate(kb: Path, style: str) -> None:
     """Check every record of KB (default: kb) and report all problems at once."""
     _, report = load(kb)
+    if style == "text":  # JSON and annotations are read by tools: nothing else on the streams
+        _migration_note(kb)
     if style == "json":
         click.echo(report.json())
         sys.exit(0 if report.ok else 1)
@@ -109,6 +111,17 @@ def validate(kb: Path, style: str) -> None:
         click.echo(report.format("github"))
     click.echo(report.format(), err=not report.ok)
     sys.exit(0 if report.ok else 1)
+
+
+def _migration_note(kb: Path) -> None:
+    """A kb written for older record rules is valid, but should know newer ones exist."""
+    from .migrate import SCHEMA_VERSION, schema_version
+
+    version = schema_version(kb)
+    if version is not None and version < SCHEMA_VERSION:
+        click.echo(f"Note: {kb} is at schema version {version}; version {SCHEMA_VERSION} "
+                   "requires each agreed question's verification and do-no-harm note. Run "
+                   f"'toolkit migrate {kb}' to upgrade it.", err=True)
 
 
 @main.command()
@@ -184,6 +197,51 @@ def diff_command(base: str, kb: Path, head: str | None, output: Path | None) -> 
         raise SystemExit(1)
 
 
+@main.command("workshop")
+@KB_ARGUMENT
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
+              default=Path("dist/workshop-pack.html"), show_default=True,
+              help="The HTML file to write.")
+@PROJECT_OPTION
+def workshop_command(kb: Path, out: Path, project: Path) -> None:
+    """Write the joint workshop pack (process, roles, plan, timeline, feedback and one
+    review sheet per partner with its questions and mock-ups) as one printable HTML file.
+
+    Public view only: confidential questions are left out, as on the public site.
+    """
+    from .workshop import write_workshop
+
+    kb_obj, report = load(kb)
+    if kb_obj is None:
+        raise InvalidKnowledgeBase(report)
+    path = write_workshop(kb_obj, out, project)
+    click.echo(f"Wrote {path}: open it in a browser and print it (or save it as PDF); each "
+               "partner's review sheet starts on a new page.")
+
+
+@main.command("migrate")
+@KB_ARGUMENT
+@click.option("--dry-run", is_flag=True, help="Say what would change; write nothing.")
+def migrate_command(kb: Path, dry_run: bool) -> None:
+    """Upgrade KB to the current version of the record rules (schema_version in country.yml).
+
+    Version 2 requires each agreed question's verification and do-no-harm note. Missing ones
+    are written as TODO blocks, which `toolkit validate` then lists with their lines.
+    """
+    from .migrate import migrate
+
+    result = migrate(kb, dry_run=dry_run)
+    if not result.needed:
+        click.echo(f"{kb} is already at schema version {result.to_version}: nothing to do.")
+        return
+    verb = "Would update" if dry_run else "Updated"
+    click.echo(f"{verb} {len(result.changes)} file(s) from schema version "
+               f"{result.from_version} to {result.to_version}; {result.todos} value(s) say TODO.")
+    if not dry_run and result.todos:
+        click.echo(f"Fill them in (who verified each agreed question, and when), then run: "
+                   f"toolkit validate {kb}")
+
+
 @main.group("new")
 def new_command() -> None:
     """Start a new record from a template that explains every field."""
@@ -212,6 +270,17 @@ def new_partner(pid: str, ptype: str, kb: Path) -> None:
     from .scaffold import new_partner
 
     _started(new_partner(kb, pid, ptype), kb)
+
+
+@new_command.command("need")
+@click.option("--id", "nid", required=True, help="Need id, e.g. wash-water-source.")
+@click.option("--partner", help="Id of the partner that raised it.")
+@KB_OPTION
+def new_need(nid: str, partner: str | None, kb: Path) -> None:
+    """Write kb/needs/ID.yml with every field explained and TODOs to fill in."""
+    from .scaffold import new_need
+
+    _started(new_need(kb, nid, partner), kb)
 
 
 def _started(started: Any, kb: Path) -> None:

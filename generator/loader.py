@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from .checks import check_references
+from .checks import TODO_RE, check_references
 from .errors import InvalidKnowledgeBase
 from .errors_text import explain, field_path
 from .kb import KnowledgeBase
@@ -19,14 +19,20 @@ from .yamlio import YamlDoc, YamlProblem, read_yaml
 
 __all__ = ["FOLDERS", "SINGLE_FILES", "Loaded", "Loader", "load", "load_or_raise"]
 
-KNOWN_TOP = {p for p, _ in SINGLE_FILES.values()} | {"partners", "questions", "datasets", "schemas"}
+KNOWN_TOP = {p for p, _ in SINGLE_FILES.values()} | {"partners", "questions", "datasets", "schemas",
+                                                     "needs", "use-reviews", "feedback",
+                                                     "products"}
 KNOWN_TOP |= {p for p, _ in OPTIONAL_FILES.values()} | {"choices"}
 # Documentation may sit beside the records (kb/README.md, kb/SOURCES.md, partners/README.md,
 # a LICENSE); the loader never reads it. Names starting with "." (.gitkeep) are skipped too.
 DOC_SUFFIXES = {".md", ".markdown", ".rst", ".txt"}
 DOC_NAMES = {"LICENSE", "LICENCE", "COPYING", "NOTICE", "AUTHORS", "CODEOWNERS"}
 WHERE = {"partner": "kb/partners/<id>.yml", "question": "kb/questions/<sector>/<id>.yml",
-         "dataset": "kb/datasets/<id>.yml", "choices": "kb/choices/<id>.yml"}
+         "dataset": "kb/datasets/<id>.yml", "need": "kb/needs/<id>.yml",
+         "use-review": "kb/use-reviews/<id>.yml", "feedback": "kb/feedback/<id>.yml",
+         "product": "kb/products/<id>.yml", "choices": "kb/choices/<id>.yml"}
+# Errors a value still saying TODO also gets from the model: todo-left reports it once.
+TODO_MASKS = {"wrong-type", "unknown-enum", "invalid-format", "invalid-id"}
 # A model-level rule (pydantic loc ()) is shown at the field it is about, if the file has it.
 RULE_FIELDS = {"options-mismatch": ("options", "type"), "duplicate-option": ("options",)}
 
@@ -76,6 +82,10 @@ class Loader:
         except ValidationError as exc:
             for err in exc.errors():
                 code, message, fix = explain(model, err)
+                value = err.get("input")
+                if code in TODO_MASKS and isinstance(value, str) and TODO_RE.match(value) \
+                        and value != "todo":
+                    continue
                 loc = err["loc"] or next(
                     ((f,) for f in RULE_FIELDS.get(code, ()) if f in doc.data), ())
                 self.problem(path, self.line(doc, loc, code), field_path(loc), message, fix,
@@ -221,6 +231,10 @@ def load(root: Path, *, internal: bool = False) -> tuple[KnowledgeBase | None, R
         process=r["process"],
         checklist=r["checklist"],
         plan=r["analysis-plan"],
+        needs=dict(sorted(r["need"].items())),
+        use_reviews=dict(sorted(r["use-review"].items(), key=lambda kv: kv[1].round)),
+        feedback=dict(sorted(r["feedback"].items(), key=lambda kv: (kv[1].round, kv[1].date))),
+        products=dict(sorted(r["product"].items(), key=lambda kv: (kv[1].round, kv[0]))),
         sources={k: v for k, v in loaded.rel.items()},
         internal=internal,
         choices=dict(sorted(r["choices"].items())),

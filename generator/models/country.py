@@ -94,7 +94,15 @@ class Round(Record):
     )
 
 
+# Version of the kb's record rules. 1 (no `schema_version`): the rules of an agreement are
+# warnings. 2: they are errors. `toolkit migrate` upgrades a kb (generator/migrate.py).
+SCHEMA_VERSION = 2
+
+
 class Country(Record):
+    schema_version: int = Field(
+        1, ge=1, le=SCHEMA_VERSION, description="Version of the kb's record rules; "
+        "`toolkit migrate` upgrades a kb to the current one.")
     name: ShortText
     iso3: str = Field(pattern=r"^[A-Z]{3}$", description="ISO 3166-1 alpha-3 code.")
     fictional: bool = False

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
@@ -43,6 +43,10 @@ class KnowledgeBase:
     sources: dict[tuple[str, str], str] = field(default_factory=dict)
     internal: bool = False
     is_view: bool = False  # made by public_view(): already redacted
+    # The library this country adopts from (generator/library/), and question id -> what
+    # it adopted; a restricted question's adoption leaves the public view.
+    library: Any = None
+    adoptions: dict[str, Any] = field(default_factory=dict)
 
 
     def questions_in(self, sector_id: str) -> list[Question]:
@@ -93,8 +97,9 @@ class KnowledgeBase:
         sources = {k: v for k, v in self.sources.items()
                    if not (k[0] == "question" and k[1] in handles)
                    and not (k[0] == "dataset" and k[1] in dataset_ids)}
+        adoptions = {k: v for k, v in self.adoptions.items() if k not in handles}
         return replace(self, questions=questions, datasets=datasets, partners=partners,
-                       sources=sources, is_view=True)
+                       sources=sources, adoptions=adoptions, is_view=True)
 
     def is_restricted(self, q: Question) -> bool:
         """True for a confidential question shown only as a notice (public builds)."""

@@ -7,6 +7,7 @@ import datetime as dt
 from pydantic import Field
 
 from .common import Id, Record, ShortText, Text
+from .library import LibraryRef
 
 
 class DtmSetup(Record):
@@ -66,4 +67,7 @@ class Country(Record):
     languages: list[ShortText] = Field(min_length=1)
     data_responsibility: Text | None = Field(
         None, description="How DTM applies data responsibility guidance in this country."
+    )
+    library: LibraryRef | None = Field(
+        None, description="The library of recommended questions this country adopts from."
     )

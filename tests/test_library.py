@@ -8,6 +8,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+import yaml
 from support import ROOT
 
 from generator.loader import load, load_library
@@ -48,11 +49,13 @@ def setup_country(tmp: Path, question: str = ADOPTING, library_decl: str | None 
     shutil.copytree(LIBRARY, tmp / "library")
     country = tmp / "kb" / "country.yml"
     text = country.read_text()
-    if "\nlibrary:" in text:  # the sample declares it already: replace its block
-        head, _, rest = text.partition("\nlibrary:")
-        tail = "".join(f"\n{line}" for line in rest.splitlines()[1:]
-                       if not line.startswith((" ", "\t")) or not line.strip())
-        text = head + tail
+    lines = text.splitlines()
+    if "library:" in lines:  # the sample declares its library: take that block out
+        start = lines.index("library:")
+        end = start + 1
+        while end < len(lines) and lines[end].startswith(" "):
+            end += 1
+        text = "\n".join(lines[:start] + lines[end:]) + "\n"
     decl = library_decl or 'library:\n  path: ../library\n  version: "2026.1"\n'
     country.write_text(text.rstrip("\n") + "\n" + decl)
     (tmp / "kb" / "questions" / "wash" / "wash-water-source.yml").write_text(question)
@@ -186,6 +189,16 @@ def test_library_field_changed_without_override(tmp_path: Path) -> None:
     assert p.line == line_of(kb / "questions/wash/wash-water-source.yml", "text: Water")
 
 
+def test_library_value_restated_unchanged_is_accepted(tmp_path: Path) -> None:
+    library, _ = load_library(LIBRARY)
+    assert library is not None
+    restated = ADOPTING + "".join([
+        f"use: {library.questions['wash-water-source'].use}\n",
+        "mockup:\n  chart: stacked-bar\n"])
+    kb, report = load(setup_country(tmp_path, restated))
+    assert kb is not None, report.format()
+
+
 def test_bad_override_value_is_reported_at_the_override(tmp_path: Path) -> None:
     kb = setup_country(tmp_path, ADOPTING + "  type:\n    value: select_all\n"
                        "    reason: Several sources are common.\n")
@@ -218,8 +231,9 @@ def test_library_path_not_found(tmp_path: Path) -> None:
 
 def test_adopts_without_a_library(tmp_path: Path) -> None:
     kb = setup_country(tmp_path, library_decl="\n")
-    (p,) = errors(kb)
-    assert (p.code, p.field) == ("library-not-found", "adopts")
+    found = errors(kb)
+    assert {(p.code, p.field) for p in found} == {("library-not-found", "adopts")}
+    assert "kb/questions/wash/wash-water-source.yml" in {p.path for p in found}
 
 
 def test_invalid_library_reports_its_own_files(tmp_path: Path) -> None:
@@ -286,3 +300,15 @@ def test_committed_library_schemas_are_current() -> None:
     for name, schema in library_schemas().items():
         committed = json.loads((LIBRARY / "schemas" / name).read_text(encoding="utf-8"))
         assert committed == schema, f"library/schemas/{name} is stale: run toolkit library schema"
+
+
+def test_question_schema_accepts_adoptions_and_rejects_typos() -> None:
+    import json
+
+    import jsonschema
+    schema = json.loads((ROOT / "kb/schemas/question.schema.json").read_text())
+    data = yaml.safe_load(ADOPTING)
+    jsonschema.validate(data, schema)
+    for bad in ({**data, "adopt": "x"}, {**data, "overrides": {"text": {"value": "x"}}}):
+        with pytest.raises(jsonschema.ValidationError):
+            jsonschema.validate(bad, schema)

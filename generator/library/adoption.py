@@ -42,8 +42,12 @@ from .loading import Library
 COUNTRY_FIELDS = frozenset({
     "id", "sector", *COUNTRY_ONLY, "status", "criteria",
     "analysis.analysed_by", "analysis.frequency", "analysis.tools",
-    # XLSForm fields tied to the country's own form (branch q9), when the model has them.
-    "name", "required", "relevant", "choice_filter", "appearance", "default",
+    # How the country's own form implements it (XLSForm fields), when the model has them:
+    # its variable names, skip logic, form languages, ranges and Data Dictionary entry.
+    "name", "required", "relevant", "choice_filter", "appearance", "default", "constraint",
+    "constraint_message", "calculation", "min", "max", "unit", "special_codes", "choices",
+    "max_choices", "list_name", "specify_label", "unit_of_analysis", "tier", "indicator",
+    "translations",
 })
 ADOPTION_KEYS = frozenset({"adopts", "overrides"})
 # Library-only fields: guidance, not part of the question as asked.
@@ -61,6 +65,14 @@ class Difference:
     deviation: bool  # breaks comparability with the library question (wording, type, options)
     notes: tuple[str, ...] = ()
 
+    @property
+    def library_text(self) -> str:
+        return as_text(self.library)
+
+    @property
+    def country_text(self) -> str:
+        return as_text(self.country)
+
 
 @dataclass(frozen=True)
 class Adopted:
@@ -76,6 +88,21 @@ class Adopted:
     @property
     def comparable(self) -> bool:
         return not self.deviations
+
+
+def as_text(value: Any) -> str:
+    """A field's value as one line of plain text (pages, exports): options as their labels."""
+    if value is None or value == [] or value == {}:
+        return "(none)"
+    if isinstance(value, list):
+        return "; ".join(
+            f"{v.get('label', '')} ({v.get('code', '')})" if isinstance(v, dict) and "code" in v
+            else as_text(v) for v in value)
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {as_text(v)}" for k, v in value.items())
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
 
 
 def field_model(path: str, model: type[BaseModel] = Question) -> type[BaseModel] | bool:
@@ -173,12 +200,7 @@ class Adoptions:
         for key, value in data.items():
             if key in ADOPTION_KEYS:
                 continue
-            if key == "analysis" and isinstance(value, dict):
-                for sub, subvalue in value.items():
-                    self._country_value(f"analysis.{sub}", ["analysis", sub], subvalue, base,
-                                        lib_q.id, problem)
-                continue
-            self._country_value(key, [key], value, base, lib_q.id, problem)
+            self._country_value(key, [key], value, base, lib_data, lib_q.id, problem)
         effective = copy.deepcopy(base)
         overrides = data.get("overrides") or {}
         reasons: dict[str, str] = {}
@@ -240,18 +262,27 @@ class Adoptions:
 
     @staticmethod
     def _country_value(path: str, loc: list[str], value: Any, base: dict[str, Any],
-                       lid: str, problem: Any) -> None:
+                       lib_data: dict[str, Any], lid: str, problem: Any) -> None:
         if is_country_field(path):
             _set(base, path, value)
+        elif isinstance(value, dict) and isinstance(field_model(path), type):
+            # A group (analysis, mockup): its country fields set, its library fields restated.
+            for sub, subvalue in value.items():
+                Adoptions._country_value(f"{path}.{sub}", [*loc, sub], subvalue, base,
+                                         lib_data, lid, problem)
         elif field_model(path) is False:
             close = difflib.get_close_matches(path, _all_fields(), n=1)
             hint = f"did you mean '{close[0]}'? " if close else ""
             problem(loc, path, f"questions have no field '{shown(path)}'",
                     hint + "remove it", "unknown-key")
+        elif value == _get(lib_data, path.split(".")):
+            pass  # the library's value restated: nothing changes
+        elif isinstance(value, str) and _no_reason(value):
+            pass  # still says TODO / TBD: the checks report it once (todo-left, criteria)
         else:
             problem(loc, path, f"'{path}' comes from library question {lid}",
-                    f"to change it, move it under 'overrides:' as '{path}: {{value: ..., "
-                    "reason: ...}}'", "library-field-set")
+                    f"to change it, move it under 'overrides:' as '{path}: "
+                    "{value: ..., reason: ...}'", "library-field-set")
 
     @staticmethod
     def _where(loc: tuple[Any, ...], data: dict[str, Any], overrides: dict[str, Any],

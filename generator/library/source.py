@@ -69,8 +69,8 @@ def commit_of(repo: Path, ref: str) -> str | None:
 
 
 def tags(repo: Path) -> list[str]:
-    """Tags, newest first (by the date of their commit)."""
-    done = _git("tag", "--sort=-creatordate", cwd=repo)
+    """Tags, newest version first (v2026.10 after v2026.9)."""
+    done = _git("tag", "--sort=-v:refname", cwd=repo)
     return done.stdout.decode().split() if done.returncode == 0 else []
 
 

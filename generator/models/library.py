@@ -10,9 +10,9 @@ library question by id and override what they contextualise (generator/library/a
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal, Self
+from typing import Annotated, Any, Literal, Self
 
-from pydantic import Field, StringConstraints, model_validator
+from pydantic import BaseModel, Field, StringConstraints, create_model, model_validator
 
 from .common import Id, OneLine, Record, ShortText, Text, rule
 from .question import Analysis, Criteria, Question
@@ -23,6 +23,10 @@ from .sharing import Sharing
 LibraryTier = Literal["core", "core_camp", "optional", "recommended", "mission"]
 # ISO 639-1 language code of a label (en, ar, fr, es...).
 Lang = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}$")]
+# Where a library is: a path or URL, a git ref, a version. No spaces, quotes or markup: these
+# are handed to git and echoed in messages.
+Location = Annotated[str, StringConstraints(pattern=r"^[^\s<>\"'`\\]{1,300}$")]
+Version = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._+/-]{0,63}$")]
 
 
 class Labels(Record):
@@ -92,8 +96,8 @@ class LibraryInfo(Record):
 
     id: Id
     title: ShortText
-    version: ShortText = Field(description="This version, e.g. 2026.1 (tag the repository "
-                                           "with it so countries can pin it).")
+    version: Version = Field(description="This version, e.g. 2026.1 (tag the repository "
+                                         "with it so countries can pin it).")
     released: dt.date | None = None
     maintained_by: ShortText
     description: Text | None = None
@@ -104,17 +108,17 @@ class LibraryInfo(Record):
 class LibraryRef(Record):
     """country.yml `library:`: which library this country adopts questions from."""
 
-    path: ShortText | None = Field(
+    path: Location | None = Field(
         None, description="A library folder, relative to the kb folder (e.g. ../library)."
     )
-    git: ShortText | None = Field(
+    git: Location | None = Field(
         None, description="A git repository (URL or local path) holding the library."
     )
-    ref: ShortText | None = Field(
+    ref: Version | None = Field(
         None, description="git only: the tag (or commit) pinned, e.g. v2026.1."
     )
-    folder: ShortText = Field(".", description="git only: the library's folder in the repository.")
-    version: ShortText | None = Field(
+    folder: Location = Field(".", description="git only: the library's folder in the repository.")
+    version: Version | None = Field(
         None, description="The library version adopted (library.yml `version`); checked."
     )
 
@@ -125,3 +129,40 @@ class LibraryRef(Record):
         if self.git and not self.ref:
             raise rule("record-rule", "a git library needs 'ref:', the tag you adopted")
         return self
+
+
+class Override(Record):
+    """One contextualised field of an adopted question: its new value and why."""
+
+    value: Any = Field(description="The country's value, in the field's own format.")
+    reason: Text = Field(description="Why partners in this country changed it.")
+
+
+def _optional(annotation: Any) -> Any:
+    # Groups (analysis, mockup...) hold only some of their fields here: any mapping.
+    sub = annotation if isinstance(annotation, type) else None
+    if sub is not None and issubclass(sub, BaseModel):
+        return dict[str, Any] | None
+    return annotation | None
+
+
+# The file form of a country question that adopts a library question: any question field may
+# be written (country fields, or library values restated), plus `adopts` and `overrides`.
+# generator/library/adoption.py checks it; this model gives editors its JSON Schema.
+AdoptingQuestion = create_model(  # type: ignore[call-overload]
+    "AdoptingQuestion",
+    __base__=Record,
+    adopts=(Id, Field(description="The library question this country question adopts.")),
+    overrides=(dict[str, Override], Field(
+        default={}, description="field (dotted: mockup.sentence) -> {value, reason}")),
+    **{name: (_optional(info.annotation), Field(None, description=info.description))
+       for name, info in Question.model_fields.items()},
+)
+
+
+def question_file_schema(question: dict[str, Any]) -> dict[str, Any]:
+    """The JSON Schema of a question file: a whole question, or one adopting a library one."""
+    adopting = AdoptingQuestion.model_json_schema()
+    defs = {**question.pop("$defs", {}), **adopting.pop("$defs", {})}
+    title = question.get("title", "Question")
+    return {"title": title, "anyOf": [question, adopting], "$defs": defs}

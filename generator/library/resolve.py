@@ -46,7 +46,7 @@ def find_library(loader_class: Any, kb_root: Path, ref: LibraryRef, country: Yam
     except LibrarySourceError as err:
         return None, [Problem(rel, country.line(["library", err.field]), f"library.{err.field}",
                               err.message, err.fix, code=err.code)]
-    library, lib_report = load_library_with(loader_class, located.root, located.label)
+    library, lib_report = _cached_load(loader_class, located.root, located.label)
     if library is None:
         n = len(lib_report.errors)
         return None, [*lib_report.problems, Problem(
@@ -65,3 +65,26 @@ def find_library(loader_class: Any, kb_root: Path, ref: LibraryRef, country: Yam
             code="library-version-not-found"))
         return None, problems
     return library, problems
+
+
+# Libraries read in this process, by folder and the state of its files: `toolkit compare`
+# loads many countries that adopt from the same library, which is then read once.
+_CACHE: dict[tuple[Path, str, tuple[tuple[str, int, int], ...]], tuple[Any, Any]] = {}
+_CACHE_SIZE = 8
+
+
+def _signature(root: Path) -> tuple[tuple[str, int, int], ...]:
+    out = []
+    for path in sorted(root.rglob("*.yml")):
+        st = path.stat()
+        out.append((path.relative_to(root).as_posix(), st.st_mtime_ns, st.st_size))
+    return tuple(out)
+
+
+def _cached_load(loader_class: Any, root: Path, label: str) -> tuple[Any, Any]:
+    key = (root.resolve(), label, _signature(root))
+    if key not in _CACHE:
+        if len(_CACHE) >= _CACHE_SIZE:
+            _CACHE.pop(next(iter(_CACHE)))
+        _CACHE[key] = load_library_with(loader_class, root, label)
+    return _CACHE[key]

@@ -47,7 +47,7 @@ def test_adopted_question_page_shows_the_differences() -> None:
     page = pages(CASMARIA)["questions/education/education-school-functioning.md"]
     assert "**Adapted from library question** `education-school-functioning`" in page
     assert "| text (deviation) |" in page and "within 45 minutes" in page
-    assert "**Deviation** (text changed)" in page
+    assert "**with a deviation**" in page and "The text changed" in page
     same = pages(CASMARIA)["questions/wash/wash-water-source.md"]
     assert "Asked as the library recommends" in same
 

@@ -215,3 +215,18 @@ def test_compare_escapes_record_text(tmp_path: Path) -> None:
     assert run("compare", str(kb), "--html", str(page)).exit_code == 0
     assert "<script>alert(1)" not in page.read_text()
     assert "&lt;script&gt;alert(1)" in page.read_text()
+
+
+def test_diff_reads_the_library_as_it_was(tmp_path: Path) -> None:
+    """toolkit diff extracts the kb at a ref: the library beside it comes too."""
+    kb = setup_country(tmp_path)
+    git(tmp_path, "init", "-q", "-b", "main")
+    git(tmp_path, "add", "kb", "library")
+    git(tmp_path, "commit", "-qm", "start")
+    path = kb / "questions/wash/wash-water-source.yml"
+    path.write_text(path.read_text().replace("Drinking water only, not water for washing.",
+                                             "Drinking water only."))
+    result = run("diff", "HEAD", str(kb))
+    assert result.exit_code == 0, result.output
+    assert "could not be read" not in result.output
+    assert "wash-water-source" in result.stdout and "hint" in result.stdout

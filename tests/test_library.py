@@ -312,3 +312,23 @@ def test_question_schema_accepts_adoptions_and_rejects_typos() -> None:
     for bad in ({**data, "adopt": "x"}, {**data, "overrides": {"text": {"value": "x"}}}):
         with pytest.raises(jsonschema.ValidationError):
             jsonschema.validate(bad, schema)
+
+
+def test_restated_options_may_carry_the_countrys_translations(tmp_path: Path) -> None:
+    library, _ = load_library(LIBRARY)
+    assert library is not None
+    options = library.questions["wash-water-source"].options
+    lines = "".join(f"  - code: {o.code}\n    label: {o.label}\n"
+                    f"    translations:\n      fr: Libellé {o.code}\n" for o in options)
+    kb = setup_country(tmp_path, ADOPTING.replace("overrides:", f"options:\n{lines}overrides:"))
+    loaded, report = load(kb)
+    if loaded is None:
+        # Before the questionnaire fields (branch q9), options have no translations.
+        assert {p.code for p in report.errors} == {"unknown-key"}, report.format()
+        return
+    assert loaded.questions["wash-water-source"].options[0].translations == {
+        "fr": f"Libellé {options[0].code}"}
+    changed = lines.replace(f"label: {options[0].label}", "label: Tap water", 1)
+    kb2 = setup_country(tmp_path / "2", ADOPTING.replace("overrides:",
+                                                         f"options:\n{changed}overrides:"))
+    assert [p.code for p in errors(kb2)] == ["library-field-set"]

@@ -154,6 +154,16 @@ def _get(data: Any, path: Sequence[str]) -> Any:
     return data
 
 
+def _without_translations(value: Any) -> Any:
+    """The value without the `translations` of its items (option labels in the country's
+    form languages)."""
+    if isinstance(value, list):
+        return [_without_translations(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _without_translations(v) for k, v in value.items() if k != "translations"}
+    return value
+
+
 def _no_reason(value: Any) -> bool:
     return not isinstance(value, str) or not value.strip() \
         or value.strip().lower() in PLACEHOLDER_TEXTS or TODO_RE.match(value) is not None
@@ -265,6 +275,10 @@ class Adoptions:
                        lib_data: dict[str, Any], lid: str, problem: Any) -> None:
         if is_country_field(path):
             _set(base, path, value)
+            if path == "choices" and value:
+                # The country asks it with a shared choice list (kb/choices/) in place of
+                # the library's inline options.
+                base.pop("options", None)
         elif isinstance(value, dict) and isinstance(field_model(path), type):
             # A group (analysis, mockup): its country fields set, its library fields restated.
             for sub, subvalue in value.items():
@@ -275,8 +289,11 @@ class Adoptions:
             hint = f"did you mean '{close[0]}'? " if close else ""
             problem(loc, path, f"questions have no field '{shown(path)}'",
                     hint + "remove it", "unknown-key")
-        elif value == _get(lib_data, path.split(".")):
-            pass  # the library's value restated: nothing changes
+        elif _without_translations(value) == _without_translations(
+                _get(lib_data, path.split("."))):
+            # The library's value restated (with the country's translations of its labels,
+            # which are the country's to write): the country's copy is used.
+            _set(base, path, value)
         elif isinstance(value, str) and _no_reason(value):
             pass  # still says TODO / TBD: the checks report it once (todo-left, criteria)
         else:

@@ -155,11 +155,14 @@ def _get(data: Any, path: Sequence[str]) -> Any:
 
 
 def _without_translations(value: Any) -> Any:
-    """The value without the `translations` of its items (option labels in the country's
-    form languages)."""
+    """The value as the library words it: reply options as their codes and labels only. How
+    the country's form implements them (label translations, exclusive or other-specify
+    flags, choice filters) is the country's to write."""
     if isinstance(value, list):
         return [_without_translations(v) for v in value]
     if isinstance(value, dict):
+        if "code" in value and "label" in value:
+            return {"code": value["code"], "label": value["label"]}
         return {k: _without_translations(v) for k, v in value.items() if k != "translations"}
     return value
 

@@ -62,10 +62,15 @@ def setup_country(tmp: Path, question: str = ADOPTING, library_decl: str | None 
     return tmp / "kb"
 
 
+# When an adoption fails, the question is missing for the questionnaire's skip-logic check,
+# which then reports the expressions that refer to it: a consequence, not the problem tested.
+CASCADE = {"expression-reference"}
+
+
 def errors(kb: Path) -> list[Problem]:
     result, report = load(kb)
     assert result is None, "an invalid kb must not load"
-    return [p for p in report.sorted() if p.severity == "error"]
+    return [p for p in report.sorted() if p.severity == "error" and p.code not in CASCADE]
 
 
 def line_of(path: Path, text: str) -> int:

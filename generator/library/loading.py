@@ -19,6 +19,7 @@ LIBRARY_KINDS = {
         "library": ("library.yml", LibraryInfo),
         "sectors": ("sectors.yml", SectorList),
     },
+    "optional_files": {},
     "folders": {"question": ("questions/*/*", LibraryQuestion)},
     "known_top": {"library.yml", "sectors.yml", "questions", "schemas"},
 }

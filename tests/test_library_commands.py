@@ -230,3 +230,31 @@ def test_diff_reads_the_library_as_it_was(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "could not be read" not in result.output
     assert "wash-water-source" in result.stdout and "hint" in result.stdout
+
+
+def test_xlsform_import_never_writes_into_an_adopted_question(tmp_path: Path) -> None:
+    import io
+
+    import openpyxl
+
+    from generator.loader import load_or_raise
+    from generator.xlsform.export import export_xlsform
+    from generator.xlsform.import_ import import_xlsform
+
+    kb = tmp_path / "kb"
+    shutil.copytree(ROOT / "kb", kb)
+    shutil.copytree(LIBRARY, tmp_path / "library")
+    book = openpyxl.load_workbook(io.BytesIO(export_xlsform(load_or_raise(kb))))
+    survey = book["survey"]
+    header = [c.value for c in survey[1]]
+    name, label = header.index("name"), next(i for i, h in enumerate(header)
+                                             if str(h).startswith("label"))
+    row = next(r for r in survey.iter_rows(min_row=2) if r[name].value == "wash_water_source")
+    row[label].value = "Where do IDPs here get their drinking water?"
+    form = tmp_path / "form.xlsx"
+    book.save(form)
+    before = (kb / "questions/wash/wash-water-source.yml").read_text()
+    result = import_xlsform(form, kb)
+    assert any("wash-water-source.text (adopted from library question" in k
+               for k in result.kept), result.kept
+    assert (kb / "questions/wash/wash-water-source.yml").read_text() == before

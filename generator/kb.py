@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
@@ -55,6 +55,10 @@ class KnowledgeBase:
     use_reviews: dict[str, UseReview] = field(default_factory=dict)
     feedback: dict[str, Feedback] = field(default_factory=dict)
     products: dict[str, Product] = field(default_factory=dict)
+    # The library this country adopts from (generator/library/), and question id -> what
+    # it adopted; a restricted question's adoption leaves the public view.
+    library: Any = None
+    adoptions: dict[str, Any] = field(default_factory=dict)
     choices: dict[str, ChoiceList] = field(default_factory=dict)
     questionnaire: Questionnaire | None = None
 
@@ -121,6 +125,7 @@ class KnowledgeBase:
         sources = {k: v for k, v in self.sources.items()
                    if not (k[0] == "question" and k[1] in handles)
                    and not (k[0] == "dataset" and k[1] in dataset_ids)}
+        adoptions = {k: v for k, v in self.adoptions.items() if k not in handles}
         # Process records (issue #11): a restricted need and a use-review entry about a
         # confidential question stay internal; sources of restricted needs go with them.
         needs = {k: n for k, n in self.needs.items() if not n.restricted}
@@ -139,7 +144,7 @@ class KnowledgeBase:
                    and not (k[0] == "feedback" and k[1] not in feedback)}
         return replace(self, questions=questions, datasets=datasets, partners=partners,
                        sources=sources, needs=needs, use_reviews=reviews, feedback=feedback,
-                       products=products, is_view=True)
+                       products=products, adoptions=adoptions, is_view=True)
 
     def is_restricted(self, q: Question) -> bool:
         """True for a confidential question shown only as a notice (public builds)."""

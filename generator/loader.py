@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ValidationError
 
@@ -12,10 +12,13 @@ from .errors import InvalidKnowledgeBase
 from .errors_text import explain, field_path
 from .kb import KnowledgeBase
 from .loaded import Loaded, Source
-from .models import FOLDERS, OPTIONAL_FILES, SINGLE_FILES
+from .models import FOLDERS, OPTIONAL_FILES, SINGLE_FILES, Question
 from .models.common import ID_RE
 from .problems import Problem, Report, shown
 from .yamlio import YamlDoc, YamlProblem, read_yaml
+
+if TYPE_CHECKING:
+    from .library.adoption import Adoptions
 
 __all__ = ["FOLDERS", "SINGLE_FILES", "Loaded", "Loader", "load", "load_or_raise"]
 
@@ -44,11 +47,19 @@ def is_documentation(path: Path) -> bool:
 
 
 class Loader:
+    # What a kb holds; a library kb (generator/library/) holds other files.
+    single_files = SINGLE_FILES
+    optional_files = OPTIONAL_FILES
+    folders = FOLDERS
+    known_top = KNOWN_TOP
+
     def __init__(self, root: Path) -> None:
         self.root = root
         self.report = Report()
         # Paths in messages are relative to the kb's parent so they match the repo layout.
         self.base = root.parent
+        # The country's library (country.yml `library:`), set once country.yml is read.
+        self.adoptions: Adoptions | None = None
 
     def rel(self, path: Path) -> str:
         try:
@@ -77,6 +88,10 @@ class Loader:
                 "start from an existing record of the same kind", code="not-a-mapping",
             )
             return None, None
+        if self.adoptions is not None and model is Question and "adopts" in doc.data:
+            record, problems = self.adoptions.parse(self.rel(path), doc)
+            self.report.extend(problems)
+            return record, doc
         try:
             return model.model_validate(doc.data), doc
         except ValidationError as exc:
@@ -112,15 +127,16 @@ class Loader:
                          "pass the path of a kb/ folder", code="kb-missing")
             return Loaded(records, docs, rel, names, sources)
         for entry in sorted(self.root.iterdir()):
-            if entry.name.startswith(".") or entry.name in KNOWN_TOP or is_documentation(entry):
+            if entry.name.startswith(".") or entry.name in self.known_top \
+                    or is_documentation(entry):
                 continue
             self.problem(entry, 1, "", f"'{shown(entry.name)}' is not part of a kb",
                          "move it elsewhere or rename it to one of: "
-                         + ", ".join(sorted(KNOWN_TOP)) + " (documentation such as README.md "
+                         + ", ".join(sorted(self.known_top)) + " (documentation such as README.md "
                          "may stay)", code="stray-file")
-        for kind, (name, model) in (SINGLE_FILES | OPTIONAL_FILES).items():
+        for kind, (name, model) in (self.single_files | self.optional_files).items():
             path = self.root / name
-            if kind in OPTIONAL_FILES and not path.exists():
+            if kind in self.optional_files and not path.exists():
                 continue
             if not path.is_file():
                 self.problem(path, 1, "", "file is missing", f"create {name} (see the sample kb)",
@@ -133,7 +149,11 @@ class Loader:
                 sources.append(Source(kind, self.rel(path), doc, record))
             if record is not None:
                 records[kind] = record
-        for kind, (pattern, model) in FOLDERS.items():
+        if "country" in self.single_files:
+            from .library.resolve import adoptions_for  # the library package uses the loader
+            self.adoptions = adoptions_for(Loader, self.root, docs.get(("country", "")),
+                                           self.report)
+        for kind, (pattern, model) in self.folders.items():
             records[kind] = {}
             names[kind] = set()
             self._stray_in_questions(kind)
@@ -239,6 +259,8 @@ def load(root: Path, *, internal: bool = False) -> tuple[KnowledgeBase | None, R
         internal=internal,
         choices=dict(sorted(r["choices"].items())),
         questionnaire=r.get("questionnaire"),
+        library=loader.adoptions.library if loader.adoptions else None,
+        adoptions=dict(loader.adoptions.adopted) if loader.adoptions else {},
     )
     return kb, report
 
@@ -248,3 +270,9 @@ def load_or_raise(root: Path, *, internal: bool = False) -> KnowledgeBase:
     if kb is None:
         raise InvalidKnowledgeBase(report)
     return kb
+
+
+def load_library(root: Path, label: str | None = None) -> tuple[Any, Report]:
+    """A library kb (generator/library/): (Library or None if it has errors, report)."""
+    from .library.loading import load_library_with
+    return load_library_with(Loader, root, label)

@@ -70,6 +70,13 @@ KINDS: dict[str, Kind] = {k.code: k for k in (
     Kind("placeholder-unknown", "A mock-up sentence placeholder that does not exist or is "
                                 "malformed"),
     Kind("chart-needs-disaggregation", "A stacked bar without a disaggregation (warning)"),
+    # The library of recommended questions
+    Kind("library-not-found", "The library in country.yml cannot be found or has errors"),
+    Kind("library-version-not-found", "The pinned library version or tag cannot be found"),
+    Kind("library-unknown-question", "`adopts:` names a question the library does not have"),
+    Kind("override-unknown-field", "An override of a field that questions do not have"),
+    Kind("override-without-reason", "An override (deviation) without its reason"),
+    Kind("library-field-set", "A library field changed outside `overrides:` (no reason)"),
     Kind("mockup-spec", "A mock-up false-data spec no data can satisfy (typical range "
                         "outside min/max, shares over 100%, unknown option)"),
     Kind("disaggregation-undeclared", "A disaggregation the country record gives no groups "

@@ -46,6 +46,7 @@ def copy_project(dest: Path, kb: Path) -> Path:
         shutil.copytree(ROOT / name, dest / name)
     shutil.copy(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
     shutil.copytree(kb, dest / "kb")
+    shutil.copytree(ROOT / "library", dest / "library")  # the sample kb adopts from it
     return dest
 
 

@@ -28,6 +28,7 @@ from generator.yamlio import read_yaml
 def kb(tmp_path: Path) -> Path:
     dest = tmp_path / "kb"
     shutil.copytree(SAMPLE_KB, dest)
+    shutil.copytree(SAMPLE_KB.parent / "library", tmp_path / "library")  # what it adopts from
     return dest
 
 

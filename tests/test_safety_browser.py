@@ -51,6 +51,7 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("hostile")
     kb = root / "kb"
     shutil.copytree(SAMPLE_KB, kb)
+    shutil.copytree(SAMPLE_KB.parent / "library", root / "library")  # what it adopts from
     add_hostile_records(kb, sector="wash")
     build_site(kb, root / "site", project=ROOT)
     return root / "site"

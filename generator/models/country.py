@@ -7,6 +7,7 @@ import datetime as dt
 from pydantic import Field
 
 from .common import Id, LangCode, Record, ShortText, Text
+from .library import LibraryRef
 from .question import UnitOfAnalysis
 
 
@@ -119,4 +120,7 @@ class Country(Record):
     )
     data_responsibility: Text | None = Field(
         None, description="How DTM applies data responsibility guidance in this country."
+    )
+    library: LibraryRef | None = Field(
+        None, description="The library of recommended questions this country adopts from."
     )

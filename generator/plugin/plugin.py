@@ -143,8 +143,23 @@ class CountryToolkitPlugin(BasePlugin[CountryToolkitConfig]):
     ) -> LiveReloadServer:
         if self.config.enabled:
             server.watch(str(self.kb_path))
+            library = _library_folder(self.kb_path)
+            if library is not None:  # edits to the library change adopted questions too
+                server.watch(str(library))
         # mkdocs watches theme folders only with --watch-theme; overrides/ is ours to edit.
         if config.theme.custom_dir:
             server.watch(config.theme.custom_dir)
         return server
 
+
+
+def _library_folder(kb: Path) -> Path | None:
+    """The library folder the kb adopts from, when it is a folder (not a git tag)."""
+    from ..library.open import LibraryError, library_ref
+
+    try:
+        ref = library_ref(kb)
+    except LibraryError:
+        return None
+    folder = (kb / ref.path).resolve() if ref.path else None
+    return folder if folder is not None and folder.is_dir() else None

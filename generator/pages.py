@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 import yaml
@@ -12,9 +12,14 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from .dap import dap_csv, dap_frame, dap_xlsx
+from .i18n.catalog import N_, translations
+from .i18n.languages import find, source_language
+from .i18n.localize import localize
+from .i18n.numbers import localize_values
 from .kb import KnowledgeBase
 from .labels import LABELS
 from .mockup import MOCKUP_LABEL, MockupResult, build_mockup, chart_marker
+from .mockup.sentence import fill
 from .models import Question
 from .safe_text import cell, escape_html, escape_md
 
@@ -37,11 +42,16 @@ class Options:
     # them twice (question page and print page) costs more than drawing them. Pages written
     # for other engines keep the charts inline.
     chart_markers: bool = False
+    # Site language code (kb/country.yml site_languages); None: the source language.
+    language: str | None = None
 
 
 @cache
-def environment() -> Environment:
+def environment(lang: str = "en") -> Environment:
     env = Environment(
+        # _("...") in templates: the generator's words through the gettext catalogue. The
+        # old-style (plain str) gettext, so finalize escapes translated words like any value.
+        extensions=["jinja2.ext.i18n"],
         loader=PackageLoader("generator", "templates"),
         undefined=StrictUndefined,
         finalize=escape_md,  # every printed value is inert Markdown unless marked Markup
@@ -53,11 +63,16 @@ def environment() -> Environment:
     )
     env.filters["cell"] = cell
     env.filters["join"] = join_md
+    # A translated sentence around generated links: `(_("... %(links)s")|md) % {...}` keeps
+    # the links (Markup) and escapes the sentence.
+    env.filters["md"] = escape_md
     # Attribute values in raw HTML (filter data-* attributes, option values): quotes too.
     env.filters["attr"] = lambda value: Markup(escape_html(value))
     env.tests["contains"] = lambda seq, item: item in seq
-    env.globals["L"] = LABELS
-    env.globals["MOCKUP_LABEL"] = MOCKUP_LABEL
+    catalogue = translations(lang)
+    env.install_gettext_translations(catalogue, newstyle=False)  # type: ignore[attr-defined]
+    env.globals["L"] = {k: catalogue.gettext(v) for k, v in LABELS.items()}
+    env.globals["MOCKUP_LABEL"] = catalogue.gettext(MOCKUP_LABEL)
     return env
 
 
@@ -89,7 +104,10 @@ def summary(text: str, limit: int = 160) -> str:
     return cut.rstrip(" ,;:-–—") + "…"
 
 
-PROPOSAL = "Proposal, not agreed"
+PROPOSAL = N_("Proposal, not agreed")
+# mockup.MOCKUP_LABEL, marked here for the catalogue (tests/test_i18n_catalog.py checks
+# that the two agree).
+MOCKUP_MESSAGE = N_("MOCK-UP: illustrative false data")
 
 
 def front_matter(**meta: object) -> str:
@@ -112,17 +130,32 @@ def _escape_meta(value: object) -> object:
 
 class SiteRenderer:
     def __init__(self, kb: KnowledgeBase, options: Options) -> None:
+        # The language first (translations replace texts, or mark them untranslated), then
+        # the public view: redaction removes translated confidential texts like the others.
+        self.language = find(kb.country, options.language)
+        self.env = environment(self.language.code)
+        self._ = self.env.globals["gettext"]
+        kb = localize(kb, self.language, self._("not yet translated"))
         # Everything below works on the public view: confidential fields are already gone.
         self.kb = kb.public_view()
         self.options = options
-        self.env = environment()
         self.ki_labels = {k.id: k.label for k in self.kb.country.msla.key_informant_types}
         self.mockups: dict[str, MockupResult] = {}
         if options.mockups:
             for q in self.kb.questions.values():
                 if not (q.is_confidential and not self.kb.internal):
-                    self.mockups[q.id] = build_mockup(q, self.kb.country)
+                    self.mockups[q.id] = self._mockup(q)
 
+    def _mockup(self, q: Question) -> MockupResult:
+        result = build_mockup(q, self.kb.country)
+        lang = self.language
+        if lang.code == source_language(self.kb.country).code or not result.values:
+            return result
+        # The same false results, numbers written the language's way ("79 %").
+        values = localize_values(result.values, lang.locale, lang.digits)
+        sentence = fill(q.mockup.sentence, values)
+        same = getattr(q.mockup.sentence, "same", None)  # keep the "not yet translated" mark
+        return replace(result, sentence=same(sentence) if same else sentence)
     def render(self, template: str, path: str, meta: dict[str, object], **ctx: object) -> str:
         def link(target: str) -> str:
             return posixpath.relpath(target, posixpath.dirname(path) or ".")
@@ -154,16 +187,16 @@ class SiteRenderer:
         kb = self.kb
         yield Page("index.md", self.render("home.md.j2", "index.md", {"title": kb.country.name}))
         yield Page("country.md", self.render("country.md.j2", "country.md",
-                                             {"title": "Country set-up and methodology"}),
+                                             {"title": self._("Country set-up and methodology")}),
                    kb.source("country", ""))
         yield Page("process.md", self.render("process.md.j2", "process.md",
-                                             {"title": "Process and roles"}),
+                                             {"title": self._("Process and roles")}),
                    kb.source("process", ""))
         yield Page("checklist.md", self.render("checklist.md.j2", "checklist.md",
-                                               {"title": "Report and dataset checklist"}),
+                                               {"title": self._("Report and dataset checklist")}),
                    kb.source("checklist", ""))
         yield Page("datasets.md", self.render("datasets.md.j2", "datasets.md",
-                                              {"title": "Datasets and data sharing"}))
+                                              {"title": self._("Datasets and data sharing")}))
         yield from self.question_pages()
         yield from self.partner_pages()
         yield from self.dap_pages()
@@ -171,14 +204,16 @@ class SiteRenderer:
     def question_pages(self) -> Iterator[Page]:
         kb = self.kb
         yield Page("questions/index.md", self.render(
-            "questions_index.md.j2", "questions/index.md", {"title": "Questions by sector"}))
+            "questions_index.md.j2", "questions/index.md",
+            {"title": self._("Questions by sector")}))
         for path, template, title in (
-            ("questions/by-partner.md", "questions_by_partner.md.j2", "Questions by partner"),
-            ("questions/by-status.md", "questions_by_status.md.j2", "Questions by status"),
+            ("questions/by-partner.md", "questions_by_partner.md.j2", N_("Questions by partner")),
+            ("questions/by-status.md", "questions_by_status.md.j2", N_("Questions by status")),
         ):
             # Listings repeat question texts: out of search, so a search lands on the
             # question itself (and the index stays small at 1,000 questions).
-            yield Page(path, self.render(template, path, {"title": title, "search": NO_SEARCH}))
+            yield Page(path, self.render(template, path,
+                                         {"title": self._(title), "search": NO_SEARCH}))
         for sector in kb.sectors.values():
             path = sector_path(sector.id)
             yield Page(path, self.render("sector.md.j2", path, {"title": sector.name},
@@ -193,10 +228,10 @@ class SiteRenderer:
             # a search hit always shows its tags (the banner only when the query matches it).
             tags = [sector.name]
             if q.status == "proposed":
-                tags.append(PROPOSAL)
+                tags.append(self._(PROPOSAL))
             description = None
             if not hidden:
-                lead = f"{PROPOSAL}. " if q.status == "proposed" else ""
+                lead = f"{self._(PROPOSAL)}. " if q.status == "proposed" else ""
                 description = summary(lead + q.purpose)
             meta = {
                 "title": q.text,
@@ -214,7 +249,8 @@ class SiteRenderer:
     def partner_pages(self) -> Iterator[Page]:
         kb = self.kb
         yield Page("partners/index.md", self.render(
-            "partners_index.md.j2", "partners/index.md", {"title": "Partners and engagement"}))
+            "partners_index.md.j2", "partners/index.md",
+            {"title": self._("Partners and engagement")}))
         # One list per partner: each question once, with the partner's role in it.
         roles: dict[str, dict[str, str]] = {p: {} for p in kb.partners}
         for q in kb.questions.values():
@@ -268,8 +304,8 @@ class SiteRenderer:
         # Out of search: it repeats every question page.
         yield Page("dap/print.md", self.render(
             "dap_print.md.j2", "dap/print.md",
-            {"title": f"{self.kb.plan.title} (print)", "search": NO_SEARCH,
-             "hide": ["navigation", "toc"]},
+            {"title": self._("%(title)s (print)") % {"title": self.kb.plan.title},
+             "search": NO_SEARCH, "hide": ["navigation", "toc"]},
             rows=self.kb.agreed(), sentences=sentences,
             charts={qid: self.chart_block(qid) for qid in self.mockups},
         ), self.kb.source("analysis-plan", ""))

@@ -51,6 +51,7 @@ class MockupResult:
     sentence: str  # filled, plain text (not escaped), without the label
     chart_html: str  # one <figure class="ctk-mockup"> block, safe to paste into Markdown
     table: pd.DataFrame  # the full false results (every option and group)
+    values: dict[str, str] | None = None  # the placeholder values (for other languages)
 
 
 def build_mockup(question: Question, country: Country) -> MockupResult:
@@ -66,6 +67,7 @@ def build_mockup(question: Question, country: Country) -> MockupResult:
         sentence=fill(question.mockup.sentence, results.placeholders),
         chart_html=render(question.id, title, results.chart),
         table=results.table,
+        values=results.placeholders,
     )
 
 

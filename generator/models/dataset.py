@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from .common import Id, Record, ShortText, Text
+from .common import TRANSLATIONS_HELP, Id, Record, ShortText, Text, Translations
 from .sharing import Sharing
 
 
@@ -19,6 +19,7 @@ class Dataset(Record):
     link: str | None = Field(
         None, pattern=r"^https?://\S+$", description="Public link (public datasets only)."
     )
+    translations: Translations = Field(default={}, description=TRANSLATIONS_HELP)
 
     @property
     def is_confidential(self) -> bool:

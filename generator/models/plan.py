@@ -7,19 +7,21 @@ from typing import Literal
 
 from pydantic import Field
 
-from .common import Id, Record, ShortText, Text
+from .common import TRANSLATIONS_HELP, Id, ItemTranslations, Record, ShortText, Text, Translations
 
 
 class Milestone(Record):
     milestone: ShortText
     date: dt.date
     done: bool = False
+    translations: ItemTranslations = Field(default={}, description=TRANSLATIONS_HELP)
 
 
 class SignOff(Record):
     partner: Id
     by: ShortText = Field(description="Role of the person who signed off.")
     date: dt.date
+    translations: ItemTranslations = Field(default={}, description=TRANSLATIONS_HELP)
 
 
 class AnalysisPlan(Record):
@@ -30,3 +32,4 @@ class AnalysisPlan(Record):
     summary: Text | None = None
     timeline: list[Milestone] = []
     sign_off: list[SignOff] = []
+    translations: Translations = Field(default={}, description=TRANSLATIONS_HELP)

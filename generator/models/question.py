@@ -6,7 +6,18 @@ from typing import Literal, Self
 
 from pydantic import Field, model_validator
 
-from .common import Code, Id, OneLine, Record, ShortText, Text, rule
+from .common import (
+    TRANSLATIONS_HELP,
+    Code,
+    Id,
+    ItemTranslations,
+    OneLine,
+    Record,
+    ShortText,
+    Text,
+    Translations,
+    rule,
+)
 from .sharing import Sharing
 
 QuestionType = Literal[
@@ -23,6 +34,7 @@ CHOICE_TYPES = ("select_one", "select_multiple")
 class Option(Record):
     code: Code = Field(description="Short code stored in the dataset (e.g. piped_water).")
     label: ShortText
+    translations: ItemTranslations = Field(default={}, description=TRANSLATIONS_HELP)
 
 
 class Analysis(Record):
@@ -66,6 +78,7 @@ class Criteria(Record):
 class Change(Record):
     round: int = Field(ge=1)
     change: Text
+    translations: ItemTranslations = Field(default={}, description=TRANSLATIONS_HELP)
 
 
 class Question(Record):
@@ -91,6 +104,7 @@ class Question(Record):
     history: list[Change] = []
     enumerator_notes: Text | None = None
     hxl: ShortText | None = Field(None, description="HXL hashtag, e.g. #affected+idps.")
+    translations: Translations = Field(default={}, description=TRANSLATIONS_HELP)
 
     @model_validator(mode="after")
     def _options_match_type(self) -> Self:

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from .errors_text import describe, field_path
+from .i18n.validate import translation_problems
 from .loaded import Loaded, Source
 from .mockup.sentence import template_problems
 from .models import MODELS, SINGLE_FILES, Dataset, Question
@@ -186,6 +187,7 @@ class Checker:
             self.question(q)
         for d in self.datasets.values():
             self.dataset(d)
+        self.problems.extend(translation_problems(self.loaded))
         return self.problems
 
     def references(self, source: Source) -> None:

@@ -182,6 +182,49 @@ def diff_command(base: str, kb: Path, head: str | None, output: Path | None) -> 
         raise SystemExit(1)
 
 
+@main.group("i18n")
+def i18n_group() -> None:
+    """Translations: what is missing or stale, fingerprints, the generator's catalogues."""
+
+
+@i18n_group.command("status")
+@KB_ARGUMENT
+@click.option("--lang", help="Only this language (default: every site language).")
+@click.option("--missing", is_flag=True, help="List every missing text with its file and line.")
+def i18n_status(kb: Path, lang: str | None, missing: bool) -> None:
+    """Per site language and record kind: texts translated, missing and stale."""
+    from .i18n.status import status_text
+
+    click.echo(status_text(kb, lang, missing), nl=False)
+
+
+@i18n_group.command("hash")
+@click.argument("record", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--lang", required=True, help="The language of the translation, e.g. fr.")
+@KB_OPTION
+def i18n_hash(record: Path, lang: str, kb: Path) -> None:
+    """The source_hash block to write beside RECORD's translation into LANG once it is
+    reviewed: toolkit validate then warns when the source text changes."""
+    from .i18n.status import hash_text
+
+    try:
+        click.echo(hash_text(kb, record, lang), nl=False)
+    except LookupError as err:
+        raise click.ClickException(str(err)) from None
+
+
+@i18n_group.command("extract")
+@click.option("--new-language", "new", help="Also start a catalogue for this language code.")
+def i18n_extract(new: str | None) -> None:
+    """Update generator/locale/ (messages.pot and every .po) from the templates and code."""
+    from .i18n.extract import new_language, update_catalogues
+
+    if new:
+        click.echo(f"wrote {new_language(new)}")
+    for path in update_catalogues():
+        click.echo(f"wrote {path}")
+
+
 @main.group("new")
 def new_command() -> None:
     """Start a new record from a template that explains every field."""

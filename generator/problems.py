@@ -70,6 +70,10 @@ KINDS: dict[str, Kind] = {k.code: k for k in (
     Kind("placeholder-unknown", "A mock-up sentence placeholder that does not exist or is "
                                 "malformed"),
     Kind("chart-needs-disaggregation", "A stacked bar without a disaggregation (warning)"),
+    # Translations (generator/i18n/)
+    Kind("translation-stale", "A translation whose source text changed since (warning)"),
+    Kind("translation-language", "A translation into a language the kb does not declare "
+                                 "(warning)"),
 )}
 
 # Values from the kb are echoed in messages: a 200,000-character id must not become a

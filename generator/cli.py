@@ -279,10 +279,16 @@ def _mkdocs_messages() -> Iterator[None]:
               default=Path("mkdocs.yml"), help="The project's mkdocs.yml.")
 @click.option("-d", "--site-dir", type=click.Path(file_okay=False, path_type=Path),
               help="Where the site goes (default: site_dir of mkdocs.yml, i.e. site/).")
-def build_command(config_file: Path, site_dir: Path | None) -> None:
+@click.option("--all-languages", is_flag=True,
+              help="One build per site language (kb/country.yml) into SITE_DIR/<lang>/, "
+              "with a root page leading to the source language.")
+def build_command(config_file: Path, site_dir: Path | None, all_languages: bool) -> None:
     """Build the site like `mkdocs build`, but replace SITE_DIR only once the build is
     complete: a failed or killed build leaves the previous site as it was."""
     from .sitebuild import build_site_atomically
+
+    if all_languages:
+        from .i18n.multibuild import build_all_languages_atomically as build_site_atomically
 
     handler = logging.StreamHandler()
     handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))

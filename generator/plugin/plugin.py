@@ -13,11 +13,13 @@ from typing import Literal
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page as MkPage
 
 from ..export import default_edit_url, edit_base
+from ..i18n import site as i18n_site
+from ..i18n.languages import Language
 from ..loader import load
 from ..mockup import embed_charts
 from ..pages import Options, Page, SiteRenderer
@@ -32,15 +34,20 @@ class CountryToolkitPlugin(BasePlugin[CountryToolkitConfig]):
     # True under `mkdocs serve` only (set by on_startup, which MkDocs calls from its
     # commands; a build started from Python, as the tests and the bundle do, is a build).
     serving = False
+    languages: list[Language] = []  # site languages (kb/country.yml), set by on_config
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"],
                    dirty: bool) -> None:
         self.serving = command == "serve"
 
+    # Before the search plugin's on_config, which reads the theme language set here.
+    @event_priority(50)
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
             return config
         self.kb_path = Path(self.config.kb).resolve()
+        self.languages = i18n_site.declared(self.kb_path)
+        self.language = i18n_site.configure(config, self.languages, self.config.language)
         root = Path(config.config_file_path or ".").resolve().parent
         self.options = Options(
             edit_url=edit_base(
@@ -48,6 +55,7 @@ class CountryToolkitPlugin(BasePlugin[CountryToolkitConfig]):
                 self.kb_path, root),
             mockups=self.config.mockups,
             chart_markers=True,
+            language=self.language.code,
         )
         # overrides/main.html shows a "do not publish" banner on every page of internal builds.
         config.extra["toolkit_internal"] = self.config.internal
@@ -113,6 +121,8 @@ class CountryToolkitPlugin(BasePlugin[CountryToolkitConfig]):
             kept = Files([f for f in files if not f.is_documentation_page()])
             kept.append(File.generated(config, "index.md", content=report_markdown(self.failed)))
             return kept
+        if len(self.languages) > 1:
+            files = i18n_site.language_pages(files, config, self.language, self.languages)
         for page in self.pages:  # clashes with docs/ were refused in on_pre_build
             files.append(File.generated(config, page.path, content=page.content))
         return files

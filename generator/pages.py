@@ -18,7 +18,7 @@ from .i18n.localize import localize
 from .i18n.numbers import localize_values
 from .kb import KnowledgeBase
 from .labels import LABELS
-from .mockup import MOCKUP_LABEL, MockupResult, build_mockup, chart_marker
+from .mockup import MOCKUP_LABEL, MockupResult, build_mockup, chart_marker, label_html
 from .mockup.sentence import fill
 from .models import Question
 from .safe_text import cell, escape_html, escape_md
@@ -153,9 +153,18 @@ class SiteRenderer:
             return result
         # The same false results, numbers written the language's way ("79 %").
         values = localize_values(result.values, lang.locale, lang.digits)
-        sentence = fill(q.mockup.sentence, values)
+        # fill() folds whitespace, no-break spaces too ("79 %" must not break): keep them
+        # out of its way.
+        keep = str.maketrans({"\u00a0": "\ue000", "\u202f": "\ue001"})
+        back = str.maketrans({"\ue000": "\u00a0", "\ue001": "\u202f"})
+        values = {k: v.translate(keep) for k, v in values.items()}
+        sentence = fill(q.mockup.sentence, values).translate(back)
         same = getattr(q.mockup.sentence, "same", None)  # keep the "not yet translated" mark
-        return replace(result, sentence=same(sentence) if same else sentence)
+        # The chart's MOCK-UP label in the page's language (its other words are the chart's).
+        label = Markup('<span class="ctk-mockup-label">{}</span>').format(
+            self._(MOCKUP_MESSAGE))
+        return replace(result, sentence=same(sentence) if same else sentence,
+                       chart_html=result.chart_html.replace(label_html(), label))
     def render(self, template: str, path: str, meta: dict[str, object], **ctx: object) -> str:
         def link(target: str) -> str:
             return posixpath.relpath(target, posixpath.dirname(path) or ".")

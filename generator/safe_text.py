@@ -37,7 +37,8 @@ _LINE_START = re.compile(r"^([ \t]*)([#=+:!?~/-])", re.M)
 # record text (STX/ETX are Python-Markdown's own placeholder delimiters).
 _NEWLINES = re.compile(r"\r\n?|[\x0b\x0c\x85\u2028\u2029]")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]")
-_SPACE = re.compile(r"\s+")
+# Whitespace folded in table cells, except no-break spaces, which languages need ("79 %").
+_SPACE = re.compile(r"[^\S\u00a0\u202f]+")
 
 
 def plain(value: object) -> str:

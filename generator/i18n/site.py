@@ -69,7 +69,9 @@ def configure(config: MkDocsConfig, languages: list[Language], code: str | None)
         search.config["lang"] = [base if _material_has("search", base) else "en"]
     config.extra["toolkit_language"] = lang.code
     if len(languages) > 1:
-        config.extra["alternate"] = [{"name": x.name, "lang": x.code, "link": f"{x.code}/"}
+        # link: what Material's script resolves against the site root to read the other
+        # build's sitemap.xml (and find the same page); the partial builds the hrefs.
+        config.extra["alternate"] = [{"name": x.name, "lang": x.code, "link": f"../{x.code}/"}
                                      for x in languages]
     return lang
 

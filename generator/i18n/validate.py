@@ -7,6 +7,10 @@ from ..loaded import Loaded
 from ..problems import Problem, shown
 from .coverage import closest, declared_languages, iter_stale, walk
 
+# Warnings for translators that never stop a (strict) build: a source text edited in a
+# pull request must not wait for every translator.
+ADVISORY = frozenset({"translation-stale"})
+
 
 def translation_problems(loaded: Loaded) -> list[Problem]:
     source, others = declared_languages(loaded)

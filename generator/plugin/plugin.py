@@ -20,6 +20,7 @@ from mkdocs.structure.pages import Page as MkPage
 from ..export import default_edit_url, edit_base
 from ..i18n import site as i18n_site
 from ..i18n.languages import Language
+from ..i18n.validate import ADVISORY
 from ..loader import load
 from ..mockup import embed_charts
 from ..pages import Options, Page, SiteRenderer
@@ -73,11 +74,17 @@ class CountryToolkitPlugin(BasePlugin[CountryToolkitConfig]):
         if not self.config.enabled:
             return
         kb, report = load(self.kb_path, internal=self.config.internal)
-        stops = kb is None or bool(report.problems and config.strict)
+        # Stale translations are for translators to review: they never stop a build (the
+        # page shows the older translation until then), so they are logged as information.
+        blocking = [p for p in report.problems if p.code not in ADVISORY]
+        stops = kb is None or bool(blocking and config.strict)
         if stops and self.serving:
             self._serve_report(report, config)
             return
         for problem in report.sorted():
+            if problem.code in ADVISORY:
+                log.info(problem.format())
+                continue
             (log.error if problem.severity == "error" else log.warning)(problem.format())
         if kb is None:
             raise PluginError(
@@ -87,7 +94,7 @@ class CountryToolkitPlugin(BasePlugin[CountryToolkitConfig]):
         if stops:
             # Strict mode would abort on these warnings anyway, but only after writing the site.
             raise PluginError(
-                f"the knowledge base has {len(report.problems)} warning(s), listed above, and "
+                f"the knowledge base has {len(blocking)} warning(s), listed above, and "
                 "strict mode is on: fix them and build again"
             )
         renderer = SiteRenderer(kb, self.options)

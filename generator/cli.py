@@ -148,12 +148,14 @@ def render(kb: Path, out: Path, project: Path, internal: bool, no_mockups: bool)
               default=Path("dist/toolkit-offline.zip"), show_default=True,
               help="The zip to write.")
 @PROJECT_OPTION
-def bundle_command(kb: Path, out: Path, project: Path) -> None:
+@click.option("--language", help="Only this site language (default: every language, each "
+              "in its folder, with the language selector).")
+def bundle_command(kb: Path, out: Path, project: Path, language: str | None) -> None:
     """Build the whole site as one zip that works offline from file:// (for field teams)."""
     from .bundle import bundle
 
     with _mkdocs_messages():
-        result = bundle(kb, out, project)
+        result = bundle(kb, out, project, language)
     click.echo(f"Wrote {result.path}: {result.files} files, {result.size / 1e6:.1f} MB, "
                f"in {result.seconds:.1f} s. Unzip it and open index.html in a browser.")
 

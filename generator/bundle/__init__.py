@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import BundleError, InvalidKnowledgeBase
+from ..i18n.languages import site_languages
+from ..i18n.multibuild import redirect_page
 from ..loader import load
 from .network_check import find_network_references
 from .offline import SHIM, VENDOR_DIR, build_offline_site
@@ -36,8 +38,10 @@ class BundleResult:
     seconds: float  # build + zip
 
 
-def bundle(kb: Path, out: Path, project: Path = Path(".")) -> BundleResult:
-    """Validate kb, build the offline site and write it to the zip out.
+def bundle(kb: Path, out: Path, project: Path = Path("."),
+           language: str | None = None) -> BundleResult:
+    """Validate kb, build the offline site and write it to the zip out: every site language
+    (<lang>/ folders and a root index.html), or only `language`.
 
     Raises InvalidKnowledgeBase (with the full report) before building anything if the kb
     has errors, BundleError if the built site would need the network.
@@ -46,8 +50,17 @@ def bundle(kb: Path, out: Path, project: Path = Path(".")) -> BundleResult:
     loaded, report = load(kb)
     if loaded is None:
         raise InvalidKnowledgeBase(report)
+    languages = site_languages(loaded.country)
+    if language is not None and language not in {x.code for x in languages}:
+        raise BundleError(f"'{language}' is not one of the site languages in kb/country.yml "
+                          f"({', '.join(x.code for x in languages)})")
     with tempfile.TemporaryDirectory(prefix="toolkit-bundle-") as tmp:
         site = Path(tmp) / "site"
-        build_offline_site(project, kb, site)
+        if language is not None or len(languages) == 1:
+            build_offline_site(project, kb, site, language or "", selector=False)
+        else:
+            for lang in languages:  # each with its own search index, inlined for file://
+                build_offline_site(project, kb, site / lang.code, lang.code)
+            (site / "index.html").write_text(redirect_page(languages), encoding="utf-8")
         count = write_zip(site, out)
     return BundleResult(out, out.stat().st_size, count, time.monotonic() - start)

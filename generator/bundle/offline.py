@@ -62,8 +62,10 @@ def _environ(**values: str) -> Iterator[None]:
                 os.environ[k] = v
 
 
-def offline_config(project: Path, kb: Path, site_dir: Path) -> MkDocsConfig:
-    """The project's mkdocs.yml, validated, with the offline overrides applied."""
+def offline_config(project: Path, kb: Path, site_dir: Path, language: str = "",
+                   selector: bool = True) -> MkDocsConfig:
+    """The project's mkdocs.yml, validated, with the offline overrides applied; in one site
+    language (""= the source), with the language selector only if the others are bundled."""
     config = load_config(str(project / "mkdocs.yml"), site_dir=str(site_dir))
     toolkit = config.plugins.get(PLUGIN_NAME)
     if toolkit is None:
@@ -78,6 +80,8 @@ def offline_config(project: Path, kb: Path, site_dir: Path) -> MkDocsConfig:
     toolkit.config["kb"] = str(kb.resolve())
     toolkit.config["internal"] = False
     toolkit.config["mockups"] = True
+    toolkit.config["language"] = language
+    config.extra["toolkit_language_selector"] = selector
     # With repo_url set, Material's JavaScript fetches repository facts from the GitHub API.
     config.repo_url = None
     config.repo_name = None
@@ -102,9 +106,10 @@ def offline_config(project: Path, kb: Path, site_dir: Path) -> MkDocsConfig:
     return config
 
 
-def build_offline_site(project: Path, kb: Path, site_dir: Path) -> None:
+def build_offline_site(project: Path, kb: Path, site_dir: Path, language: str = "",
+                       selector: bool = True) -> None:
     """Build the offline site into site_dir. The kb must have been validated already."""
-    config = offline_config(project, kb, site_dir)
+    config = offline_config(project, kb, site_dir, language, selector)
     epoch = str(source_epoch())
     # Sitemap dates fixed, as in the zip.
     with _environ(SOURCE_DATE_EPOCH=epoch):

@@ -68,7 +68,8 @@ def configure(config: MkDocsConfig, languages: list[Language], code: str | None)
         # The language's own stemmer and stop words; English where lunr has none.
         search.config["lang"] = [base if _material_has("search", base) else "en"]
     config.extra["toolkit_language"] = lang.code
-    if len(languages) > 1:
+    # A one-language offline bundle has no other language to link to.
+    if len(languages) > 1 and config.extra.get("toolkit_language_selector", True):
         # link: what Material's script resolves against the site root to read the other
         # build's sitemap.xml (and find the same page); the partial builds the hrefs.
         config.extra["alternate"] = [{"name": x.name, "lang": x.code, "link": f"../{x.code}/"}

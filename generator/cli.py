@@ -144,18 +144,21 @@ def render(kb: Path, out: Path, project: Path, internal: bool, no_mockups: bool)
 
 @main.command("bundle")
 @KB_ARGUMENT
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
-              default=Path("dist/toolkit-offline.zip"), show_default=True,
-              help="The zip to write.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="The zip to write [default: dist/toolkit-round-N-offline.zip].")
 @PROJECT_OPTION
+@click.option("--internal", is_flag=True,
+              help="Include confidential fields; the zip and every page say INTERNAL — DO NOT "
+              "SHARE.")
 @click.option("--language", help="Only this site language (default: every language, each "
               "in its folder, with the language selector).")
-def bundle_command(kb: Path, out: Path, project: Path, language: str | None) -> None:
+def bundle_command(kb: Path, out: Path | None, project: Path, internal: bool,
+                   language: str | None) -> None:
     """Build the whole site as one zip that works offline from file:// (for field teams)."""
     from .bundle import bundle
 
     with _mkdocs_messages():
-        result = bundle(kb, out, project, language)
+        result = bundle(kb, out, project, internal=internal, language=language)
     click.echo(f"Wrote {result.path}: {result.files} files, {result.size / 1e6:.1f} MB, "
                f"in {result.seconds:.1f} s. Unzip it and open index.html in a browser.")
 
@@ -260,6 +263,38 @@ def new_partner(pid: str, ptype: str, kb: Path) -> None:
 def _started(started: Any, kb: Path) -> None:
     click.echo(f"Wrote {started.path}: {started.todos} value(s) say TODO.")
     click.echo(f"Fill them in (the comments explain each field), then run: toolkit validate {kb}")
+
+
+@main.command()
+@KB_ARGUMENT
+@PROJECT_OPTION
+@click.option("--draft", is_flag=True,
+              help="Publish a plan that is not signed off, as round-N-draft (not latest).")
+@click.option("--bundle", "bundle_zip", type=click.Path(dir_okay=False, exists=True,
+              path_type=Path), help="Offline bundle to offer under downloads/ of this version.")
+@click.option("--branch", default="gh-pages", show_default=True,
+              help="Branch that holds every published round.")
+@click.option("--push", is_flag=True, help="Push the branch to --remote afterwards.")
+@click.option("--remote", default="origin", show_default=True,
+              help="Remote name or URL to fetch the branch from and push it to.")
+def publish(kb: Path, project: Path, draft: bool, bundle_zip: Path | None, branch: str,
+            push: bool, remote: str) -> None:
+    """Publish the kb's current round as version round-N (alias latest) with mike.
+
+    Refuses a round whose Data Analysis Plan is not signed off (unless --draft) and any
+    internal build. The project folder must be in a git repository.
+    """
+    from .publish import publish as publish_round
+
+    with _mkdocs_messages():
+        result = publish_round(project, kb, draft=draft, push=push, remote=remote,
+                               branch=branch, bundle=bundle_zip)
+    aliases = f" (alias {', '.join(result.aliases)})" if result.aliases else ""
+    where = "pushed" if result.pushed else "committed locally; push it with --push"
+    if not result.changed:
+        where = f"unchanged (already published with the same files), {where}"
+    click.echo(f"Published {result.version}{aliases} to {result.branch} at "
+               f"{result.commit[:12]}, {where}. Versions: {', '.join(result.versions)}.")
 
 
 @contextmanager

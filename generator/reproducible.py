@@ -10,7 +10,7 @@ import io
 import os
 import time
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import BinaryIO
 
 DEFAULT_EPOCH = 315532800  # 1980-01-01, the earliest date a zip entry can hold
@@ -62,3 +62,10 @@ def rezip(data: bytes, epoch: int | None = None) -> bytes:
     with zipfile.ZipFile(io.BytesIO(data)) as src:
         write_zip(out, ((i.filename, src.read(i)) for i in src.infolist()), epoch)
     return out.getvalue()
+
+
+def zip_entries(path: str | os.PathLike[str]) -> Iterator[tuple[str, bytes]]:
+    """Name and bytes of each entry of a finished zip (read-only: publish checks a bundle)."""
+    with zipfile.ZipFile(path) as zf:
+        for info in zf.infolist():
+            yield info.filename, zf.read(info)

@@ -10,7 +10,7 @@ from support import ROOT, modules_importing
 # Distribution name -> the module the generator imports it as.
 IMPORT_NAME = {"mkdocs": "mkdocs", "mkdocs-material": "material", "pyyaml": "yaml",
                "jinja2": "jinja2", "pandas": "pandas", "xlsxwriter": "xlsxwriter",
-               "pydantic": "pydantic", "click": "click"}
+               "pydantic": "pydantic", "click": "click", "mike": "mike"}
 
 
 def declared() -> dict[str, str]:

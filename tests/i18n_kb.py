@@ -36,7 +36,7 @@ def multilingual_kb(dest: Path) -> Path:
                            f"(pompes et {FR_WORD} hors d'usage).",
                 "mockup": {"sentence": "Dans {top_pct} des localités évaluées, la source "
                                        "principale est : {top_option}."},
-                "source_hash": {"purpose": "00000000"},  # made from an older English text
+                "source_hash": {"purpose": "bbbbbbbb"},  # made from an older English text
             },
             "ar": {"text": "ما هو المصدر الرئيسي لمياه الشرب لمعظم النازحين في هذا الموقع؟"},
         }

@@ -27,10 +27,17 @@ from .fields import HASH_KEY, block_fields, item_model, spec_of
 Loc = tuple[str | int, ...]
 
 
+# Fingerprints are written in YAML by hand: letters only, so one never reads as a number
+# (00012345, 1e500) or a date, and needs no quotes.
+_LETTERS = str.maketrans("0123456789abcdef", "bcdfghjkmnpqrstv")
+
+
 def fingerprint(value: Any) -> str:
-    """8 hex digits of the source text, whitespace-insensitive (a YAML re-wrap is no change)."""
+    """8 letters from the source text's SHA-256, whitespace-insensitive (a YAML re-wrap is
+    no change)."""
     text = "\n".join(map(str, value)) if isinstance(value, list) else str(value)
-    return hashlib.sha256(" ".join(text.split()).encode("utf-8")).hexdigest()[:8]
+    digest = hashlib.sha256(" ".join(text.split()).encode("utf-8")).hexdigest()[:8]
+    return digest.translate(_LETTERS)
 
 
 @dataclass(frozen=True)

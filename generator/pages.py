@@ -16,7 +16,7 @@ from .i18n.catalog import N_, translations
 from .i18n.languages import find, source_language
 from .i18n.localize import localize
 from .i18n.numbers import localize_values
-from .kb import KnowledgeBase
+from .kb import HANDLE_PREFIX, KnowledgeBase
 from .labels import LABELS
 from .mockup import MOCKUP_LABEL, MockupResult, build_mockup, chart_marker, label_html
 from .mockup.sentence import fill
@@ -137,7 +137,7 @@ class SiteRenderer:
         self._ = self.env.globals["gettext"]
         kb = localize(kb, self.language, self._("not yet translated"))
         # Everything below works on the public view: confidential fields are already gone.
-        self.kb = kb.public_view()
+        self.kb = self._restricted_titles(kb.public_view())
         self.options = options
         self.ki_labels = {k.id: k.label for k in self.kb.country.msla.key_informant_types}
         self.mockups: dict[str, MockupResult] = {}
@@ -145,6 +145,18 @@ class SiteRenderer:
             for q in self.kb.questions.values():
                 if not (q.is_confidential and not self.kb.internal):
                     self.mockups[q.id] = self._mockup(q)
+
+    def _restricted_titles(self, kb: KnowledgeBase) -> KnowledgeBase:
+        """A restricted question's title in the page's language (kb.restricted_title)."""
+        if kb.internal:
+            return kb
+        title = self._("Restricted question %(number)s (%(sector)s)")
+        questions = {
+            key: q.model_copy(update={"text": title % {
+                "number": q.id.removeprefix(HANDLE_PREFIX),
+                "sector": kb.sectors[q.sector].name}}) if q.is_confidential else q
+            for key, q in kb.questions.items()}
+        return replace(kb, questions=questions)
 
     def _mockup(self, q: Question) -> MockupResult:
         result = build_mockup(q, self.kb.country)

@@ -139,3 +139,18 @@ def test_unknown_translated_field_is_an_error_with_its_line(tmp_path: Path) -> N
     assert "translations.fr.purpse: 'purpse' is not a translatable field here" in result.stderr
     assert "did you mean 'purpose'?" in result.stderr
     assert "'xx' is not a site language of this kb" in result.stderr
+
+
+def test_a_confidential_question_stays_redacted_in_every_language(tmp_path: Path) -> None:
+    kb_dir = multilingual_kb(tmp_path / "kb")
+    path = kb_dir / "questions" / "protection" / "protection-incidents.yml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert data["sharing"]["modality"] == "confidential"
+    secret = "Incidents de protection signalés dans la localité"
+    data["translations"] = {"fr": {"text": secret, "purpose": secret, "use": secret,
+                                   "mockup": {"sentence": secret}}}
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    for lang in ("fr", "en", "ar"):
+        pages = _pages(kb_dir, lang)
+        assert not any(secret in p for p in pages.values()), lang
+        assert not any("protection-incidents" in p for p in pages.values()), lang

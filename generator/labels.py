@@ -8,6 +8,9 @@ LABELS: dict[str, str] = {
     "public": N_("Public"),
     "confidential": N_("Confidential (MoU)"),
     "urgent-action": N_("Urgent action (protocol)"),
+    # analysis plan status ("agreed" is shared with the question status)
+    "draft": N_("Draft"),
+    "under-review": N_("Under review"),
     # question status
     "proposed": N_("Proposed"),
     "agreed": N_("Agreed"),

@@ -50,7 +50,8 @@ def _material_has(kind: str, code: str) -> bool:
     return (_MATERIAL / path).is_file()
 
 
-def configure(config: MkDocsConfig, languages: list[Language], code: str | None) -> Language:
+def configure(config: MkDocsConfig, languages: list[Language], code: str | None,
+              serving: bool = False) -> Language:
     """Set config up for the build in language `code` (None: the source language)."""
     lang = next((x for x in languages if x.code == code), None) if code else languages[0]
     if lang is None:
@@ -70,10 +71,12 @@ def configure(config: MkDocsConfig, languages: list[Language], code: str | None)
     config.extra["toolkit_language"] = lang.code
     # A one-language offline bundle has no other language to link to.
     if len(languages) > 1 and config.extra.get("toolkit_language_selector", True):
-        # link: what Material's script resolves against the site root to read the other
-        # build's sitemap.xml (and find the same page); the partial builds the hrefs.
-        config.extra["alternate"] = [{"name": x.name, "lang": x.code, "link": f"../{x.code}/"}
-                                     for x in languages]
+        # link: Material's <link rel="alternate"> in the head, whose sitemap.xml its script
+        # reads; the partial builds the selector's hrefs itself. `mkdocs serve` has this
+        # language only: pointing there would answer 404 (console errors) for the others.
+        config.extra["alternate"] = [
+            {"name": x.name, "lang": x.code, "link": "./" if serving else f"../{x.code}/"}
+            for x in languages]
     return lang
 
 

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import io
+from datetime import UTC, datetime
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
@@ -13,6 +14,7 @@ from babel.messages.pofile import read_po, write_po
 
 from .catalog import LOCALE_DIR, po_path
 
+FIXED_DATE = datetime(2026, 1, 1, tzinfo=UTC)
 ROOT = LOCALE_DIR.parent.parent  # the folder holding generator/
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
 METHODS = [
@@ -34,6 +36,8 @@ def extract() -> Catalog:
 
 
 def _write(catalog: Catalog, path: Path) -> None:
+    # Fixed header dates: regenerating the catalogues changes them only when messages change.
+    catalog.creation_date = catalog.revision_date = FIXED_DATE
     buf = io.BytesIO()
     write_po(buf, catalog, omit_header=False, no_location=True, sort_output=True, width=100)
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -345,5 +345,64 @@ def build_command(config_file: Path, site_dir: Path | None, all_languages: bool)
     click.echo(f"Built the site into {dest}")
 
 
+@main.group("export")
+def export_group() -> None:
+    """Write the kb in another format (XLSForm)."""
+
+
+@export_group.command("xlsform")
+@KB_ARGUMENT
+@click.option("--round", "round_number", type=int, help="Round to export (default: current).")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Workbook to write (default: <form_id>.xlsx).")
+@click.option("--internal", is_flag=True, help="Include confidential questions. Never publish.")
+def export_xlsform_command(kb: Path, round_number: int | None, out: Path | None,
+                           internal: bool) -> None:
+    """The agreed questions as an XLSForm for Kobo/ODK, checked with pyxform."""
+    from .xlsform.export import ExportError, build_sheets, convert, to_xlsx
+
+    kb_obj, report = load(kb, internal=internal)
+    if kb_obj is None:
+        click.echo(report.format(), err=True)
+        sys.exit(1)
+    try:
+        sheets = build_sheets(kb_obj, round_number)
+        data = to_xlsx(sheets)
+        convert(data)
+    except ExportError as err:
+        raise click.ClickException(f"export failed: {err}") from err
+    dest = out or Path(f"{sheets.settings['form_id']}.xlsx")
+    dest.write_bytes(data)
+    n = sum(1 for r in sheets.survey if r.get("kb_id"))
+    click.echo(f"Wrote {dest}: {n} questions, {len(sheets.survey)} survey rows, "
+               f"{len(sheets.choices)} choices; pyxform converts it to a valid XForm.")
+
+
+@main.group("import")
+def import_group() -> None:
+    """Read records from another format (XLSForm)."""
+
+
+@import_group.command("xlsform")
+@click.argument("form", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--into", "kb", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("kb"), help="kb folder to create or update (default: kb).")
+@click.option("--sector-column", default="sector",
+              help="Survey column holding each question's sector id (default: sector).")
+@click.option("--sector", "default_sector", help="Sector id for rows without one.")
+@click.option("--force", is_flag=True, help="Overwrite fields written by hand in the kb.")
+def import_xlsform_command(form: Path, kb: Path, sector_column: str,
+                           default_sector: str | None, force: bool) -> None:
+    """Create or update question records from an XLSForm; report every row and column."""
+    from .xlsform.import_ import ImportError_, import_xlsform
+
+    try:
+        result = import_xlsform(form, kb, sector_column=sector_column,
+                                default_sector=default_sector, force=force)
+    except ImportError_ as err:
+        raise click.ClickException(f"{form}: {err} Nothing was changed.") from err
+    click.echo(result.report())
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -19,7 +19,8 @@ TEMPLATES = Path(__file__).resolve().parents[1] / "generator" / "templates"
 MARKUP = {
     "markdown", "span", "div", "details", "summary", "button", "title", "select", "name",
     "option", "value", "section", "class", "data", "ctk", "dap", "sector", "status",
-    "sharing", "partners", "badge", "info", "example", "warning", "note", "HXL",
+    "sharing", "partners", "badge", "info", "example", "warning", "note", "quote", "HXL",
+    "yes",  # the yes_no choice code (yes), shown beside its translated label
 }
 
 

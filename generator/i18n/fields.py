@@ -32,7 +32,7 @@ from ..models import (
 from ..models.country import AdminLevel, DtmSetup, KeyInformantType, Methodology
 from ..models.partner import Contact, Engagement
 from ..models.plan import Milestone, SignOff
-from ..models.question import Analysis, Change, Criteria, Mockup, Option
+from ..models.question import Analysis, Change, Criteria, Mockup, Option, SpecialCode
 
 
 @dataclass(frozen=True)
@@ -49,9 +49,10 @@ class Spec:
 
 SPECS: dict[type[BaseModel], Spec] = {
     Question: Spec(
-        texts=("text", "hint", "information_need", "purpose", "use", "enumerator_notes"),
+        texts=("text", "hint", "information_need", "purpose", "use", "enumerator_notes",
+               "constraint_message", "specify_label", "unit"),
         nested=("analysis", "mockup", "criteria", "sharing"),
-        items=("options", "history"),
+        items=("options", "history", "special_codes"),
     ),
     Analysis: Spec(texts=("descriptive", "frequency", "tools")),
     Mockup: Spec(texts=("sentence", "title")),
@@ -59,6 +60,7 @@ SPECS: dict[type[BaseModel], Spec] = {
                           "analysis_capacity", "do_no_harm")),
     Sharing: Spec(texts=("trigger", "contact")),
     Option: Spec(single="label"),
+    SpecialCode: Spec(single="label"),
     Change: Spec(single="change"),
     Partner: Spec(texts=("name", "short_name", "description"), lists=("information_needs",),
                   maps=("roles",), nested=("contact", "engagement")),

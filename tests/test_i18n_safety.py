@@ -33,7 +33,7 @@ def translate_half(model: type, data: Any, counter: list[int]) -> None:
     if spec.single and isinstance(data.get(spec.single), str):
         counter[0] += 1
         if counter[0] % 2:
-            data["translations"] = {"fr": data[spec.single]}
+            data["translations"] = {**(data.get("translations") or {}), "fr": data[spec.single]}
         return
     block: dict[str, Any] = {}
     for name in (*spec.texts, *spec.lists, *spec.maps):
@@ -55,7 +55,9 @@ def translate_half(model: type, data: Any, counter: list[int]) -> None:
                     translate_half(item_model(item_model(model, name), item_name), item,
                                    counter)
     if block and "translations" in model.model_fields:
-        data["translations"] = {"fr": block}
+        # Kept: the fixture's questionnaire wordings (French is also its form language).
+        existing = (data.get("translations") or {}).get("fr") or {}
+        data["translations"] = {**(data.get("translations") or {}), "fr": {**existing, **block}}
     for name in spec.items:
         for item in data.get(name) or []:
             translate_half(item_model(model, name), item, counter)

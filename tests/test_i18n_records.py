@@ -160,3 +160,15 @@ def test_a_confidential_question_stays_redacted_in_every_language(tmp_path: Path
         pages = _pages(kb_dir, lang)
         assert not any(secret in p for p in pages.values()), lang
         assert not any("protection-incidents" in p for p in pages.values()), lang
+
+
+def test_a_translated_mockup_sentence_is_checked_like_the_source(tmp_path: Path) -> None:
+    kb_dir = multilingual_kb(tmp_path / "kb")
+    path = kb_dir / "questions" / "wash" / "wash-water-source.yml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["translations"]["fr"]["mockup"]["sentence"] = "Dans {top_pc} des localités {0.__class__}"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    result = _toolkit("validate", str(kb_dir))
+    assert result.returncode == 1
+    assert "translations.fr.mockup.sentence: unknown placeholder '{top_pc}'" in result.stderr
+    assert "'{0.__class__}'" in result.stderr

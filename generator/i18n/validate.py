@@ -37,6 +37,7 @@ def translation_problems(loaded: Loaded) -> list[Problem]:
             + "use one of: " + ", ".join(u.allowed),
             code="unknown-key",
         ))
+    problems.extend(_sentences(loaded))
     declared = {source, *others}
     for s in loaded.sources:
         for loc, lang in _languages_used(s.doc.data, ()):
@@ -72,3 +73,25 @@ def _form_language(loaded: Loaded, lang: str) -> bool:
         country.doc.data, dict) else None
     return isinstance(forms, list) and any(
         isinstance(f, dict) and f.get("code") == lang for f in forms)
+
+
+def _sentences(loaded: Loaded) -> list[Problem]:
+    """A translated mock-up sentence may use the same placeholders as the source sentence."""
+    from ..mockup import template_problems
+
+    problems: list[Problem] = []
+    for source in loaded.sources:
+        q = source.record
+        if source.kind != "question" or q is None:
+            continue
+        for lang, tr in q.translations.items():
+            sentence = (getattr(tr, "mockup", None) or {}).get("sentence")
+            if not sentence:
+                continue
+            other = q.model_copy(update={"mockup": q.mockup.model_copy(
+                update={"sentence": sentence})})
+            loc = ("translations", lang, "mockup", "sentence")
+            for _, message in template_problems(other):
+                problems.append(Problem(source.rel, source.doc.line(loc), ".".join(loc),
+                                        message, code="placeholder-unknown"))
+    return problems

@@ -30,6 +30,8 @@ LABELS: dict[str, str] = {
     "joint": N_("Joint"),
     # disaggregations
     "admin1": N_("Admin 1"),
+    "admin2": N_("Admin 2"),
+    "location_type": N_("Location type"),
     "population_group": N_("Population group"),
     "key_informant_type": N_("Key informant type"),
     # partner types

@@ -18,7 +18,15 @@ from .i18n.localize import localize
 from .i18n.numbers import localize_values
 from .kb import HANDLE_PREFIX, KnowledgeBase
 from .labels import LABELS
-from .mockup import MOCKUP_LABEL, MockupResult, build_mockup, chart_marker, label_html
+from .mockup import (
+    MOCKUP_LABEL,
+    MockupResult,
+    assessment_for,
+    build_mockup,
+    chart_marker,
+    label_html,
+)
+from .mockup.dataset import false_csv, false_frame, false_xlsx, file_stem
 from .mockup.sentence import fill
 from .models import Question
 from .questionnaire import SiteForm, site_form
@@ -151,6 +159,7 @@ class SiteRenderer:
         self.language = find(kb.country, options.language)
         self.env = environment(self.language.code)
         self._ = self.env.globals["gettext"]
+        source = kb
         self.source_kb = kb.public_view()  # the XLSForm download is the same in every language
         kb = localize(kb, self.language, self._("not yet translated"))
         # Everything below works on the public view: confidential fields are already gone.
@@ -158,7 +167,13 @@ class SiteRenderer:
         self.options = options
         self.ki_labels = {k.id: k.label for k in self.kb.country.msla.key_informant_types}
         self.mockups: dict[str, MockupResult] = {}
-        if options.mockups:
+        # The false assessment is drawn on the whole kb (skip logic may refer to any
+        # question); only what the public view shows is drawn as charts or downloadable.
+        # From the source records: the same false results in every language.
+        self.assessment = assessment_for(source) if options.mockups else None
+        self.false_data: str | None = None
+        if self.assessment is not None:
+            self.false_data = f"false-data/{file_stem(self.assessment)}"
             for q in self.kb.questions.values():
                 if not (q.is_confidential and not self.kb.internal):
                     self.mockups[q.id] = self._mockup(q)
@@ -176,12 +191,12 @@ class SiteRenderer:
         return replace(kb, questions=questions)
 
     def _mockup(self, q: Question) -> MockupResult:
-        result = build_mockup(q, self.kb.country)
+        result = build_mockup(q, self.kb.country, self.assessment)
         lang = self.language
-        if lang.code == source_language(self.kb.country).code or not result.values:
+        if lang.code == source_language(self.kb.country).code or not result.placeholders:
             return result
         # The same false results, numbers written the language's way ("79 %").
-        values = localize_values(result.values, lang.locale, lang.digits)
+        values = localize_values(result.placeholders, lang.locale, lang.digits)
         # fill() folds whitespace, no-break spaces too ("79 %" must not break): keep them
         # out of its way.
         keep = str.maketrans({"\u00a0": "\ue000", "\u202f": "\ue001"})
@@ -194,13 +209,14 @@ class SiteRenderer:
             self._(MOCKUP_MESSAGE))
         return replace(result, sentence=same(sentence) if same else sentence,
                        chart_html=result.chart_html.replace(label_html(), label))
+
     def render(self, template: str, path: str, meta: dict[str, object], **ctx: object) -> str:
         def link(target: str) -> str:
             return posixpath.relpath(target, posixpath.dirname(path) or ".")
 
         body = self.env.get_template(template).render(
             kb=self.kb, link=link, qpath=question_path, ppath=partner_path, spath=sector_path,
-            edit=self.edit_link, ki_labels=self.ki_labels, **ctx,
+            edit=self.edit_link, ki_labels=self.ki_labels, false_data=self.false_data, **ctx,
         )
         return front_matter(**meta) + body
 
@@ -350,6 +366,11 @@ class SiteRenderer:
         ), self.kb.source("analysis-plan", ""))
         yield Page("dap/data-analysis-plan.csv", dap_csv(frame))
         yield Page("dap/data-analysis-plan.xlsx", dap_xlsx(frame, self.kb))
+        if self.assessment is not None and self.false_data:
+            shown = [q for q in self.kb.questions.values() if q.id in self.mockups]
+            data = false_frame(self.assessment, shown)
+            yield Page(f"{self.false_data}.csv", false_csv(data))
+            yield Page(f"{self.false_data}.xlsx", false_xlsx(data, self.assessment))
 
 
     @cached_property

@@ -21,6 +21,7 @@ MARKUP = {
     "option", "value", "section", "class", "data", "ctk", "dap", "sector", "status",
     "sharing", "partners", "badge", "info", "example", "warning", "note", "quote", "HXL",
     "yes",  # the yes_no choice code (yes), shown beside its translated label
+    "CSV", "XLSX",  # file formats
 }
 
 

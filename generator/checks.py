@@ -15,6 +15,7 @@ from typing import Any
 
 from . import process_checks
 from .errors_text import describe, field_path
+from .i18n.validate import translation_problems
 from .loaded import Loaded, Source
 from .mockup.sentence import template_problems
 from .mockup.spec import disaggregation_problems, spec_problems
@@ -201,6 +202,7 @@ class Checker:
         for d in self.datasets.values():
             self.dataset(d)
         process_checks.run(self)
+        self.problems.extend(translation_problems(self.loaded))
         return self.problems
 
     def references(self, source: Source) -> None:
@@ -479,11 +481,13 @@ def check_questionnaire(loaded: Loaded) -> list[Problem]:
 
     languages = [lang.code for lang in country.form_languages] if country else []
     others = languages[1:]
+    # The website's languages (generator/i18n/) may translate a question too.
+    site = {lang.code for lang in country.site_languages[1:]} if country else set()
     for q in questions.values():
         _check_numbers(at, q)
         _check_options(at, q, choice_lists)
         for code in q.translations:
-            if code not in languages:
+            if code not in languages and code not in site:
                 at("question", q.id, ["translations", code], f"translations.{code}",
                    f"'{code}' is not a form language of kb/country.yml"
                    if code not in languages[:1] else f"'{code}' is the source language",

@@ -163,12 +163,15 @@ def render(kb: Path, out: Path, project: Path, internal: bool, no_mockups: bool)
 @click.option("--internal", is_flag=True,
               help="Include confidential fields; the zip and every page say INTERNAL — DO NOT "
               "SHARE.")
-def bundle_command(kb: Path, out: Path | None, project: Path, internal: bool) -> None:
+@click.option("--language", help="Only this site language (default: every language, each "
+              "in its folder, with the language selector).")
+def bundle_command(kb: Path, out: Path | None, project: Path, internal: bool,
+                   language: str | None) -> None:
     """Build the whole site as one zip that works offline from file:// (for field teams)."""
     from .bundle import bundle
 
     with _mkdocs_messages():
-        result = bundle(kb, out, project, internal=internal)
+        result = bundle(kb, out, project, internal=internal, language=language)
     click.echo(f"Wrote {result.path}: {result.files} files, {result.size / 1e6:.1f} MB, "
                f"in {result.seconds:.1f} s. Unzip it and open index.html in a browser.")
 
@@ -240,6 +243,49 @@ def migrate_command(kb: Path, dry_run: bool) -> None:
     if not dry_run and result.todos:
         click.echo(f"Fill them in (who verified each agreed question, and when), then run: "
                    f"toolkit validate {kb}")
+
+
+@main.group("i18n")
+def i18n_group() -> None:
+    """Translations: what is missing or stale, fingerprints, the generator's catalogues."""
+
+
+@i18n_group.command("status")
+@KB_ARGUMENT
+@click.option("--lang", help="Only this language (default: every site language).")
+@click.option("--missing", is_flag=True, help="List every missing text with its file and line.")
+def i18n_status(kb: Path, lang: str | None, missing: bool) -> None:
+    """Per site language and record kind: texts translated, missing and stale."""
+    from .i18n.status import status_text
+
+    click.echo(status_text(kb, lang, missing), nl=False)
+
+
+@i18n_group.command("hash")
+@click.argument("record", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--lang", required=True, help="The language of the translation, e.g. fr.")
+@KB_OPTION
+def i18n_hash(record: Path, lang: str, kb: Path) -> None:
+    """The source_hash block to write beside RECORD's translation into LANG once it is
+    reviewed: toolkit validate then warns when the source text changes."""
+    from .i18n.status import hash_text
+
+    try:
+        click.echo(hash_text(kb, record, lang), nl=False)
+    except LookupError as err:
+        raise click.ClickException(str(err)) from None
+
+
+@i18n_group.command("extract")
+@click.option("--new-language", "new", help="Also start a catalogue for this language code.")
+def i18n_extract(new: str | None) -> None:
+    """Update generator/locale/ (messages.pot and every .po) from the templates and code."""
+    from .i18n.extract import new_language, update_catalogues
+
+    if new:
+        click.echo(f"wrote {new_language(new)}")
+    for path in update_catalogues():
+        click.echo(f"wrote {path}")
 
 
 @main.group("new")
@@ -339,10 +385,16 @@ def _mkdocs_messages() -> Iterator[None]:
               default=Path("mkdocs.yml"), help="The project's mkdocs.yml.")
 @click.option("-d", "--site-dir", type=click.Path(file_okay=False, path_type=Path),
               help="Where the site goes (default: site_dir of mkdocs.yml, i.e. site/).")
-def build_command(config_file: Path, site_dir: Path | None) -> None:
+@click.option("--all-languages", is_flag=True,
+              help="One build per site language (kb/country.yml) into SITE_DIR/<lang>/, "
+              "with a root page leading to the source language.")
+def build_command(config_file: Path, site_dir: Path | None, all_languages: bool) -> None:
     """Build the site like `mkdocs build`, but replace SITE_DIR only once the build is
     complete: a failed or killed build leaves the previous site as it was."""
     from .sitebuild import build_site_atomically
+
+    if all_languages:
+        from .i18n.multibuild import build_all_languages_atomically as build_site_atomically
 
     handler = logging.StreamHandler()
     handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))

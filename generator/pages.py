@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import posixpath
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache, cached_property
 
 import yaml
@@ -14,10 +14,22 @@ from markupsafe import Markup
 
 from . import process_pages
 from .dap import dap_csv, dap_frame, dap_xlsx
-from .kb import KnowledgeBase
+from .i18n.catalog import N_, translations
+from .i18n.languages import find, source_language
+from .i18n.localize import localize
+from .i18n.numbers import localize_values
+from .kb import HANDLE_PREFIX, KnowledgeBase
 from .labels import LABELS
-from .mockup import MOCKUP_LABEL, MockupResult, assessment_for, build_mockup, chart_marker
+from .mockup import (
+    MOCKUP_LABEL,
+    MockupResult,
+    assessment_for,
+    build_mockup,
+    chart_marker,
+    label_html,
+)
 from .mockup.dataset import false_csv, false_frame, false_xlsx, file_stem
+from .mockup.sentence import fill
 from .models import Question
 from .questionnaire import SiteForm, site_form
 from .safe_text import cell, escape_html, escape_md
@@ -43,11 +55,16 @@ class Options:
     chart_markers: bool = False
     # The date the engagement dashboard is read at (None: SOURCE_DATE_EPOCH, else today).
     today: dt.date | None = None
+    # Site language code (kb/country.yml site_languages); None: the source language.
+    language: str | None = None
 
 
 @cache
-def environment() -> Environment:
+def environment(lang: str = "en") -> Environment:
     env = Environment(
+        # _("...") in templates: the generator's words through the gettext catalogue. The
+        # old-style (plain str) gettext, so finalize escapes translated words like any value.
+        extensions=["jinja2.ext.i18n"],
         loader=PackageLoader("generator", "templates"),
         undefined=StrictUndefined,
         finalize=escape_md,  # every printed value is inert Markdown unless marked Markup
@@ -59,11 +76,16 @@ def environment() -> Environment:
     )
     env.filters["cell"] = cell
     env.filters["join"] = join_md
+    # A translated sentence around generated links: `(_("... %(links)s")|md) % {...}` keeps
+    # the links (Markup) and escapes the sentence.
+    env.filters["md"] = escape_md
     # Attribute values in raw HTML (filter data-* attributes, option values): quotes too.
     env.filters["attr"] = lambda value: Markup(escape_html(value))
     env.tests["contains"] = lambda seq, item: item in seq
-    env.globals["L"] = LABELS
-    env.globals["MOCKUP_LABEL"] = MOCKUP_LABEL
+    catalogue = translations(lang)
+    env.install_gettext_translations(catalogue, newstyle=False)  # type: ignore[attr-defined]
+    env.globals["L"] = {k: catalogue.gettext(v) for k, v in LABELS.items()}
+    env.globals["MOCKUP_LABEL"] = catalogue.gettext(MOCKUP_LABEL)
     return env
 
 
@@ -95,7 +117,10 @@ def summary(text: str, limit: int = 160) -> str:
     return cut.rstrip(" ,;:-–—") + "…"
 
 
-PROPOSAL = "Proposal, not agreed"
+PROPOSAL = N_("Proposal, not agreed")
+# mockup.MOCKUP_LABEL, marked here for the catalogue (tests/test_i18n_catalog.py checks
+# that the two agree).
+MOCKUP_MESSAGE = N_("MOCK-UP: illustrative false data")
 
 
 def front_matter(**meta: object) -> str:
@@ -117,13 +142,14 @@ def _escape_meta(value: object) -> object:
 
 
 # How the questionnaire pages name each unit of analysis.
-UNIT_WORDS = {"location": "location", "site": "site", "key_informant": "key informant",
-              "household": "household", "individual": "person"}
+UNIT_WORDS = {"location": N_("location"), "site": N_("site"),
+              "key_informant": N_("key informant"), "household": N_("household"),
+              "individual": N_("person")}
 
 
-TIER_WORDS = {"core": "core", "core_camp": "core for camp-like settings",
-              "optional": "optional", "recommended": "recommended by global experts",
-              "mission": "requested by the mission"}
+TIER_WORDS = {"core": N_("core"), "core_camp": N_("core for camp-like settings"),
+              "optional": N_("optional"), "recommended": N_("recommended by global experts"),
+              "mission": N_("requested by the mission")}
 
 
 def _num(value: float) -> str:
@@ -132,21 +158,61 @@ def _num(value: float) -> str:
 
 class SiteRenderer:
     def __init__(self, kb: KnowledgeBase, options: Options) -> None:
+        # The language first (translations replace texts, or mark them untranslated), then
+        # the public view: redaction removes translated confidential texts like the others.
+        self.language = find(kb.country, options.language)
+        self.env = environment(self.language.code)
+        self._ = self.env.globals["gettext"]
+        source = kb
+        self.source_kb = kb.public_view()  # the XLSForm download is the same in every language
+        kb = localize(kb, self.language, self._("not yet translated"))
         # Everything below works on the public view: confidential fields are already gone.
-        self.kb = kb.public_view()
+        self.kb = self._restricted_titles(kb.public_view())
         self.options = options
-        self.env = environment()
         self.ki_labels = {k.id: k.label for k in self.kb.country.msla.key_informant_types}
         self.mockups: dict[str, MockupResult] = {}
         # The false assessment is drawn on the whole kb (skip logic may refer to any
         # question); only what the public view shows is drawn as charts or downloadable.
-        self.assessment = assessment_for(kb) if options.mockups else None
+        # From the source records: the same false results in every language.
+        self.assessment = assessment_for(source) if options.mockups else None
         self.false_data: str | None = None
         if self.assessment is not None:
             self.false_data = f"false-data/{file_stem(self.assessment)}"
             for q in self.kb.questions.values():
                 if not (q.is_confidential and not self.kb.internal):
-                    self.mockups[q.id] = build_mockup(q, self.kb.country, self.assessment)
+                    self.mockups[q.id] = self._mockup(q)
+
+    def _restricted_titles(self, kb: KnowledgeBase) -> KnowledgeBase:
+        """A restricted question's title in the page's language (kb.restricted_title)."""
+        if kb.internal:
+            return kb
+        title = self._("Restricted question %(number)s (%(sector)s)")
+        questions = {
+            key: q.model_copy(update={"text": title % {
+                "number": q.id.removeprefix(HANDLE_PREFIX),
+                "sector": kb.sectors[q.sector].name}}) if q.is_confidential else q
+            for key, q in kb.questions.items()}
+        return replace(kb, questions=questions)
+
+    def _mockup(self, q: Question) -> MockupResult:
+        result = build_mockup(q, self.kb.country, self.assessment)
+        lang = self.language
+        if lang.code == source_language(self.kb.country).code or not result.placeholders:
+            return result
+        # The same false results, numbers written the language's way ("79 %").
+        values = localize_values(result.placeholders, lang.locale, lang.digits)
+        # fill() folds whitespace, no-break spaces too ("79 %" must not break): keep them
+        # out of its way.
+        keep = str.maketrans({"\u00a0": "\ue000", "\u202f": "\ue001"})
+        back = str.maketrans({"\ue000": "\u00a0", "\ue001": "\u202f"})
+        values = {k: v.translate(keep) for k, v in values.items()}
+        sentence = fill(q.mockup.sentence, values).translate(back)
+        same = getattr(q.mockup.sentence, "same", None)  # keep the "not yet translated" mark
+        # The chart's MOCK-UP label in the page's language (its other words are the chart's).
+        label = Markup('<span class="ctk-mockup-label">{}</span>').format(
+            self._(MOCKUP_MESSAGE))
+        return replace(result, sentence=same(sentence) if same else sentence,
+                       chart_html=result.chart_html.replace(label_html(), label))
 
     def render(self, template: str, path: str, meta: dict[str, object], **ctx: object) -> str:
         def link(target: str) -> str:
@@ -179,16 +245,16 @@ class SiteRenderer:
         kb = self.kb
         yield Page("index.md", self.render("home.md.j2", "index.md", {"title": kb.country.name}))
         yield Page("country.md", self.render("country.md.j2", "country.md",
-                                             {"title": "Country set-up and methodology"}),
+                                             {"title": self._("Country set-up and methodology")}),
                    kb.source("country", ""))
         yield Page("process.md", self.render("process.md.j2", "process.md",
-                                             {"title": "Process and roles"}),
+                                             {"title": self._("Process and roles")}),
                    kb.source("process", ""))
         yield Page("checklist.md", self.render("checklist.md.j2", "checklist.md",
-                                               {"title": "Report and dataset checklist"}),
+                                               {"title": self._("Report and dataset checklist")}),
                    kb.source("checklist", ""))
         yield Page("datasets.md", self.render("datasets.md.j2", "datasets.md",
-                                              {"title": "Datasets and data sharing"}))
+                                              {"title": self._("Datasets and data sharing")}))
         yield from self.question_pages()
         yield from self.partner_pages()
         yield from self.dap_pages()
@@ -199,14 +265,16 @@ class SiteRenderer:
     def question_pages(self) -> Iterator[Page]:
         kb = self.kb
         yield Page("questions/index.md", self.render(
-            "questions_index.md.j2", "questions/index.md", {"title": "Questions by sector"}))
+            "questions_index.md.j2", "questions/index.md",
+            {"title": self._("Questions by sector")}))
         for path, template, title in (
-            ("questions/by-partner.md", "questions_by_partner.md.j2", "Questions by partner"),
-            ("questions/by-status.md", "questions_by_status.md.j2", "Questions by status"),
+            ("questions/by-partner.md", "questions_by_partner.md.j2", N_("Questions by partner")),
+            ("questions/by-status.md", "questions_by_status.md.j2", N_("Questions by status")),
         ):
             # Listings repeat question texts: out of search, so a search lands on the
             # question itself (and the index stays small at 1,000 questions).
-            yield Page(path, self.render(template, path, {"title": title, "search": NO_SEARCH}))
+            yield Page(path, self.render(template, path,
+                                         {"title": self._(title), "search": NO_SEARCH}))
         for sector in kb.sectors.values():
             path = sector_path(sector.id)
             yield Page(path, self.render("sector.md.j2", path, {"title": sector.name},
@@ -221,10 +289,10 @@ class SiteRenderer:
             # a search hit always shows its tags (the banner only when the query matches it).
             tags = [sector.name]
             if q.status == "proposed":
-                tags.append(PROPOSAL)
+                tags.append(self._(PROPOSAL))
             description = None
             if not hidden:
-                lead = f"{PROPOSAL}. " if q.status == "proposed" else ""
+                lead = f"{self._(PROPOSAL)}. " if q.status == "proposed" else ""
                 description = summary(lead + q.purpose)
             meta = {
                 "title": q.text,
@@ -243,7 +311,8 @@ class SiteRenderer:
     def partner_pages(self) -> Iterator[Page]:
         kb = self.kb
         yield Page("partners/index.md", self.render(
-            "partners_index.md.j2", "partners/index.md", {"title": "Partners and engagement"}))
+            "partners_index.md.j2", "partners/index.md",
+            {"title": self._("Partners and engagement")}))
         # One list per partner: each question once, with the partner's role in it.
         roles: dict[str, dict[str, str]] = {p: {} for p in kb.partners}
         for q in kb.questions.values():
@@ -299,8 +368,8 @@ class SiteRenderer:
         # Out of search: it repeats every question page.
         yield Page("dap/print.md", self.render(
             "dap_print.md.j2", "dap/print.md",
-            {"title": f"{self.kb.plan.title} (print)", "search": NO_SEARCH,
-             "hide": ["navigation", "toc"]},
+            {"title": self._("%(title)s (print)") % {"title": self.kb.plan.title},
+             "search": NO_SEARCH, "hide": ["navigation", "toc"]},
             rows=self.kb.agreed(), sentences=sentences,
             charts={qid: self.chart_block(qid) for qid in self.mockups},
         ), self.kb.source("analysis-plan", ""))
@@ -326,7 +395,8 @@ class SiteRenderer:
 
     def form_context(self) -> dict[str, object]:
         return {"form": self.site_form, "kind": lambda e: type(e).__name__, "num": _num,
-                "uoa": UNIT_WORDS, "tiers": TIER_WORDS}
+                "uoa": {k: self._(v) for k, v in UNIT_WORDS.items()},
+                "tiers": {k: self._(v) for k, v in TIER_WORDS.items()}}
 
     def questionnaire_pages(self) -> Iterator[Page]:
         from .xlsform.export import ExportError, export_xlsform
@@ -336,16 +406,19 @@ class SiteRenderer:
         error = None
         try:
             # The public view has no confidential question: the download cannot leak one.
-            yield Page(f"questionnaire/{name}", export_xlsform(self.kb))
+            # From the source-language records, whose translations fill the form's language
+            # columns, whatever the language of this site.
+            yield Page(f"questionnaire/{name}", export_xlsform(self.source_kb))
         except ExportError as err:
             error = str(err)
         ctx = {**self.form_context(), "xlsform_file": name, "xlsform_error": error}
         yield Page("questionnaire/index.md", self.render(
             "questionnaire.md.j2", "questionnaire/index.md",
-            {"title": "Questionnaire", "search": NO_SEARCH}, **ctx))
+            {"title": self._("Questionnaire"), "search": NO_SEARCH}, **ctx))
         yield Page("questionnaire/print.md", self.render(
             "questionnaire_print.md.j2", "questionnaire/print.md",
-            {"title": "Questionnaire (print)", "search": NO_SEARCH,
+            {"title": self._("%(title)s (print)") % {"title": self._("Questionnaire")},
+             "search": NO_SEARCH,
              "hide": ["navigation", "toc"]}, **ctx))
 
 

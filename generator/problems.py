@@ -118,6 +118,10 @@ KINDS: dict[str, Kind] = {k.code: k for k in (
     Kind("timeline-inconsistent", "A timeline date that does not match its change log"),
     Kind("agreement-unsigned", "A confidential or urgent-action dataset whose MoU or protocol "
                                "is not signed before collection starts (warning)"),
+    # Translations (generator/i18n/)
+    Kind("translation-stale", "A translation whose source text changed since (warning)"),
+    Kind("translation-language", "A translation into a language the kb does not declare "
+                                 "(warning)"),
 )}
 
 # Values from the kb are echoed in messages: a 200,000-character id must not become a

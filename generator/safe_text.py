@@ -37,7 +37,8 @@ _LINE_START = re.compile(r"^([ \t]*)([#=+:!?~/-])", re.M)
 # record text (STX/ETX are Python-Markdown's own placeholder delimiters).
 _NEWLINES = re.compile(r"\r\n?|[\x0b\x0c\x85\u2028\u2029]")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]")
-_SPACE = re.compile(r"\s+")
+# Whitespace folded in table cells, except no-break spaces, which languages need ("79 %").
+_SPACE = re.compile(r"[^\S\u00a0\u202f]+")
 
 
 def plain(value: object) -> str:
@@ -52,14 +53,33 @@ def escape_md(value: object) -> Markup:
         return Markup("")
     text = plain(value).translate(_TABLE)
     text = _LINE_START.sub(lambda m: m.group(1) + f"&#{ord(m.group(2))};", text)
+    mark = getattr(value, "mark", None)
+    if mark is not None:  # i18n.localize.Untranslated: the source text, marked
+        return _untranslated(text, value)
     return Markup(text)
+
+
+def _untranslated(text: str, value: object) -> Markup:
+    """An escaped source-language text standing in for a translation, with a visible mark.
+
+    One paragraph is wrapped in a span carrying its language and direction; a span cannot
+    cross Markdown paragraphs, so longer texts get the mark after them only.
+    """
+    lang, direction, mark = (escape_html(getattr(value, k)) for k in ("lang", "direction", "mark"))
+    badge = f'<small class="ctk-untranslated-mark">{mark}</small>'
+    if "\n\n" in text.strip():
+        return Markup(f"{text} {badge}")
+    return Markup(f'<span class="ctk-untranslated" lang="{lang}" dir="{direction}">{text}</span> '
+                  f"{badge}")
 
 
 def cell(value: object) -> Markup:
     """Escaped text on one line, safe inside a Markdown table cell."""
     if isinstance(value, Markup):
         return Markup(_SPACE.sub(" ", value).strip())
-    return escape_md(_SPACE.sub(" ", "" if value is None else str(value)).strip())
+    flat = _SPACE.sub(" ", "" if value is None else str(value)).strip()
+    same = getattr(value, "same", None)  # keep an untranslated text's mark
+    return escape_md(same(flat) if same else flat)
 
 
 def escape_html(value: object) -> str:

@@ -199,7 +199,7 @@ RECORD_FILES: dict[str, tuple[str, type]] = {
     "products/*.yml": ("product", Product),
 }
 # Mock-up sentences may hold only known {placeholders}; {n_locations} is known to every type.
-SENTENCE_FIELDS = {"question.mockup.sentence"}
+SENTENCE_FIELDS = {"question.mockup.sentence", "question.translations.*.mockup.*"}
 # XLSForm expressions must parse: the payload goes in as a text literal.
 EXPRESSION_FIELDS = {"question.relevant", "question.constraint", "question.choice_filter",
                      "question.calculation"}

@@ -167,7 +167,7 @@ def test_render_reads_env_and_python_name_tags(tagged_project: Path, tmp_path: P
 def test_bundle_reads_env_and_python_name_tags(tagged_project: Path, tmp_path: Path) -> None:
     out = tmp_path / "toolkit.zip"
     result = CliRunner().invoke(main, ["bundle", str(tagged_project / "kb"), "--out", str(out),
-                                       "--project", str(tagged_project)])
+                                       "--project", str(tagged_project), "--language", "en"])
     assert result.exit_code == 0, result.output
     with zipfile.ZipFile(out) as zf:
         about = zf.read("about.html").decode("utf-8")

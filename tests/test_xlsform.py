@@ -18,7 +18,12 @@ from support import SAMPLE_KB
 from generator.cli import main
 from generator.loader import load, load_or_raise
 from generator.xlsform.export import ExportError, build_sheets, convert, export_xlsform, to_xlsx
-from generator.xlsform.import_ import FORM_FIELDS, ImportError_, import_xlsform
+from generator.xlsform.import_ import (
+    FORM_FIELDS,
+    FORM_TRANSLATION_FIELDS,
+    ImportError_,
+    import_xlsform,
+)
 
 EN, FR = "label::English (en)", "label::French (fr)"
 HINT_EN, HINT_FR = "hint::English (en)", "hint::French (fr)"
@@ -142,8 +147,17 @@ def imported_kb(small_kb: Path, form: Path) -> Path:
 
 
 def form_fields(kb: Path) -> dict[str, dict]:
+    """What a form holds of each question (a question's translations also hold the
+    website's texts, generator/i18n/, which no form carries)."""
     loaded = load_or_raise(kb, internal=True)
-    return {qid: {f: getattr(q, f) for f in FORM_FIELDS} | {"sector": q.sector}
+
+    def form_part(f: str, value: object) -> object:
+        if f != "translations":
+            return value
+        return {code: {k: getattr(t, k) for k in FORM_TRANSLATION_FIELDS}
+                for code, t in value.items()}  # type: ignore[attr-defined]
+
+    return {qid: {f: form_part(f, getattr(q, f)) for f in FORM_FIELDS} | {"sector": q.sector}
             for qid, q in loaded.questions.items()}
 
 

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import BundleError, InvalidKnowledgeBase
+from ..i18n.languages import site_languages
+from ..i18n.multibuild import redirect_page
 from ..loader import load
 from ..rounds import bundle_path, internal_bundle_path, offline_label
 from .network_check import find_network_references
@@ -39,8 +41,9 @@ class BundleResult:
 
 
 def bundle(kb: Path, out: Path | None = None, project: Path = Path("."), *,
-           internal: bool = False) -> BundleResult:
-    """Validate kb, build the offline site and write it to the zip out.
+           internal: bool = False, language: str | None = None) -> BundleResult:
+    """Validate kb, build the offline site and write it to the zip out: every site language
+    (<lang>/ folders and a root index.html), or only `language`.
 
     Raises InvalidKnowledgeBase (with the full report) before building anything if the kb
     has errors, BundleError if the built site would need the network.
@@ -52,9 +55,20 @@ def bundle(kb: Path, out: Path | None = None, project: Path = Path("."), *,
     number = loaded.country.round.number
     out = out or bundle_path(DEFAULT_DIR, number, internal=internal)
     out = internal_bundle_path(out) if internal else out
+    languages = site_languages(loaded.country)
+    if language is not None and language not in {x.code for x in languages}:
+        raise BundleError(f"'{language}' is not one of the site languages in kb/country.yml "
+                          f"({', '.join(x.code for x in languages)})")
+    label = offline_label(number, internal=internal)
     with tempfile.TemporaryDirectory(prefix="toolkit-bundle-") as tmp:
         site = Path(tmp) / "site"
-        build_offline_site(project, kb, site, label=offline_label(number, internal=internal),
-                           internal=internal)
+        if language is not None or len(languages) == 1:
+            build_offline_site(project, kb, site, label=label, internal=internal,
+                               language=language or "", selector=False)
+        else:
+            for lang in languages:  # each with its own search index, inlined for file://
+                build_offline_site(project, kb, site / lang.code, label=label,
+                                   internal=internal, language=lang.code)
+            (site / "index.html").write_text(redirect_page(languages), encoding="utf-8")
         count = write_zip(site, out)
     return BundleResult(out, out.stat().st_size, count, time.monotonic() - start)

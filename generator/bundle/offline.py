@@ -66,8 +66,10 @@ def _environ(**values: str) -> Iterator[None]:
 
 
 def offline_config(project: Path, kb: Path, site_dir: Path, *, label: str = "",
-                   internal: bool = False) -> MkDocsConfig:
-    """The project's mkdocs.yml, validated, with the offline overrides applied."""
+                   internal: bool = False, language: str = "",
+                   selector: bool = True) -> MkDocsConfig:
+    """The project's mkdocs.yml, validated, with the offline overrides applied; in one site
+    language (""= the source), with the language selector only if the others are bundled."""
     config = load_config(str(project / "mkdocs.yml"), site_dir=str(site_dir))
     toolkit = config.plugins.get(PLUGIN_NAME)
     if toolkit is None:
@@ -84,6 +86,8 @@ def offline_config(project: Path, kb: Path, site_dir: Path, *, label: str = "",
     # overrides/main.html shows it on every page: which round this copy is (and INTERNAL).
     config.extra["toolkit_offline_label"] = label
     toolkit.config["mockups"] = True
+    toolkit.config["language"] = language
+    config.extra["toolkit_language_selector"] = selector
     # With repo_url set, Material's JavaScript fetches repository facts from the GitHub API.
     config.repo_url = None
     config.repo_name = None
@@ -109,9 +113,11 @@ def offline_config(project: Path, kb: Path, site_dir: Path, *, label: str = "",
 
 
 def build_offline_site(project: Path, kb: Path, site_dir: Path, *, label: str = "",
-                       internal: bool = False) -> None:
+                       internal: bool = False, language: str = "",
+                       selector: bool = True) -> None:
     """Build the offline site into site_dir. The kb must have been validated already."""
-    config = offline_config(project, kb, site_dir, label=label, internal=internal)
+    config = offline_config(project, kb, site_dir, label=label, internal=internal,
+                            language=language, selector=selector)
     epoch = str(source_epoch())
     # Sitemap dates fixed, as in the zip.
     with _environ(SOURCE_DATE_EPOCH=epoch):

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from .common import Id, Record, ShortText, Text
+from .common import TRANSLATIONS_HELP, Id, Record, ShortText, Text, Translations
 
 
 class ChecklistItem(Record):
@@ -15,6 +15,7 @@ class ChecklistItem(Record):
     applies_to: list[Literal["report", "dataset"]] = Field(min_length=1)
     why: Text
     required: bool = True
+    translations: Translations = Field(default={}, description=TRANSLATIONS_HELP)
 
 
 class Checklist(Record):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints
 from pydantic_core import PydanticCustomError
@@ -32,6 +32,16 @@ ShortText = Annotated[
 # A question's wording is a page title and a table cell: one line, however the YAML wraps it
 # (a "|" block would otherwise keep its line breaks).
 OneLine = Annotated[Text, AfterValidator(lambda s: " ".join(s.split()))]
+LangCode = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")]
+# Site translations (generator/i18n/): a record's texts in each other site language, by
+# language code. The shape inside a language mirrors the record (nested groups as nested
+# mappings, lists in the same order) plus an optional `source_hash`; generator/i18n/checks.py
+# reports unknown field names with their line, which a loose mapping here would not.
+Translations = dict[LangCode, dict[str, Any]]
+# Items with one text (an option label, a milestone...): the translation is just that text.
+ItemTranslations = dict[LangCode, Text]
+TRANSLATIONS_HELP = ("This record's texts in the other site languages (kb/country.yml "
+                     "site_languages), by language code: see CONTRIBUTING.md, Translations.")
 
 
 class Record(BaseModel):

@@ -3,10 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 from pydantic import Field
 
-from .common import Id, LangCode, Record, ShortText, Text
+from .common import (
+    TRANSLATIONS_HELP,
+    Id,
+    ItemTranslations,
+    LangCode,
+    Record,
+    ShortText,
+    Text,
+    Translations,
+)
 from .library import LibraryRef
 from .question import UnitOfAnalysis
 
@@ -23,11 +33,13 @@ class DtmSetup(Record):
 class KeyInformantType(Record):
     id: Id
     label: ShortText
+    translations: ItemTranslations = Field(default={}, description=TRANSLATIONS_HELP)
 
 
 class AdminLevel(Record):
     level: int = Field(ge=0, le=5)
     name: ShortText
+    translations: ItemTranslations = Field(default={}, description=TRANSLATIONS_HELP)
 
 
 class Admin2Area(Record):
@@ -84,6 +96,19 @@ class FormLanguage(Record):
     name: ShortText
 
 
+class SiteLanguage(Record):
+    """A language the website is built in (generator/i18n/)."""
+
+    code: LangCode = Field(description="Language code: en, fr, ar, es, pt...")
+    name: ShortText = Field(description="The language's name in that language: Français.")
+    direction: Literal["ltr", "rtl"] | None = Field(
+        None, description="Text direction; default: rtl for Arabic, Persian, Hebrew, Urdu."
+    )
+    digits: Literal["latin", "arabic-indic"] = Field(
+        "latin", description="Digits of numbers in mock-up sentences: 79 or ٧٩."
+    )
+
+
 class Round(Record):
     number: int = Field(ge=1)
     start: dt.date
@@ -124,3 +149,8 @@ class Country(Record):
     library: LibraryRef | None = Field(
         None, description="The library of recommended questions this country adopts from."
     )
+    site_languages: list[SiteLanguage] = Field(
+        default=[], description="Languages the website is built in; the first is the source "
+        "language the records are written in. Default: English (en) only.",
+    )
+    translations: Translations = Field(default={}, description=TRANSLATIONS_HELP)

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from .common import Id, Record, ShortText, Text
+from .common import TRANSLATIONS_HELP, Id, Record, ShortText, Text, Translations
 from .sharing import Sharing
 
 
@@ -22,6 +22,7 @@ class Dataset(Record):
     link: str | None = Field(
         None, pattern=r"^https?://\S+$", description="Public link (public datasets only)."
     )
+    translations: Translations = Field(default={}, description=TRANSLATIONS_HELP)
 
     agreement_status: Literal["not-started", "drafting", "under-review", "signed"] | None = Field(
         None, description="Confidential and urgent-action datasets: where the MoU or protocol "

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from .common import Id, Record, ShortText, Text
+from .common import TRANSLATIONS_HELP, Id, Record, ShortText, Text, Translations
 
 PartnerType = Literal[
     "dtm", "cluster", "aor", "working-group", "ocha", "un-agency", "ngo", "government", "donor",
@@ -61,6 +61,7 @@ class Partner(Record):
         "need that describes confidential data: it stays out of the public site.",
     )
     engagement: Engagement | None = None
+    translations: Translations = Field(default={}, description=TRANSLATIONS_HELP)
 
     @property
     def label(self) -> str:

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from .common import Id, Record, ShortText, Text
+from .common import TRANSLATIONS_HELP, Id, ItemTranslations, Record, ShortText, Text, Translations
 
 
 class DateChange(Record):
@@ -25,12 +25,14 @@ class Milestone(Record):
     done: bool = False
     changes: list[DateChange] = Field(
         default=[], description="Earlier agreed dates, oldest first; the last 'new' is 'date'.")
+    translations: ItemTranslations = Field(default={}, description=TRANSLATIONS_HELP)
 
 
 class SignOff(Record):
     partner: Id
     by: ShortText = Field(description="Role of the person who signed off.")
     date: dt.date
+    translations: ItemTranslations = Field(default={}, description=TRANSLATIONS_HELP)
 
 
 class AnalysisPlan(Record):
@@ -44,3 +46,4 @@ class AnalysisPlan(Record):
     feedback: list[Text] = Field(
         default=[], description="The agreed feedback modalities: how and when partners give "
         "feedback (joint workshop point e).")
+    translations: Translations = Field(default={}, description=TRANSLATIONS_HELP)

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from .common import Id, Record, ShortText, Text
+from .common import TRANSLATIONS_HELP, Id, Record, ShortText, Text, Translations
 
 
 class Step(Record):
@@ -17,6 +17,7 @@ class Step(Record):
     dtm_role: Text | None = None
     partner_role: Text | None = None
     outputs: list[ShortText] = []
+    translations: Translations = Field(default={}, description=TRANSLATIONS_HELP)
 
 
 class Process(Record):

@@ -7,7 +7,19 @@ from typing import Literal, Self
 
 from pydantic import Field, model_validator
 
-from .common import Code, Id, LangCode, OneLine, Record, ShortText, Text, XmlName, rule
+from .common import (
+    TRANSLATIONS_HELP,
+    Code,
+    Id,
+    ItemTranslations,
+    LangCode,
+    OneLine,
+    Record,
+    ShortText,
+    Text,
+    XmlName,
+    rule,
+)
 from .sharing import Sharing
 
 QuestionType = Literal[
@@ -51,12 +63,30 @@ class SpecialCode(Record):
 
 
 class QuestionTranslation(Record):
-    """What enumerators and respondents see, in one other form language."""
+    """What enumerators and respondents see, in one other form language; and the site's
+    texts of the question in one other site language (generator/i18n/)."""
 
     text: OneLine | None = None
     hint: Text | None = None
     constraint_message: ShortText | None = None
     specify_label: ShortText | None = None
+    # --- the website (site_languages in kb/country.yml) ---
+    information_need: Text | None = None
+    purpose: Text | None = None
+    use: Text | None = None
+    enumerator_notes: Text | None = None
+    unit: ShortText | None = None
+    # Groups as in the question: analysis (descriptive, frequency, tools), mockup (sentence,
+    # title), criteria (...), sharing (trigger, contact). Their keys are checked by
+    # generator/i18n/validate.py, with the line of a misspelled one.
+    analysis: dict[str, Text] | None = None
+    mockup: dict[str, Text] | None = None
+    criteria: dict[str, Text] | None = None
+    sharing: dict[str, Text] | None = None
+    source_hash: dict[str, ShortText] = Field(
+        default={}, description="Fingerprint of each source text the translation was made "
+        "from (toolkit i18n hash): toolkit validate warns when the source changes."
+    )
 
 
 class Analysis(Record):
@@ -133,6 +163,7 @@ class Change(Record):
     status: Literal["done", "planned"] = Field(
         "done", description="planned: a change agreed for a future round (e.g. a proposal "
         "for the next round), so it is not filed under the wrong round.")
+    translations: ItemTranslations = Field(default={}, description=TRANSLATIONS_HELP)
 
 
 Expertise = Literal["subject-matter", "context", "imo"]

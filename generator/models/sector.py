@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from .common import Id, Record, ShortText, Text
+from .common import TRANSLATIONS_HELP, Id, Record, ShortText, Text, Translations
 
 
 class Sector(Record):
@@ -17,6 +17,7 @@ class Sector(Record):
         default=[], description="Partner ids coordinating this sector in the country."
     )
     description: Text | None = None
+    translations: Translations = Field(default={}, description=TRANSLATIONS_HELP)
 
 
 class SectorList(Record):

@@ -36,3 +36,6 @@ class CountryToolkitConfig(base.Config):
     internal = Switch(default=False)
     # Off: no mock-up charts (faster previews).
     mockups = Switch(default=True)
+    # The site language of this build (a code from site_languages in kb/country.yml);
+    # empty: the source language. `toolkit build --all-languages` builds each in turn.
+    language = c.Type(str, default="")

@@ -13,11 +13,14 @@ from typing import Literal
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page as MkPage
 
 from ..export import default_edit_url, edit_base
+from ..i18n import site as i18n_site
+from ..i18n.languages import Language
+from ..i18n.validate import ADVISORY
 from ..internal_mark import mark_page, write_mark
 from ..loader import load
 from ..mockup import embed_charts
@@ -33,15 +36,21 @@ class CountryToolkitPlugin(BasePlugin[CountryToolkitConfig]):
     # True under `mkdocs serve` only (set by on_startup, which MkDocs calls from its
     # commands; a build started from Python, as the tests and the bundle do, is a build).
     serving = False
+    languages: list[Language] = []  # site languages (kb/country.yml), set by on_config
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"],
                    dirty: bool) -> None:
         self.serving = command == "serve"
 
+    # Before the search plugin's on_config, which reads the theme language set here.
+    @event_priority(50)
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
             return config
         self.kb_path = Path(self.config.kb).resolve()
+        self.languages = i18n_site.declared(self.kb_path)
+        self.language = i18n_site.configure(config, self.languages, self.config.language,
+                                            self.serving)
         root = Path(config.config_file_path or ".").resolve().parent
         self.options = Options(
             edit_url=edit_base(
@@ -49,6 +58,7 @@ class CountryToolkitPlugin(BasePlugin[CountryToolkitConfig]):
                 self.kb_path, root),
             mockups=self.config.mockups,
             chart_markers=True,
+            language=self.language.code,
         )
         # overrides/main.html shows a "do not publish" banner on every page of internal builds.
         config.extra["toolkit_internal"] = self.config.internal
@@ -66,11 +76,17 @@ class CountryToolkitPlugin(BasePlugin[CountryToolkitConfig]):
         if not self.config.enabled:
             return
         kb, report = load(self.kb_path, internal=self.config.internal)
-        stops = kb is None or bool(report.problems and config.strict)
+        # Stale translations are for translators to review: they never stop a build (the
+        # page shows the older translation until then), so they are logged as information.
+        blocking = [p for p in report.problems if p.code not in ADVISORY]
+        stops = kb is None or bool(blocking and config.strict)
         if stops and self.serving:
             self._serve_report(report, config)
             return
         for problem in report.sorted():
+            if problem.code in ADVISORY:
+                log.info(problem.format())
+                continue
             (log.error if problem.severity == "error" else log.warning)(problem.format())
         if kb is None:
             raise PluginError(
@@ -80,7 +96,7 @@ class CountryToolkitPlugin(BasePlugin[CountryToolkitConfig]):
         if stops:
             # Strict mode would abort on these warnings anyway, but only after writing the site.
             raise PluginError(
-                f"the knowledge base has {len(report.problems)} warning(s), listed above, and "
+                f"the knowledge base has {len(blocking)} warning(s), listed above, and "
                 "strict mode is on: fix them and build again"
             )
         renderer = SiteRenderer(kb, self.options)
@@ -114,6 +130,8 @@ class CountryToolkitPlugin(BasePlugin[CountryToolkitConfig]):
             kept = Files([f for f in files if not f.is_documentation_page()])
             kept.append(File.generated(config, "index.md", content=report_markdown(self.failed)))
             return kept
+        if len(self.languages) > 1:
+            files = i18n_site.language_pages(files, config, self.language, self.languages)
         for page in self.pages:  # clashes with docs/ were refused in on_pre_build
             files.append(File.generated(config, page.path, content=page.content))
         return files

@@ -800,7 +800,7 @@ class Importer:
         for key in FORM_FIELDS:
             new = data.get(key)
             cur = old.get(key)
-            if _same(key, _plain(key, new, data), _plain(key, cur, old)):
+            if _same(key, _plain(key, new, data), _plain(key, _form_part(key, cur, new), old)):
                 continue
             if "adopts" in old:
                 # Never written into an adopted question: a change to a library value is an
@@ -975,6 +975,31 @@ def set_top_level(text: str, key: str, value: Any) -> str:
     while end - 1 > start and (not lines[end - 1].strip() or lines[end - 1].startswith("#")):
         end -= 1
     return "".join(lines[:start]) + block + "".join(lines[end:])
+
+
+# What a form holds of a question's translations; the rest (purpose, use... and languages
+# that are only the website's, generator/i18n/) is never in a form, so never a difference.
+FORM_TRANSLATION_FIELDS = ("text", "hint", "constraint_message", "specify_label")
+
+
+def _form_part(key: str, cur: Any, new: Any) -> Any:
+    if key == "translations" and isinstance(cur, dict):
+        langs = set(new) if isinstance(new, dict) else set()
+        part = {c: {f: v for f, v in e.items() if f in FORM_TRANSLATION_FIELDS}
+                if isinstance(e, dict) else e for c, e in cur.items() if c in langs}
+        return {c: e for c, e in part.items() if e}
+    if key in ("options", "special_codes") and isinstance(cur, list):
+        langs = {c for o in (new or []) if isinstance(o, dict)
+                 for c in (o.get("translations") or {})}
+        out = []
+        for o in cur:
+            if isinstance(o, dict) and isinstance(o.get("translations"), dict):
+                tr = {c: t for c, t in o["translations"].items() if c in langs}
+                o = {**o, "translations": tr} if tr else {
+                    k: v for k, v in o.items() if k != "translations"}
+            out.append(o)
+        return out
+    return cur
 
 
 def _plain(key: str, value: Any, record: dict[str, Any]) -> Any:

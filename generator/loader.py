@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,7 @@ from .loaded import Loaded, Source
 from .models import FOLDERS, SINGLE_FILES
 from .models.common import ID_RE
 from .problems import Problem, Report, shown
-from .yamlio import YamlDoc, YamlProblem, read_yaml
+from .yamlio import YamlDoc, YamlProblem, read_bytes, read_yaml
 
 __all__ = ["FOLDERS", "SINGLE_FILES", "Loaded", "Loader", "load", "load_or_raise"]
 
@@ -36,10 +37,19 @@ def is_documentation(path: Path) -> bool:
     return path.suffix.lower() in DOC_SUFFIXES or path.name.split(".")[0].upper() in DOC_NAMES
 
 
+# What parsing one file gave: the record, its YAML and the problems it reported.
+Parsed = tuple[BaseModel | None, YamlDoc | None, list[Problem]]
+
+
 class Loader:
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, memo: dict[tuple[str, str, str], Parsed] | None = None
+                 ) -> None:
         self.root = root
         self.report = Report()
+        # `mkdocs serve` reloads the kb on every save: a file whose bytes are unchanged is
+        # not parsed and validated again. Cross-record checks still run on the whole kb.
+        self.memo = memo
+        self.seen: dict[tuple[str, str, str], Parsed] = {}
         # Paths in messages are relative to the kb's parent so they match the repo layout.
         self.base = root.parent
 
@@ -55,6 +65,25 @@ class Loader:
 
     def parse(self, path: Path, model: type[BaseModel]) -> tuple[BaseModel | None, YamlDoc | None]:
         """The typed record (None if the model refuses it) and the YAML, if it is a mapping."""
+        if self.memo is None:
+            return self._parse(path, model)
+        try:
+            # The safety checks on the file (links, outside the kb) run every time.
+            raw = read_bytes(path, within=self.root)
+        except (YamlProblem, OSError):
+            return self._parse(path, model)  # reports it
+        key = (str(path), model.__name__, hashlib.sha256(raw).hexdigest())
+        hit = self.memo.get(key)
+        if hit is None:
+            before = len(self.report.problems)
+            record, doc = self._parse(path, model)
+            hit = (record, doc, self.report.problems[before:])
+        else:
+            self.report.extend(hit[2])
+        self.seen[key] = hit
+        return hit[0], hit[1]
+
+    def _parse(self, path: Path, model: type[BaseModel]) -> tuple[BaseModel | None, YamlDoc | None]:
         try:
             doc = read_yaml(path, within=self.root)
         except YamlProblem as err:
@@ -193,10 +222,18 @@ class Loader:
                          "use lowercase letters, digits and dashes", code="invalid-file-name")
 
 
-def load(root: Path, *, internal: bool = False) -> tuple[KnowledgeBase | None, Report]:
-    """Load and validate a kb. Returns the kb (None if any error) and the full report."""
-    loader = Loader(root.resolve())
+def load(root: Path, *, internal: bool = False,
+         memo: dict[tuple[str, str, str], Parsed] | None = None,
+         ) -> tuple[KnowledgeBase | None, Report]:
+    """Load and validate a kb. Returns the kb (None if any error) and the full report.
+
+    `memo` (kept by the caller between loads) holds the files parsed last time; it is
+    updated to this load's files."""
+    loader = Loader(root.resolve(), memo)
     loaded = loader.load_all()
+    if memo is not None:
+        memo.clear()
+        memo.update(loader.seen)
     report = loader.report
     singles = all(kind in loaded.records for kind in SINGLE_FILES)
     report.extend(check_references(loaded))

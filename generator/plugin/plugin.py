@@ -13,7 +13,7 @@ from typing import Literal
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page as MkPage
 
@@ -22,6 +22,7 @@ from ..loader import load
 from ..mockup import embed_charts
 from ..pages import Options, Page, SiteRenderer
 from ..problems import Report
+from .cache import HtmlCache
 from .config import CountryToolkitConfig
 from .report_page import replace_not_found, report_markdown
 
@@ -32,6 +33,11 @@ class CountryToolkitPlugin(BasePlugin[CountryToolkitConfig]):
     # True under `mkdocs serve` only (set by on_startup, which MkDocs calls from its
     # commands; a build started from Python, as the tests and the bundle do, is a build).
     serving = False
+    # Kept across `mkdocs serve` rebuilds (MkDocs keeps a plugin with on_startup alive).
+    html_cache: HtmlCache | None = None
+    cache_ready = False
+    # Parsed kb files, reused by the next serve rebuild when their bytes are unchanged.
+    kb_memo: dict | None = None
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"],
                    dirty: bool) -> None:
@@ -49,6 +55,11 @@ class CountryToolkitPlugin(BasePlugin[CountryToolkitConfig]):
             mockups=self.config.mockups,
             chart_markers=True,
         )
+        folder = (root / self.config.cache_dir).resolve() if self.config.cache else None
+        if self.html_cache is None or self.html_cache.folder != folder:
+            self.html_cache = HtmlCache(folder)
+        self.html_cache.load()
+        self.cache_ready = False
         # overrides/main.html shows a "do not publish" banner on every page of internal builds.
         config.extra["toolkit_internal"] = self.config.internal
         if self.config.internal:
@@ -64,7 +75,10 @@ class CountryToolkitPlugin(BasePlugin[CountryToolkitConfig]):
         self.failed: Report | None = None
         if not self.config.enabled:
             return
-        kb, report = load(self.kb_path, internal=self.config.internal)
+        if self.kb_memo is None:
+            self.kb_memo = {}
+        kb, report = load(self.kb_path, internal=self.config.internal,
+                          memo=self.kb_memo if self.serving else None)
         stops = kb is None or bool(report.problems and config.strict)
         if stops and self.serving:
             self._serve_report(report, config)
@@ -116,6 +130,21 @@ class CountryToolkitPlugin(BasePlugin[CountryToolkitConfig]):
         for page in self.pages:  # clashes with docs/ were refused in on_pre_build
             files.append(File.generated(config, page.path, content=page.content))
         return files
+
+    # Last: the key must be the Markdown every other plugin has finished changing.
+    @event_priority(-100)
+    def on_page_markdown(self, markdown: str, /, *, page: MkPage, config: MkDocsConfig,
+                         files: Files) -> str:
+        if self.html_cache is not None and self.config.cache:
+            if not self.cache_ready:  # every on_files has run: the file set is final
+                self.html_cache.start(config, files)
+                self.cache_ready = True
+            self.html_cache.wrap(page, markdown)
+        return markdown
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.html_cache is not None and self.config.cache and self.cache_ready:
+            self.html_cache.save()
 
     def on_post_page(self, output: str, /, *, page: MkPage, config: MkDocsConfig) -> str:
         return embed_charts(output, self.charts) if self.charts else output

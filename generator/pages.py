@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 import posixpath
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
+from importlib.resources import files as package_files
+from typing import Any
 
 import yaml
 from jinja2 import Environment, PackageLoader, StrictUndefined
@@ -113,25 +116,86 @@ def _escape_meta(value: object) -> object:
     return value
 
 
+class Memo:
+    """Question pages and mock-ups kept between `mkdocs serve` rebuilds.
+
+    Keys hold every input (see SiteRenderer.question_pages); what a rebuild did not use is
+    dropped when it finishes, so the memo holds one site's worth at most.
+    """
+
+    def __init__(self) -> None:
+        self.old: dict[str, Any] = {}
+        self.new: dict[str, Any] = {}
+
+    def get(self, key: str) -> Any:
+        value = self.new.get(key, self.old.get(key))
+        if value is not None:
+            self.new[key] = value
+        return value
+
+    def put(self, key: str, value: Any) -> None:
+        self.new[key] = value
+
+    def finish(self) -> None:
+        self.old, self.new = self.new, {}
+
+
+def _digest(*parts: str) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(part.encode("utf-8", "surrogatepass"))
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def templates_digest() -> str:
+    """The templates' bytes: Jinja reloads an edited template, so the memo must see it too."""
+    root = package_files("generator") / "templates"
+    return _digest(*sorted(f"{t.name}:{t.read_text(encoding='utf-8')}" for t in root.iterdir()
+                           if t.name.endswith(".j2")))
+
+
 class SiteRenderer:
-    def __init__(self, kb: KnowledgeBase, options: Options) -> None:
+    def __init__(self, kb: KnowledgeBase, options: Options, memo: Memo | None = None) -> None:
         # Everything below works on the public view: confidential fields are already gone.
         self.kb = kb.public_view()
         self.options = options
+        self.memo = memo
         self.env = environment()
         self.ki_labels = {k.id: k.label for k in self.kb.country.msla.key_informant_types}
         self.mockups: dict[str, MockupResult] = {}
+        country = self.kb.country.model_dump_json() if memo is not None else ""
         if options.mockups:
             for q in self.kb.questions.values():
                 if not (q.is_confidential and not self.kb.internal):
-                    self.mockups[q.id] = build_mockup(q, self.kb.country)
+                    self.mockups[q.id] = self._mockup(q, country)
+
+    def _mockup(self, q: Question, country: str) -> MockupResult:
+        if self.memo is None:
+            return build_mockup(q, self.kb.country)
+        key = _digest("mockup", q.model_dump_json(), country)
+        result = self.memo.get(key)
+        if result is None:
+            result = build_mockup(q, self.kb.country)
+            self.memo.put(key, result)
+        return result
+
+    def context_digest(self) -> str:
+        """Everything a question page may read besides its own question (see question_pages)."""
+        kb = self.kb
+        records = [kb.country, kb.process, kb.checklist, kb.plan, *kb.sectors.values(),
+                   *kb.partners.values(), *kb.datasets.values()]
+        sources = sorted(f"{k}/{i}={v}" for (k, i), v in kb.sources.items() if k != "question")
+        return _digest(templates_digest(), repr(self.options), repr(kb.internal), *sources,
+                       *(f"{type(r).__name__}:{r.model_dump_json()}" for r in records))
 
     def render(self, template: str, path: str, meta: dict[str, object], **ctx: object) -> str:
         def link(target: str) -> str:
             return posixpath.relpath(target, posixpath.dirname(path) or ".")
 
         body = self.env.get_template(template).render(
-            kb=self.kb, link=link, qpath=question_path, ppath=partner_path, spath=sector_path,
+            kb=ctx.pop("kb", self.kb), link=link, qpath=question_path, ppath=partner_path,
+            spath=sector_path,
             edit=self.edit_link, ki_labels=self.ki_labels, **ctx,
         )
         return front_matter(**meta) + body
@@ -186,9 +250,22 @@ class SiteRenderer:
             path = sector_path(sector.id)
             yield Page(path, self.render("sector.md.j2", path, {"title": sector.name},
                                          sector=sector, questions=kb.questions_in(sector.id)))
+        # A question page is rendered from its own question and the records other than
+        # questions only (its template gets a kb holding just that question): so under
+        # `mkdocs serve` an unchanged question whose key below is unchanged is not rendered
+        # again, and a template that reached for another question would fail loudly.
+        base = self.context_digest() if self.memo is not None else ""
         for q in kb.questions.values():
             path = question_path(q)
             hidden = q.is_confidential and not kb.internal
+            source = kb.source("question", q.id)
+            key = ""
+            if self.memo is not None:
+                key = _digest("question", base, path, q.model_dump_json(), str(source))
+                page = self.memo.get(key)
+                if page is not None:
+                    yield page
+                    continue
             sector = kb.sectors[q.sector]
             # The sector is the tag: it is what a search hit needs to be placed. Partner tags
             # repeated three to five names on every hit; "Questions by partner" and the
@@ -208,11 +285,15 @@ class SiteRenderer:
                 # Rank a question's own page above the overview tables that repeat its text.
                 "search": None if hidden else {"boost": 2},
             }
-            yield Page(path, self.render(
+            page = Page(path, self.render(
                 "question_restricted.md.j2" if hidden else "question.md.j2", path, meta,
+                kb=replace(kb, questions={q.id: q}),
                 q=q, sector=sector, mockup=self.mockups.get(q.id),
                 chart=self.chart_block(q.id),
-            ), kb.source("question", q.id))
+            ), source)
+            if self.memo is not None:
+                self.memo.put(key, page)
+            yield page
 
     def partner_pages(self) -> Iterator[Page]:
         kb = self.kb

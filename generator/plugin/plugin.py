@@ -22,7 +22,7 @@ from mkdocs.structure.pages import Page as MkPage
 from ..export import default_edit_url, edit_base
 from ..loader import load
 from ..mockup import embed_charts
-from ..pages import Options, Page, SiteRenderer
+from ..pages import Memo, Options, Page, SiteRenderer
 from ..problems import Report
 from .cache import HtmlCache, OutputCache, SearchCache, Store
 from .config import CountryToolkitConfig
@@ -43,6 +43,7 @@ class CountryToolkitPlugin(BasePlugin[CountryToolkitConfig]):
     cache_ready = False
     # Parsed kb files, reused by the next serve rebuild when their bytes are unchanged.
     kb_memo: dict | None = None
+    render_memo: Memo | None = None
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"],
                    dirty: bool) -> None:
@@ -115,8 +116,12 @@ class CountryToolkitPlugin(BasePlugin[CountryToolkitConfig]):
                 f"the knowledge base has {len(report.problems)} warning(s), listed above, and "
                 "strict mode is on: fix them and build again"
             )
-        renderer = SiteRenderer(kb, self.options)
+        if self.serving and self.render_memo is None:
+            self.render_memo = Memo()
+        renderer = SiteRenderer(kb, self.options, self.render_memo if self.serving else None)
         pages = list(renderer.pages())
+        if self.serving and self.render_memo is not None:
+            self.render_memo.finish()
         self.charts = renderer.charts()
         docs = Path(config.docs_dir)
         for page in pages:

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import hashlib
 import posixpath
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
-from functools import cache
-from importlib.resources import files as package_files
-from typing import Any
+from dataclasses import dataclass
+from functools import cache, cached_property
 
 import yaml
 from jinja2 import Environment, PackageLoader, StrictUndefined
@@ -17,8 +14,10 @@ from markupsafe import Markup
 from .dap import dap_csv, dap_frame, dap_xlsx
 from .kb import KnowledgeBase
 from .labels import LABELS
-from .mockup import MOCKUP_LABEL, MockupResult, build_mockup, chart_marker
+from .mockup import MOCKUP_LABEL, MockupResult, assessment_for, build_mockup, chart_marker
+from .mockup.dataset import false_csv, false_frame, false_xlsx, file_stem
 from .models import Question
+from .questionnaire import SiteForm, site_form
 from .safe_text import cell, escape_html, escape_md
 
 NO_SEARCH = {"exclude": True}
@@ -118,87 +117,45 @@ def _escape_meta(value: object) -> object:
     return value
 
 
-class Memo:
-    """Question pages and mock-ups kept between `mkdocs serve` rebuilds.
-
-    Keys hold every input (see SiteRenderer.question_pages); what a rebuild did not use is
-    dropped when it finishes, so the memo holds one site's worth at most.
-    """
-
-    def __init__(self) -> None:
-        self.old: dict[str, Any] = {}
-        self.new: dict[str, Any] = {}
-
-    def get(self, key: str) -> Any:
-        value = self.new.get(key, self.old.get(key))
-        if value is not None:
-            self.new[key] = value
-        return value
-
-    def put(self, key: str, value: Any) -> None:
-        self.new[key] = value
-
-    def finish(self) -> None:
-        self.old, self.new = self.new, {}
+# How the questionnaire pages name each unit of analysis.
+UNIT_WORDS = {"location": "location", "site": "site", "key_informant": "key informant",
+              "household": "household", "individual": "person"}
 
 
-def _digest(*parts: str) -> str:
-    h = hashlib.sha256()
-    for part in parts:
-        h.update(part.encode("utf-8", "surrogatepass"))
-        h.update(b"\0")
-    return h.hexdigest()
+TIER_WORDS = {"core": "core", "core_camp": "core for camp-like settings",
+              "optional": "optional", "recommended": "recommended by global experts",
+              "mission": "requested by the mission"}
 
 
-def templates_digest() -> str:
-    """The templates' bytes: Jinja reloads an edited template, so the memo must see it too."""
-    root = package_files("generator") / "templates"
-    return _digest(*sorted(f"{t.name}:{t.read_text(encoding='utf-8')}" for t in root.iterdir()
-                           if t.name.endswith(".j2")))
+def _num(value: float) -> str:
+    return f"{int(value):,}" if value == int(value) else f"{value:,}"
 
 
 class SiteRenderer:
-    def __init__(self, kb: KnowledgeBase, options: Options, memo: Memo | None = None) -> None:
+    def __init__(self, kb: KnowledgeBase, options: Options) -> None:
         # Everything below works on the public view: confidential fields are already gone.
         self.kb = kb.public_view()
         self.options = options
-        self.memo = memo
         self.env = environment()
         self.ki_labels = {k.id: k.label for k in self.kb.country.msla.key_informant_types}
         self.mockups: dict[str, MockupResult] = {}
-        country = self.kb.country.model_dump_json() if memo is not None else ""
-        if options.mockups:
+        # The false assessment is drawn on the whole kb (skip logic may refer to any
+        # question); only what the public view shows is drawn as charts or downloadable.
+        self.assessment = assessment_for(kb) if options.mockups else None
+        self.false_data: str | None = None
+        if self.assessment is not None:
+            self.false_data = f"false-data/{file_stem(self.assessment)}"
             for q in self.kb.questions.values():
                 if not (q.is_confidential and not self.kb.internal):
-                    self.mockups[q.id] = self._mockup(q, country)
-
-    def _mockup(self, q: Question, country: str) -> MockupResult:
-        if self.memo is None:
-            return build_mockup(q, self.kb.country)
-        key = _digest("mockup", q.model_dump_json(), country)
-        result = self.memo.get(key)
-        if result is None:
-            result = build_mockup(q, self.kb.country)
-            self.memo.put(key, result)
-        return result
-
-    def context_digest(self) -> str:
-        """Everything a question page may read besides its own question (see question_pages)."""
-        kb = self.kb
-        records = [kb.country, kb.process, kb.checklist, kb.plan, *kb.sectors.values(),
-                   *kb.partners.values(), *kb.datasets.values()]
-        sources = sorted(f"{k}/{i}={v}" for (k, i), v in kb.sources.items() if k != "question")
-        return _digest(templates_digest(), repr(self.options), repr(kb.internal), *sources,
-                       *(f"{type(r).__name__}:{r.model_dump_json()}" for r in records))
+                    self.mockups[q.id] = build_mockup(q, self.kb.country, self.assessment)
 
     def render(self, template: str, path: str, meta: dict[str, object], **ctx: object) -> str:
         def link(target: str) -> str:
             return posixpath.relpath(target, posixpath.dirname(path) or ".")
 
         body = self.env.get_template(template).render(
-            kb=ctx.pop("kb", self.kb), link=link, qpath=question_path, ppath=partner_path,
-            spath=sector_path,
-            edit=self.edit_link, ki_labels=self.ki_labels, **ctx,
+            kb=self.kb, link=link, qpath=question_path, ppath=partner_path, spath=sector_path,
+            edit=self.edit_link, ki_labels=self.ki_labels, false_data=self.false_data, **ctx,
         )
         return front_matter(**meta) + body
 
@@ -236,6 +193,7 @@ class SiteRenderer:
         yield from self.question_pages()
         yield from self.partner_pages()
         yield from self.dap_pages()
+        yield from self.questionnaire_pages()
 
     def question_pages(self) -> Iterator[Page]:
         kb = self.kb
@@ -252,22 +210,9 @@ class SiteRenderer:
             path = sector_path(sector.id)
             yield Page(path, self.render("sector.md.j2", path, {"title": sector.name},
                                          sector=sector, questions=kb.questions_in(sector.id)))
-        # A question page is rendered from its own question and the records other than
-        # questions only (its template gets a kb holding just that question): so under
-        # `mkdocs serve` an unchanged question whose key below is unchanged is not rendered
-        # again, and a template that reached for another question would fail loudly.
-        base = self.context_digest() if self.memo is not None else ""
         for q in kb.questions.values():
             path = question_path(q)
             hidden = q.is_confidential and not kb.internal
-            source = kb.source("question", q.id)
-            key = ""
-            if self.memo is not None:
-                key = _digest("question", base, path, q.model_dump_json(), str(source))
-                page = self.memo.get(key)
-                if page is not None:
-                    yield page
-                    continue
             sector = kb.sectors[q.sector]
             # The sector is the tag: it is what a search hit needs to be placed. Partner tags
             # repeated three to five names on every hit; "Questions by partner" and the
@@ -287,15 +232,11 @@ class SiteRenderer:
                 # Rank a question's own page above the overview tables that repeat its text.
                 "search": None if hidden else {"boost": 2},
             }
-            page = Page(path, self.render(
+            yield Page(path, self.render(
                 "question_restricted.md.j2" if hidden else "question.md.j2", path, meta,
-                kb=replace(kb, questions={q.id: q}),
                 q=q, sector=sector, mockup=self.mockups.get(q.id),
-                chart=self.chart_block(q.id),
-            ), source)
-            if self.memo is not None:
-                self.memo.put(key, page)
-            yield page
+                chart=self.chart_block(q.id), **self.form_context(),
+            ), kb.source("question", q.id))
 
     def partner_pages(self) -> Iterator[Page]:
         kb = self.kb
@@ -377,6 +318,40 @@ class SiteRenderer:
             ), self.kb.source("analysis-plan", ""))
         yield Page("dap/data-analysis-plan.csv", dap_csv(frame))
         yield Page("dap/data-analysis-plan.xlsx", dap_xlsx(frame, self.kb))
+        if self.assessment is not None and self.false_data:
+            shown = [q for q in self.kb.questions.values() if q.id in self.mockups]
+            data = false_frame(self.assessment, shown)
+            yield Page(f"{self.false_data}.csv", false_csv(data))
+            yield Page(f"{self.false_data}.xlsx", false_xlsx(data, self.assessment))
+
+
+    @cached_property
+    def site_form(self) -> SiteForm:
+        return site_form(self.kb)
+
+    def form_context(self) -> dict[str, object]:
+        return {"form": self.site_form, "kind": lambda e: type(e).__name__, "num": _num,
+                "uoa": UNIT_WORDS, "tiers": TIER_WORDS}
+
+    def questionnaire_pages(self) -> Iterator[Page]:
+        from .xlsform.export import ExportError, export_xlsform
+
+        qn = self.kb.questionnaire
+        name = f"{qn.form_id if qn and qn.form_id else self.kb.country.iso3.lower() + '_msla'}.xlsx"
+        error = None
+        try:
+            # The public view has no confidential question: the download cannot leak one.
+            yield Page(f"questionnaire/{name}", export_xlsform(self.kb))
+        except ExportError as err:
+            error = str(err)
+        ctx = {**self.form_context(), "xlsform_file": name, "xlsform_error": error}
+        yield Page("questionnaire/index.md", self.render(
+            "questionnaire.md.j2", "questionnaire/index.md",
+            {"title": "Questionnaire", "search": NO_SEARCH}, **ctx))
+        yield Page("questionnaire/print.md", self.render(
+            "questionnaire_print.md.j2", "questionnaire/print.md",
+            {"title": "Questionnaire (print)", "search": NO_SEARCH,
+             "hide": ["navigation", "toc"]}, **ctx))
 
 
 def render_site(kb: KnowledgeBase, options: Options | None = None) -> list[Page]:

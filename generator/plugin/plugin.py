@@ -20,9 +20,10 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page as MkPage
 
 from ..export import default_edit_url, edit_base
+from ..internal_mark import mark_page, write_mark
 from ..loader import load
 from ..mockup import embed_charts
-from ..pages import Memo, Options, Page, SiteRenderer
+from ..pages import Options, Page, SiteRenderer
 from ..problems import Report
 from .cache import HtmlCache, OutputCache, SearchCache, Store
 from .config import CountryToolkitConfig
@@ -43,7 +44,6 @@ class CountryToolkitPlugin(BasePlugin[CountryToolkitConfig]):
     cache_ready = False
     # Parsed kb files, reused by the next serve rebuild when their bytes are unchanged.
     kb_memo: dict | None = None
-    render_memo: Memo | None = None
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"],
                    dirty: bool) -> None:
@@ -116,12 +116,8 @@ class CountryToolkitPlugin(BasePlugin[CountryToolkitConfig]):
                 f"the knowledge base has {len(report.problems)} warning(s), listed above, and "
                 "strict mode is on: fix them and build again"
             )
-        if self.serving and self.render_memo is None:
-            self.render_memo = Memo()
-        renderer = SiteRenderer(kb, self.options, self.render_memo if self.serving else None)
+        renderer = SiteRenderer(kb, self.options)
         pages = list(renderer.pages())
-        if self.serving and self.render_memo is not None:
-            self.render_memo.finish()
         self.charts = renderer.charts()
         docs = Path(config.docs_dir)
         for page in pages:
@@ -177,19 +173,26 @@ class CountryToolkitPlugin(BasePlugin[CountryToolkitConfig]):
         return env
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.config.internal:
+            write_mark(Path(config.site_dir))
         if self.cache_ready:
             for cache in self._caches():
                 cache.save()
 
     def on_post_page(self, output: str, /, *, page: MkPage, config: MkDocsConfig) -> str:
-        return embed_charts(output, self.charts) if self.charts else output
+        output = embed_charts(output, self.charts) if self.charts else output
+        # The machine-readable mark that publish, bundle and deploy refuse (internal_mark.py).
+        return mark_page(output) if self.config.internal else output
 
     def on_post_template(self, output_content: str, /, *, template_name: str,
                          config: MkDocsConfig) -> str:
         # The page the browser was on is gone while the kb is broken: mkdocs serve answers
         # with 404.html, so that page carries the report too.
         if self.failed is not None and template_name == "404.html":
-            return replace_not_found(output_content, self.failed)
+            output_content = replace_not_found(output_content, self.failed)
+        # 404.html is rendered here, not in on_post_page: it must carry the mark too.
+        if self.config.internal and template_name.endswith(".html"):
+            return mark_page(output_content)
         return output_content
 
     def on_serve(

@@ -75,8 +75,10 @@ def cold_build_cpu(proj: Path) -> float:
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
     code = ("import sys; from pathlib import Path; from generator.build import build_site; "
             "p = Path(sys.argv[1]); build_site(p / 'kb', p / 'site', project=p, cache=False)")
-    subprocess.run([sys.executable, "-c", code, str(proj)], check=True, env=env,
-                   capture_output=True)
+    out = subprocess.run([sys.executable, "-c", code, str(proj)], env=env,
+                         capture_output=True, text=True, check=False)
+    if out.returncode != 0:
+        sys.exit(f"build failed ({out.returncode}):\n{out.stderr[-3000:]}{out.stdout[-2000:]}")
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 

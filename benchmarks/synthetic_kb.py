@@ -86,6 +86,10 @@ def _copy_base(dest: Path) -> None:
             shutil.copy2(SAMPLE_KB / name, dest / name)
         else:
             _dump(dest / name, MINIMAL[name])
+    # Generated questions adopt nothing: no library to find beside the synthetic kb.
+    country = yaml.safe_load((dest / "country.yml").read_text(encoding="utf-8"))
+    if country.pop("library", None) is not None:
+        _dump(dest / "country.yml", country)
     partners = sorted((SAMPLE_KB / "partners").glob("*.yml"))
     if partners:
         shutil.copytree(SAMPLE_KB / "partners", dest / "partners")

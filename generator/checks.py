@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
+from . import process_checks
 from .errors_text import describe, field_path
 from .loaded import Loaded, Source
 from .mockup.sentence import template_problems
@@ -45,7 +46,15 @@ REFERENCES: dict[str, list[tuple[tuple[str, ...], str]]] = {
         (("analysis", "analysed_by", EACH), "partner"),
         (("sharing", "partners", EACH), "partner"),
         (("key_informant", EACH), "key-informant"),
+        (("needs", EACH), "need"),
+        (("verification", "verified_by", EACH, "partner"), "partner"),
     ],
+    "need": [(("raised_by", EACH), "partner")],
+    "product": [(("checklist", EACH, "item"), "checklist-item"), (("dataset",), "dataset")],
+    "feedback": [(("by", EACH), "partner"), (("question",), "question"),
+                 (("dataset",), "dataset")],
+    "use-review": [(("entries", EACH, "question"), "question"),
+                   (("entries", EACH, "partner"), "partner")],
     "dataset": [(("questions", EACH), "question"), (("sharing", "partners", EACH), "partner")],
     "partner": [(("roles", KEYS), "step")],
     "sectors": [(("sectors", EACH, "coordinated_by", EACH), "partner")],
@@ -55,15 +64,19 @@ REFERENCES: dict[str, list[tuple[tuple[str, ...], str]]] = {
 TARGETS = {
     "partner": ("partner", "kb/partners/ (file names)"),
     "question": ("question", "kb/questions/ (file names)"),
+    "need": ("information need", "kb/needs/ (file names)"),
+    "dataset": ("dataset", "kb/datasets/ (file names)"),
     "sector": ("sector", "kb/sectors.yml"),
     "step": ("process step", "kb/process.yml"),
     "key-informant": ("key informant type", "msla.key_informant_types in kb/country.yml"),
+    "checklist-item": ("checklist item", "kb/checklist.yml"),
 }
 # Where the ids of the targets defined inside single files are: (kind, path).
 DEFINED_IN = {
     "sector": ("sectors", ("sectors", EACH, "id")),
     "step": ("process", ("steps", EACH, "id")),
     "key-informant": ("country", ("msla", "key_informant_types", EACH, "id")),
+    "checklist-item": ("checklist", ("items", EACH, "id")),
 }
 
 
@@ -154,7 +167,7 @@ class Checker:
     def _known(self, target: str) -> set[str] | None:
         """Ids a reference to `target` may use; None when the file defining them is unreadable
         or lists none (reported there already, so its references are not reported again)."""
-        if target in ("partner", "question"):
+        if target in ("partner", "question", "need", "dataset"):
             typed = set(self.loaded.records.get(target, {}))
             return typed | self.loaded.names.get(target, set())
         kind, pattern = DEFINED_IN[target]
@@ -187,6 +200,7 @@ class Checker:
             self.question(q)
         for d in self.datasets.values():
             self.dataset(d)
+        process_checks.run(self)
         return self.problems
 
     def references(self, source: Source) -> None:
@@ -239,10 +253,13 @@ class Checker:
                      f"round {shown(since)} is after the current round {self.round}",
                      "use the round the question was first asked in", code="round-in-future")
         for loc, value in values_at(data, ("history", EACH, "round")):
-            if type(value) is int and value > self.round:
+            entry = data["history"][loc[1]]
+            planned = isinstance(entry, dict) and entry.get("status") == "planned"
+            if type(value) is int and value > self.round and not planned:
                 self.add(source, loc, field_path(loc),
                          f"round {shown(value)} is after the current round {self.round}",
-                         "use a past or the current round", code="round-in-future")
+                         "use a past or the current round, or add 'status: planned' for a "
+                         "change planned for a future round", code="round-in-future")
 
     def question(self, q: Question) -> None:
         """Checks that need the whole typed question."""

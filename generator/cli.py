@@ -102,6 +102,8 @@ def main() -> None:
 def validate(kb: Path, style: str) -> None:
     """Check every record of KB (default: kb) and report all problems at once."""
     _, report = load(kb)
+    if style == "text":  # JSON and annotations are read by tools: nothing else on the streams
+        _migration_note(kb)
     if style == "json":
         click.echo(report.json())
         sys.exit(0 if report.ok else 1)
@@ -109,6 +111,17 @@ def validate(kb: Path, style: str) -> None:
         click.echo(report.format("github"))
     click.echo(report.format(), err=not report.ok)
     sys.exit(0 if report.ok else 1)
+
+
+def _migration_note(kb: Path) -> None:
+    """A kb written for older record rules is valid, but should know newer ones exist."""
+    from .migrate import SCHEMA_VERSION, schema_version
+
+    version = schema_version(kb)
+    if version is not None and version < SCHEMA_VERSION:
+        click.echo(f"Note: {kb} is at schema version {version}; version {SCHEMA_VERSION} "
+                   "requires each agreed question's verification and do-no-harm note. Run "
+                   f"'toolkit migrate {kb}' to upgrade it.", err=True)
 
 
 @main.command()
@@ -184,6 +197,51 @@ def diff_command(base: str, kb: Path, head: str | None, output: Path | None) -> 
         raise SystemExit(1)
 
 
+@main.command("workshop")
+@KB_ARGUMENT
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
+              default=Path("dist/workshop-pack.html"), show_default=True,
+              help="The HTML file to write.")
+@PROJECT_OPTION
+def workshop_command(kb: Path, out: Path, project: Path) -> None:
+    """Write the joint workshop pack (process, roles, plan, timeline, feedback and one
+    review sheet per partner with its questions and mock-ups) as one printable HTML file.
+
+    Public view only: confidential questions are left out, as on the public site.
+    """
+    from .workshop import write_workshop
+
+    kb_obj, report = load(kb)
+    if kb_obj is None:
+        raise InvalidKnowledgeBase(report)
+    path = write_workshop(kb_obj, out, project)
+    click.echo(f"Wrote {path}: open it in a browser and print it (or save it as PDF); each "
+               "partner's review sheet starts on a new page.")
+
+
+@main.command("migrate")
+@KB_ARGUMENT
+@click.option("--dry-run", is_flag=True, help="Say what would change; write nothing.")
+def migrate_command(kb: Path, dry_run: bool) -> None:
+    """Upgrade KB to the current version of the record rules (schema_version in country.yml).
+
+    Version 2 requires each agreed question's verification and do-no-harm note. Missing ones
+    are written as TODO blocks, which `toolkit validate` then lists with their lines.
+    """
+    from .migrate import migrate
+
+    result = migrate(kb, dry_run=dry_run)
+    if not result.needed:
+        click.echo(f"{kb} is already at schema version {result.to_version}: nothing to do.")
+        return
+    verb = "Would update" if dry_run else "Updated"
+    click.echo(f"{verb} {len(result.changes)} file(s) from schema version "
+               f"{result.from_version} to {result.to_version}; {result.todos} value(s) say TODO.")
+    if not dry_run and result.todos:
+        click.echo(f"Fill them in (who verified each agreed question, and when), then run: "
+                   f"toolkit validate {kb}")
+
+
 @main.group("new")
 def new_command() -> None:
     """Start a new record from a template that explains every field."""
@@ -212,6 +270,17 @@ def new_partner(pid: str, ptype: str, kb: Path) -> None:
     from .scaffold import new_partner
 
     _started(new_partner(kb, pid, ptype), kb)
+
+
+@new_command.command("need")
+@click.option("--id", "nid", required=True, help="Need id, e.g. wash-water-source.")
+@click.option("--partner", help="Id of the partner that raised it.")
+@KB_OPTION
+def new_need(nid: str, partner: str | None, kb: Path) -> None:
+    """Write kb/needs/ID.yml with every field explained and TODOs to fill in."""
+    from .scaffold import new_need
+
+    _started(new_need(kb, nid, partner), kb)
 
 
 def _started(started: Any, kb: Path) -> None:
@@ -293,6 +362,148 @@ def build_command(config_file: Path, site_dir: Path | None) -> None:
     click.echo(f"Built the site into {dest}")
 
 
+# --- the library of recommended questions (generator/library/) ---------------------------
+
+LIBRARY_OPTION = click.option(
+    "--library", "library_dir", type=click.Path(file_okay=False, path_type=Path),
+    help="A library folder (default: the library declared in KB's country.yml).")
+
+
+@main.group("library")
+def library_command() -> None:
+    """The library of recommended questions: search, list, validate, update, export."""
+
+
+@library_command.command("search")
+@click.argument("words", nargs=-1, required=True)
+@KB_OPTION
+@LIBRARY_OPTION
+def library_search(words: tuple[str, ...], kb: Path, library_dir: Path | None) -> None:
+    """Library questions holding every one of WORDS, best match first."""
+    from .library.open import open_library
+    from .library.search import search
+
+    lib = open_library(library_dir, kb)
+    found = search(lib, " ".join(words))
+    for q in found:
+        click.echo(f"{q.id}  [{q.sector}, {q.companion.tier}]  {q.text}")
+    click.echo(f"{len(found)} question(s) in {lib.info.id} {lib.info.version}.", err=True)
+
+
+@library_command.command("list")
+@click.option("--sector", help="Only this sector (library sector id, e.g. wash).")
+@KB_OPTION
+@LIBRARY_OPTION
+def library_list(sector: str | None, kb: Path, library_dir: Path | None) -> None:
+    """Every library question, by sector."""
+    from .library.open import LibraryError, open_library
+    from .library.search import in_sector
+
+    lib = open_library(library_dir, kb)
+    if sector is not None and sector not in lib.sectors:
+        raise LibraryError(f"the library has no sector '{sector}': use one of "
+                           + ", ".join(lib.sectors))
+    for q in in_sector(lib, sector):
+        click.echo(f"{q.id}  [{q.sector}, {q.companion.tier}]  {q.text}")
+
+
+@library_command.command("validate")
+@click.argument("library_dir", type=click.Path(file_okay=False, path_type=Path),
+                default=Path("library"), required=False)
+def library_validate(library_dir: Path) -> None:
+    """Check a library folder like a country kb: every problem at once, path:line."""
+    from .loader import load_library
+
+    _, report = load_library(library_dir)
+    click.echo(report.format())
+    if not report.ok:
+        raise SystemExit(1)
+
+
+@library_command.command("schema")
+@click.argument("library_dir", type=click.Path(file_okay=False, path_type=Path),
+                default=Path("library"), required=False)
+def library_schema(library_dir: Path) -> None:
+    """Regenerate LIBRARY_DIR/schemas/ (editor autocompletion for library records)."""
+    from .library.loading import write_library_schemas
+
+    for path in write_library_schemas(library_dir):
+        click.echo(f"wrote {path}")
+
+
+@library_command.command("update")
+@KB_ARGUMENT
+@click.option("--to", help="git libraries: the tag to compare with (default: the newest).")
+@click.option("--since", help="The git ref of the pinned version (default: the pinned tag, "
+                              "or v<version> for a library folder).")
+def library_update_command(kb: Path, to: str | None, since: str | None) -> None:
+    """What changed in the library since the version KB pinned, and which adopted questions
+    to review before moving the pin."""
+    from .library.update import library_update
+
+    click.echo(library_update(kb, to=to, since=since).text())
+
+
+@library_command.command("companion")
+@KB_OPTION
+@LIBRARY_OPTION
+@click.option("--country", is_flag=True,
+              help="Export the country's questions (public view) instead of the library's.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("field-companion"), show_default=True,
+              help="Folder for field-companion.xlsx and the printable pages.")
+def library_companion(kb: Path, library_dir: Path | None, country: bool, out: Path) -> None:
+    """Field Companion: a workbook with one row per question and one printable page per
+    question (print it, or save it as PDF from the browser)."""
+    from .library import companion
+    from .library.open import open_library
+    from .loader import load_or_raise
+
+    if country:
+        kbase = load_or_raise(kb)
+        entries = companion.country_entries(kbase)
+        title = companion.companion_title(kbase.country.name)
+        languages = companion.library_languages(kbase.library)
+    else:
+        lib = open_library(library_dir, kb)
+        entries = companion.library_entries(lib)
+        title = companion.companion_title(f"{lib.info.title} {lib.info.version}")
+        languages = companion.library_languages(lib)
+    written = companion.write_companion(entries, out, title, languages)
+    click.echo(f"Wrote {out}/field-companion.xlsx and {len(written) - 1} page(s) in {out}.")
+
+
+@main.command("adopt")
+@click.argument("library_id")
+@click.option("--id", "qid", help="The country question's id (default: the library id).")
+@click.option("--sector", help="The country's sector id (default: the library question's).")
+@KB_OPTION
+def adopt_command(library_id: str, qid: str | None, sector: str | None, kb: Path) -> None:
+    """Start a country question from library question LIBRARY_ID: country fields to fill in
+    and every possible override commented out, with the library's value."""
+    from .library.adopt import write_adoption
+    from .library.open import open_library
+
+    path = write_adoption(kb, open_library(None, kb), library_id, qid, sector)
+    click.echo(f"Wrote {path}: fill in the country fields (TODO), uncomment what you "
+               f"contextualise with its reason, then run: toolkit validate {kb}")
+
+
+@main.command("compare")
+@click.argument("kbs", nargs=-1, required=True,
+                type=click.Path(file_okay=False, path_type=Path))
+@click.option("--html", "html_out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write the comparison as a web page.")
+def compare_command(kbs: tuple[Path, ...], html_out: Path | None) -> None:
+    """Which library questions each country asks, which deviate, and each country's own
+    questions, by sector: where data is comparable across countries (public views only)."""
+    from .library.compare import as_html, as_text, compare_kbs
+    from .loader import load_or_raise
+
+    result = compare_kbs([load_or_raise(kb) for kb in kbs])
+    click.echo(as_text(result))
+    if html_out is not None:
+        html_out.write_text(as_html(result), encoding="utf-8")
 @main.group("export")
 def export_group() -> None:
     """Write the kb in another format (XLSForm)."""

@@ -18,6 +18,7 @@ COLUMNS = [
     "ID", "Sector", "Question", "Type", "Reply options", "Information need", "Purpose", "Use",
     "Requested by", "Descriptive analysis", "Statistic", "Disaggregation", "Analysed by",
     "Frequency", "Mock-up sentence", "Chart", "Sharing", "Shared with", "Since round",
+    "Needs served", "Verified",
 ]
 
 
@@ -45,8 +46,20 @@ def dap_frame(kb: KnowledgeBase, sentences: Mapping[str, str]) -> pd.DataFrame:
             q.analysis.frequency, f"{MOCKUP_LABEL}: {sentence}" if sentence else "",
             q.mockup.chart, LABELS[q.sharing.modality], label(q.sharing.partners),
             q.since_round or "",
+            "; ".join(kb.needs[n].need for n in q.needs if n in kb.needs),
+            _verified(q),
         ])
     return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def _verified(q: Any) -> str:
+    """Who verified the phrasing and mock-up, and when, as one cell."""
+    v = q.verification
+    if v is None:
+        return ""
+    people = "; ".join(f"{p.role}, {p.organisation} ({LABELS[p.expertise]})"
+                       for p in v.verified_by)
+    return f"{v.date}: {people}"
 
 
 # Spreadsheet programs run a cell that starts with one of these as a formula

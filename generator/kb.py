@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
@@ -17,11 +17,15 @@ from .models import (
     ChoiceList,
     Country,
     Dataset,
+    Feedback,
+    Need,
     Partner,
     Process,
+    Product,
     Question,
     Questionnaire,
     Sector,
+    UseReview,
 )
 from .models.country import FormLanguage
 from .models.question import Option, UnitOfAnalysis
@@ -47,6 +51,14 @@ class KnowledgeBase:
     sources: dict[tuple[str, str], str] = field(default_factory=dict)
     internal: bool = False
     is_view: bool = False  # made by public_view(): already redacted
+    needs: dict[str, Need] = field(default_factory=dict)
+    use_reviews: dict[str, UseReview] = field(default_factory=dict)
+    feedback: dict[str, Feedback] = field(default_factory=dict)
+    products: dict[str, Product] = field(default_factory=dict)
+    # The library this country adopts from (generator/library/), and question id -> what
+    # it adopted; a restricted question's adoption leaves the public view.
+    library: Any = None
+    adoptions: dict[str, Any] = field(default_factory=dict)
     choices: dict[str, ChoiceList] = field(default_factory=dict)
     questionnaire: Questionnaire | None = None
 
@@ -113,8 +125,26 @@ class KnowledgeBase:
         sources = {k: v for k, v in self.sources.items()
                    if not (k[0] == "question" and k[1] in handles)
                    and not (k[0] == "dataset" and k[1] in dataset_ids)}
+        adoptions = {k: v for k, v in self.adoptions.items() if k not in handles}
+        # Process records (issue #11): a restricted need and a use-review entry about a
+        # confidential question stay internal; sources of restricted needs go with them.
+        needs = {k: n for k, n in self.needs.items() if not n.restricted}
+        reviews = {k: r.model_copy(update={"entries": [e for e in r.entries
+                                                       if e.question not in handles]})
+                   for k, r in self.use_reviews.items()}
+        # Feedback about a confidential question or dataset stays internal; the rest points
+        # at the public keys of what it is about.
+        secret_datasets = set(dataset_ids)
+        feedback = {k: f for k, f in self.feedback.items()
+                    if f.question not in handles and f.dataset not in secret_datasets}
+        products = {k: p for k, p in self.products.items() if p.dataset not in secret_datasets}
+        sources = {k: v for k, v in sources.items()
+                   if not (k[0] == "need" and k[1] not in needs)
+                   and not (k[0] == "product" and k[1] not in products)
+                   and not (k[0] == "feedback" and k[1] not in feedback)}
         return replace(self, questions=questions, datasets=datasets, partners=partners,
-                       sources=sources, is_view=True)
+                       sources=sources, needs=needs, use_reviews=reviews, feedback=feedback,
+                       products=products, adoptions=adoptions, is_view=True)
 
     def is_restricted(self, q: Question) -> bool:
         """True for a confidential question shown only as a notice (public builds)."""
@@ -126,7 +156,8 @@ class KnowledgeBase:
 QUESTION_PUBLIC = frozenset({"sector", "status", "sharing"})
 # A confidential dataset keeps its title (name such datasets without their topic); its id,
 # which names the topic as often as a question's does, becomes a neutral handle too.
-DATASET_PUBLIC = frozenset({"title", "sharing"})
+# Where its MoU stands (status, signature date) says nothing about the topic: public too.
+DATASET_PUBLIC = frozenset({"title", "sharing", "agreement_status", "signed"})
 SHARING_PUBLIC = frozenset({"modality", "partners", "contact"})
 HANDLE_PREFIX = "restricted-"
 DATASET_HANDLE_PREFIX = "restricted-dataset-"

@@ -45,5 +45,13 @@ LABELS: dict[str, str] = {
     "engaged": "Engaged",
     "needs-received": "Needs received",
     "declined": "Declined",
+    # verification expertise
+    "subject-matter": "Subject-matter expert",
+    "context": "Context expert",
+    "imo": "Information management (IMO)",
+    # data sharing agreement status
+    "drafting": "Being drafted",
+    "under-review": "Under review",
+    "signed": "Signed",
 }
 

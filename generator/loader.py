@@ -2,32 +2,40 @@
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ValidationError
 
-from .checks import check_references
+from .checks import TODO_RE, check_references
 from .errors import InvalidKnowledgeBase
 from .errors_text import explain, field_path
 from .kb import KnowledgeBase
 from .loaded import Loaded, Source
-from .models import FOLDERS, OPTIONAL_FILES, SINGLE_FILES
+from .models import FOLDERS, OPTIONAL_FILES, SINGLE_FILES, Question
 from .models.common import ID_RE
 from .problems import Problem, Report, shown
-from .yamlio import YamlDoc, YamlProblem, read_bytes, read_yaml
+from .yamlio import YamlDoc, YamlProblem, read_yaml
+
+if TYPE_CHECKING:
+    from .library.adoption import Adoptions
 
 __all__ = ["FOLDERS", "SINGLE_FILES", "Loaded", "Loader", "load", "load_or_raise"]
 
-KNOWN_TOP = {p for p, _ in SINGLE_FILES.values()} | {"partners", "questions", "datasets", "schemas"}
+KNOWN_TOP = {p for p, _ in SINGLE_FILES.values()} | {"partners", "questions", "datasets", "schemas",
+                                                     "needs", "use-reviews", "feedback",
+                                                     "products"}
 KNOWN_TOP |= {p for p, _ in OPTIONAL_FILES.values()} | {"choices"}
 # Documentation may sit beside the records (kb/README.md, kb/SOURCES.md, partners/README.md,
 # a LICENSE); the loader never reads it. Names starting with "." (.gitkeep) are skipped too.
 DOC_SUFFIXES = {".md", ".markdown", ".rst", ".txt"}
 DOC_NAMES = {"LICENSE", "LICENCE", "COPYING", "NOTICE", "AUTHORS", "CODEOWNERS"}
 WHERE = {"partner": "kb/partners/<id>.yml", "question": "kb/questions/<sector>/<id>.yml",
-         "dataset": "kb/datasets/<id>.yml", "choices": "kb/choices/<id>.yml"}
+         "dataset": "kb/datasets/<id>.yml", "need": "kb/needs/<id>.yml",
+         "use-review": "kb/use-reviews/<id>.yml", "feedback": "kb/feedback/<id>.yml",
+         "product": "kb/products/<id>.yml", "choices": "kb/choices/<id>.yml"}
+# Errors a value still saying TODO also gets from the model: todo-left reports it once.
+TODO_MASKS = {"wrong-type", "unknown-enum", "invalid-format", "invalid-id"}
 # A model-level rule (pydantic loc ()) is shown at the field it is about, if the file has it.
 RULE_FIELDS = {"options-mismatch": ("options", "type"), "duplicate-option": ("options",)}
 
@@ -38,21 +46,20 @@ def is_documentation(path: Path) -> bool:
     return path.suffix.lower() in DOC_SUFFIXES or path.name.split(".")[0].upper() in DOC_NAMES
 
 
-# What parsing one file gave: the record, its YAML and the problems it reported.
-Parsed = tuple[BaseModel | None, YamlDoc | None, list[Problem]]
-
-
 class Loader:
-    def __init__(self, root: Path, memo: dict[tuple[str, str, str], Parsed] | None = None
-                 ) -> None:
+    # What a kb holds; a library kb (generator/library/) holds other files.
+    single_files = SINGLE_FILES
+    optional_files = OPTIONAL_FILES
+    folders = FOLDERS
+    known_top = KNOWN_TOP
+
+    def __init__(self, root: Path) -> None:
         self.root = root
         self.report = Report()
-        # `mkdocs serve` reloads the kb on every save: a file whose bytes are unchanged is
-        # not parsed and validated again. Cross-record checks still run on the whole kb.
-        self.memo = memo
-        self.seen: dict[tuple[str, str, str], Parsed] = {}
         # Paths in messages are relative to the kb's parent so they match the repo layout.
         self.base = root.parent
+        # The country's library (country.yml `library:`), set once country.yml is read.
+        self.adoptions: Adoptions | None = None
 
     def rel(self, path: Path) -> str:
         try:
@@ -66,25 +73,6 @@ class Loader:
 
     def parse(self, path: Path, model: type[BaseModel]) -> tuple[BaseModel | None, YamlDoc | None]:
         """The typed record (None if the model refuses it) and the YAML, if it is a mapping."""
-        if self.memo is None:
-            return self._parse(path, model)
-        try:
-            # The safety checks on the file (links, outside the kb) run every time.
-            raw = read_bytes(path, within=self.root)
-        except (YamlProblem, OSError):
-            return self._parse(path, model)  # reports it
-        key = (str(path), model.__name__, hashlib.sha256(raw).hexdigest())
-        hit = self.memo.get(key)
-        if hit is None:
-            before = len(self.report.problems)
-            record, doc = self._parse(path, model)
-            hit = (record, doc, self.report.problems[before:])
-        else:
-            self.report.extend(hit[2])
-        self.seen[key] = hit
-        return hit[0], hit[1]
-
-    def _parse(self, path: Path, model: type[BaseModel]) -> tuple[BaseModel | None, YamlDoc | None]:
         try:
             doc = read_yaml(path, within=self.root)
         except YamlProblem as err:
@@ -100,11 +88,19 @@ class Loader:
                 "start from an existing record of the same kind", code="not-a-mapping",
             )
             return None, None
+        if self.adoptions is not None and model is Question and "adopts" in doc.data:
+            record, problems = self.adoptions.parse(self.rel(path), doc)
+            self.report.extend(problems)
+            return record, doc
         try:
             return model.model_validate(doc.data), doc
         except ValidationError as exc:
             for err in exc.errors():
                 code, message, fix = explain(model, err)
+                value = err.get("input")
+                if code in TODO_MASKS and isinstance(value, str) and TODO_RE.match(value) \
+                        and value != "todo":
+                    continue
                 loc = err["loc"] or next(
                     ((f,) for f in RULE_FIELDS.get(code, ()) if f in doc.data), ())
                 self.problem(path, self.line(doc, loc, code), field_path(loc), message, fix,
@@ -131,15 +127,16 @@ class Loader:
                          "pass the path of a kb/ folder", code="kb-missing")
             return Loaded(records, docs, rel, names, sources)
         for entry in sorted(self.root.iterdir()):
-            if entry.name.startswith(".") or entry.name in KNOWN_TOP or is_documentation(entry):
+            if entry.name.startswith(".") or entry.name in self.known_top \
+                    or is_documentation(entry):
                 continue
             self.problem(entry, 1, "", f"'{shown(entry.name)}' is not part of a kb",
                          "move it elsewhere or rename it to one of: "
-                         + ", ".join(sorted(KNOWN_TOP)) + " (documentation such as README.md "
+                         + ", ".join(sorted(self.known_top)) + " (documentation such as README.md "
                          "may stay)", code="stray-file")
-        for kind, (name, model) in (SINGLE_FILES | OPTIONAL_FILES).items():
+        for kind, (name, model) in (self.single_files | self.optional_files).items():
             path = self.root / name
-            if kind in OPTIONAL_FILES and not path.exists():
+            if kind in self.optional_files and not path.exists():
                 continue
             if not path.is_file():
                 self.problem(path, 1, "", "file is missing", f"create {name} (see the sample kb)",
@@ -152,7 +149,11 @@ class Loader:
                 sources.append(Source(kind, self.rel(path), doc, record))
             if record is not None:
                 records[kind] = record
-        for kind, (pattern, model) in FOLDERS.items():
+        if "country" in self.single_files:
+            from .library.resolve import adoptions_for  # the library package uses the loader
+            self.adoptions = adoptions_for(Loader, self.root, docs.get(("country", "")),
+                                           self.report)
+        for kind, (pattern, model) in self.folders.items():
             records[kind] = {}
             names[kind] = set()
             self._stray_in_questions(kind)
@@ -225,18 +226,10 @@ class Loader:
                          "use lowercase letters, digits and dashes", code="invalid-file-name")
 
 
-def load(root: Path, *, internal: bool = False,
-         memo: dict[tuple[str, str, str], Parsed] | None = None,
-         ) -> tuple[KnowledgeBase | None, Report]:
-    """Load and validate a kb. Returns the kb (None if any error) and the full report.
-
-    `memo` (kept by the caller between loads) holds the files parsed last time; it is
-    updated to this load's files."""
-    loader = Loader(root.resolve(), memo)
+def load(root: Path, *, internal: bool = False) -> tuple[KnowledgeBase | None, Report]:
+    """Load and validate a kb. Returns the kb (None if any error) and the full report."""
+    loader = Loader(root.resolve())
     loaded = loader.load_all()
-    if memo is not None:
-        memo.clear()
-        memo.update(loader.seen)
     report = loader.report
     singles = all(kind in loaded.records for kind in SINGLE_FILES)
     report.extend(check_references(loaded))
@@ -258,10 +251,16 @@ def load(root: Path, *, internal: bool = False,
         process=r["process"],
         checklist=r["checklist"],
         plan=r["analysis-plan"],
+        needs=dict(sorted(r["need"].items())),
+        use_reviews=dict(sorted(r["use-review"].items(), key=lambda kv: kv[1].round)),
+        feedback=dict(sorted(r["feedback"].items(), key=lambda kv: (kv[1].round, kv[1].date))),
+        products=dict(sorted(r["product"].items(), key=lambda kv: (kv[1].round, kv[0]))),
         sources={k: v for k, v in loaded.rel.items()},
         internal=internal,
         choices=dict(sorted(r["choices"].items())),
         questionnaire=r.get("questionnaire"),
+        library=loader.adoptions.library if loader.adoptions else None,
+        adoptions=dict(loader.adoptions.adopted) if loader.adoptions else {},
     )
     return kb, report
 
@@ -271,3 +270,9 @@ def load_or_raise(root: Path, *, internal: bool = False) -> KnowledgeBase:
     if kb is None:
         raise InvalidKnowledgeBase(report)
     return kb
+
+
+def load_library(root: Path, label: str | None = None) -> tuple[Any, Report]:
+    """A library kb (generator/library/): (Library or None if it has errors, report)."""
+    from .library.loading import load_library_with
+    return load_library_with(Loader, root, label)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import posixpath
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -11,6 +12,7 @@ import yaml
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
+from . import process_pages
 from .dap import dap_csv, dap_frame, dap_xlsx
 from .kb import KnowledgeBase
 from .labels import LABELS
@@ -41,6 +43,8 @@ class Options:
     # them twice (question page and print page) costs more than drawing them. Pages written
     # for other engines keep the charts inline.
     chart_markers: bool = False
+    # The date the engagement dashboard is read at (None: SOURCE_DATE_EPOCH, else today).
+    today: dt.date | None = None
 
 
 @cache
@@ -194,6 +198,8 @@ class SiteRenderer:
         yield from self.partner_pages()
         yield from self.dap_pages()
         yield from self.questionnaire_pages()
+        for path, template, title, ctx in process_pages.page_specs(kb, self.options.today):
+            yield Page(path, self.render(template, path, {"title": title}, **ctx))
 
     def question_pages(self) -> Iterator[Page]:
         kb = self.kb
@@ -235,6 +241,7 @@ class SiteRenderer:
             yield Page(path, self.render(
                 "question_restricted.md.j2" if hidden else "question.md.j2", path, meta,
                 q=q, sector=sector, mockup=self.mockups.get(q.id),
+                needs=[kb.needs[n] for n in q.needs if n in kb.needs],
                 chart=self.chart_block(q.id), **self.form_context(),
             ), kb.source("question", q.id))
 
@@ -249,6 +256,7 @@ class SiteRenderer:
                 roles[p][q.id] = "requested"
             for p in q.analysis.analysed_by:
                 roles[p][q.id] = "both" if roles[p].get(q.id) == "requested" else "analyses"
+        cover = process_pages.coverage(kb)
         for p in kb.partners.values():
             path = partner_path(p.id)
             datasets = [d for d in kb.datasets.values() if p.id in d.sharing.partners]
@@ -258,6 +266,7 @@ class SiteRenderer:
                 # No tag: a partner page tagged with its own name only repeated the title.
                 {"title": p.name},
                 p=p, questions=questions, roles=roles[p.id], datasets=datasets,
+                needs=process_pages.needs_of(kb, p, cover),
             ), kb.source("partner", p.id))
 
     def dap_pages(self) -> Iterator[Page]:
@@ -316,6 +325,13 @@ class SiteRenderer:
                  "hide": ["navigation", "toc"]},
                 rows=qs, sentences=sentences, charts=charts, sector=s,
             ), self.kb.source("analysis-plan", ""))
+        yield Page("workshop.md", self.render(
+            "workshop.md.j2", "workshop.md",
+            {"title": f"Joint workshop pack, round {kb.plan.round}", "search": NO_SEARCH,
+             "hide": ["navigation", "toc"]},
+            **process_pages.workshop_context(kb), sentences=sentences,
+            charts={qid: self.chart_block(qid) for qid in self.mockups},
+        ), kb.source("analysis-plan", ""))
         yield Page("dap/data-analysis-plan.csv", dap_csv(frame))
         yield Page("dap/data-analysis-plan.xlsx", dap_xlsx(frame, self.kb))
         if self.assessment is not None and self.false_data:

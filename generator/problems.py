@@ -70,6 +70,13 @@ KINDS: dict[str, Kind] = {k.code: k for k in (
     Kind("placeholder-unknown", "A mock-up sentence placeholder that does not exist or is "
                                 "malformed"),
     Kind("chart-needs-disaggregation", "A stacked bar without a disaggregation (warning)"),
+    # The library of recommended questions
+    Kind("library-not-found", "The library in country.yml cannot be found or has errors"),
+    Kind("library-version-not-found", "The pinned library version or tag cannot be found"),
+    Kind("library-unknown-question", "`adopts:` names a question the library does not have"),
+    Kind("override-unknown-field", "An override of a field that questions do not have"),
+    Kind("override-without-reason", "An override (deviation) without its reason"),
+    Kind("library-field-set", "A library field changed outside `overrides:` (no reason)"),
     Kind("mockup-spec", "A mock-up false-data spec no data can satisfy (typical range "
                         "outside min/max, shares over 100%, unknown option)"),
     Kind("disaggregation-undeclared", "A disaggregation the country record gives no groups "
@@ -87,6 +94,30 @@ KINDS: dict[str, Kind] = {k.code: k for k in (
     Kind("option-rule", "Exclusive/other options or max_choices that do not fit"),
     Kind("missing-translation", "A text without its translation in a form language "
                                 "(warning), or an undeclared language"),
+    # The joint process (needs, agreement, reviews, schedule, data sharing)
+    Kind("need-unserved", "An information need no question serves and not marked out of "
+                          "scope (warning)"),
+    Kind("question-without-need", "A question that serves no information need (once the kb "
+                                  "has needs), unless DTM requests it as core"),
+    Kind("need-not-restricted", "A need served by a confidential question but not marked "
+                                "restricted"),
+    Kind("agreement-unverified", "An agreed question without its verification (who verified "
+                                 "the mock-up and phrasing, when)"),
+    Kind("verification-incomplete", "A verification without a subject-matter expert, a "
+                                    "context expert or an IMO"),
+    Kind("agreement-incomplete", "An agreed question without key informants, since_round or "
+                                 "do-no-harm note"),
+    Kind("use-review-incomplete", "A use review entry without what the data was used for, "
+                                  "or why not"),
+    Kind("feedback-incomplete", "Feedback without what it is about, DTM's response or what "
+                                "changed"),
+    Kind("product-incomplete", "A product without its date and link, or an item not "
+                               "applicable without why"),
+    Kind("product-checklist-missing", "A published product missing a required checklist "
+                                      "item (warning)"),
+    Kind("timeline-inconsistent", "A timeline date that does not match its change log"),
+    Kind("agreement-unsigned", "A confidential or urgent-action dataset whose MoU or protocol "
+                               "is not signed before collection starts (warning)"),
 )}
 
 # Values from the kb are echoed in messages: a 200,000-character id must not become a

@@ -12,7 +12,7 @@ import json
 import re
 import textwrap
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, get_args
 
@@ -47,6 +47,7 @@ class KbContext:
     key_informants: list[str]
     steps: list[str]
     round: int | None
+    needs: list[str] = field(default_factory=list)  # need ids (kb/needs/)
 
 
 def _read(path: Path) -> Any:
@@ -73,7 +74,9 @@ def read_context(kb: Path) -> KbContext:
         if isinstance(process, dict) else []
     number = (country.get("round") or {}).get("number") if isinstance(country, dict) else None
     partners = sorted(p.stem for p in (kb / "partners").glob("*.yml"))
-    return KbContext(kb, sectors, partners, kis, steps, number if isinstance(number, int) else None)
+    needs = sorted(p.stem for p in (kb / "needs").glob("*.yml"))
+    return KbContext(kb, sectors, partners, kis, steps,
+                     number if isinstance(number, int) else None, needs)
 
 
 def _q(text: str) -> str:
@@ -110,6 +113,10 @@ def question_template(ctx: KbContext, sector: str, qid: str, qtype: str) -> str:
     else:
         options = ""
     round_note = f"\n# The current round is {ctx.round}." if ctx.round else ""
+    # Once a kb has need records, every question names the needs it serves.
+    needs = ("# Information needs it serves: need ids (file names in kb/needs/; "
+             "`toolkit new need`).\n" + _listing("Needs", ctx.needs) + "needs: [todo]\n"
+             if ctx.needs else "")
     return f"""\
 # yaml-language-server: $schema=../../schemas/question.schema.json
 #
@@ -184,7 +191,7 @@ purpose: {_q("TODO: what the results will show")}
 use: {_q("TODO: who uses the results and for what decision")}
 # Partner ids (file names in kb/partners/) that ask for this question.
 {_listing("Partners", ctx.partners)}requested_by: [todo]
-
+{needs}
 # How the answers will be analysed, and by whom.
 analysis:
   # The descriptive analysis that will be produced, e.g. "% of locations by main source,
@@ -254,6 +261,62 @@ status: proposed
 #     change: Reworded "water point" to "water source".
 # enumerator_notes: ...
 # hxl: "#indicator+water"
+# Before 'status: agreed': who verified that the phrasing and mock-up give what partners
+# need (a subject-matter expert, a context expert and an IMO), and when.
+# verification:
+#   date: 2026-09-30
+#   verified_by:
+#     - expertise: subject-matter
+#       role: Cluster Coordinator
+#       organisation: UNICEF
+#     - expertise: context
+#       role: Programme Coordinator
+#       organisation: a local NGO
+#     - expertise: imo
+#       role: Cluster Information Management Officer
+#       organisation: UNICEF
+#       partner: wash-cluster   (the partner id, if the organisation is one)
+#   notes: Verified at the cluster meeting with the mock-up on screen.
+# A change agreed for a future round goes in history with 'status: planned'.
+"""
+
+
+def need_template(ctx: KbContext, nid: str, partner: str | None) -> str:
+    raised = partner or "todo"
+    return f"""\
+# yaml-language-server: $schema=../schemas/need.schema.json
+#
+# New information need (process points 6-7): what a partner wants DTM to provide, how often,
+# and for which decision. Questions name the needs they serve ('needs: [{nid}]').
+# Replace every TODO (the pull-request check lists the ones left, line by line), then run
+#   toolkit validate
+# Lines starting with # explain the field below them; you may keep or delete them.
+
+# Short name: lowercase letters, digits and dashes. It must be the file name.
+id: {nid}
+# What the partner needs to know.
+need: {_q("TODO: the information need, e.g. Locations without safe drinking water")}
+# Partner ids (file names in kb/partners/) that raised it.
+{_listing("Partners", ctx.partners)}raised_by: [{raised}]
+# The decision the information informs.
+decision: {_q("TODO: the decision, e.g. Where to send water trucking")}
+# How often it is needed.
+frequency: every round
+# Minimum criterion: the secondary data already reviewed, and why it is not enough.
+secondary_data:
+  - source: {_q("TODO: what was reviewed (report, dataset, assessment)")}
+    # date: 2026-09-01
+    why_insufficient: {_q("TODO: why it does not give what the partner needs")}
+# What the serving questions do not give (coverage: partly).
+# gaps: ...
+# No question serves it yet: say why (validation warns about an unmet need without it).
+# unmet_reason: To be discussed for the next round.
+# The MSLA cannot capture it accurately: why, and where the partner gets it instead.
+# out_of_scope:
+#   reason: Household-level information; key informants cannot report it.
+#   instead: The household survey.
+# true if the need describes confidential data (shown in internal builds only).
+# restricted: true
 """
 
 
@@ -287,13 +350,17 @@ contact:
 {_listing("Step ids", ctx.steps)}roles: {{}}
 # What the partner needs to know from DTM data (one line each). A need that describes
 # confidential data stays off the public site: - {{need: "...", restricted: true}}
+# Better: record each need with `toolkit new need --id ... --partner {pid}` (kb/needs/), so
+# questions can name the needs they serve and the site shows their coverage.
 information_needs:
   - {_q("TODO: an information need, e.g. Locations without safe drinking water")}
 # How and when DTM approaches the partner.
 engagement:
   approach: {_q("TODO: e.g. Bilateral meeting, then the cluster meeting")}
-  # when: 2026-09-01
+  # when: 2026-09-01      (approached)
+  # meeting: 2026-09-05
   # reply_by: 2026-09-15
+  # replied: 2026-09-14   (the engagement dashboard shows who is late)
   # not-started, planned, approached, engaged, needs-received, agreed or declined.
   status: not-started
   # notes: ...
@@ -360,6 +427,20 @@ def new_partner(kb: Path, pid: str, ptype: str) -> Started:
     (kb / "partners").mkdir(parents=True, exist_ok=True)
     path = kb / "partners" / f"{pid}.yml"
     _write_new(path, partner_template(ctx, pid, ptype))
+    return Started(path, _todos(path))
+
+
+def new_need(kb: Path, nid: str, partner: str | None) -> Started:
+    """Write kb/needs/ID.yml with every field explained and TODOs to fill in."""
+    _check_id(nid)
+    ctx = read_context(kb)
+    if partner is not None and partner not in ctx.partners:
+        raise ScaffoldError(
+            f"unknown partner '{partner}': {_suggest(partner, ctx.partners)}use a file name "
+            "from kb/partners/", param="--partner")
+    (kb / "needs").mkdir(parents=True, exist_ok=True)
+    path = kb / "needs" / f"{nid}.yml"
+    _write_new(path, need_template(ctx, nid, partner))
     return Started(path, _todos(path))
 
 

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from .models import MODELS
+from .models.library import question_file_schema
 
 SCHEMA_DIR = "schemas"
 
@@ -15,6 +16,8 @@ def schemas() -> dict[str, dict[str, object]]:
     out = {}
     for kind, model in sorted(MODELS.items()):
         schema = model.model_json_schema()
+        if kind == "question":  # or one that adopts a library question
+            schema = question_file_schema(schema)
         schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
         schema.setdefault("title", model.__name__)
         out[f"{kind}.schema.json"] = schema

@@ -17,10 +17,14 @@ from generator.models import (
     Checklist,
     Country,
     Dataset,
+    Feedback,
+    Need,
     Partner,
     Process,
+    Product,
     Question,
     SectorList,
+    UseReview,
 )
 
 # One payload per line: raw HTML, scripts, event handlers, javascript: URLs in every
@@ -116,6 +120,18 @@ def hostile_question(qid: str, sector: str, partner: str, ki: str | None = None)
         "history": [{"round": 1, "change": PAYLOAD}],
         "enumerator_notes": PAYLOAD,
         "hxl": SHORT,
+        # Schema version 2 (issue #11): an agreed question names who verified it.
+        "verification": {"date": "2026-09-30", "notes": PAYLOAD, "verified_by": [
+            {"expertise": e, "role": SHORT, "organisation": SHORT}
+            for e in ("subject-matter", "context", "imo")]},
+    }
+
+
+def hostile_need(nid: str, partner: str) -> dict[str, Any]:
+    return {
+        "id": nid, "need": PAYLOAD, "raised_by": [partner], "decision": PAYLOAD,
+        "frequency": SHORT, "gaps": PAYLOAD,
+        "secondary_data": [{"source": SHORT, "date": "2026-09-01", "why_insufficient": PAYLOAD}],
     }
 
 
@@ -152,6 +168,12 @@ def add_hostile_records(kb: Path, *, sector: str, partner_id: str = "hostile-par
         data.setdefault("translations", {})[code] = {"text": PAYLOAD, "hint": PAYLOAD}
         for option in data["options"]:
             option.setdefault("translations", {})[code] = SHORT
+    # A kb at schema version 2 or with need records asks more of a question (issue #11).
+    data["key_informant"] = [country["msla"]["key_informant_types"][0]["id"]]
+    if (kb / "needs").is_dir():
+        write_record(kb / "needs" / f"{question_id}-need.yml",
+                     hostile_need(f"{question_id}-need", partner_id))
+        data["needs"] = [f"{question_id}-need"]
     question = write_record(kb / "questions" / sector / f"{question_id}.yml", data)
     return partner, question
 
@@ -171,6 +193,10 @@ RECORD_FILES: dict[str, tuple[str, type]] = {
     "partners/*.yml": ("partner", Partner),
     "questions/*/*.yml": ("question", Question),
     "datasets/*.yml": ("dataset", Dataset),
+    "needs/*.yml": ("need", Need),
+    "use-reviews/*.yml": ("use-review", UseReview),
+    "feedback/*.yml": ("feedback", Feedback),
+    "products/*.yml": ("product", Product),
 }
 # Mock-up sentences may hold only known {placeholders}; {n_locations} is known to every type.
 SENTENCE_FIELDS = {"question.mockup.sentence"}

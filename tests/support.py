@@ -17,6 +17,27 @@ CHROMIUM_ARGS = [
 ]
 
 
+PROCESS_RECORDS = ROOT / "tests" / "fixtures" / "kb-process"
+# Question id -> the needs it serves in kb-small once PROCESS_RECORDS are added.
+SMALL_KB_NEEDS = {"wash-water-source": ["water-source"], "wash-distance": ["water-distance"],
+                  "protection-uasc": ["child-arrivals"],
+                  "protection-incidents": ["incident-areas"]}
+
+
+def add_process_records(kb: Path) -> Path:
+    """Add the need and use-review records of tests/fixtures/kb-process to a copy of kb-small,
+    and name on each question the needs it serves (issue #11)."""
+    import shutil
+
+    for folder in ("needs", "use-reviews", "feedback", "products"):
+        shutil.copytree(PROCESS_RECORDS / folder, kb / folder)
+    for path in kb.glob("questions/*/*.yml"):
+        needs = SMALL_KB_NEEDS[path.stem]
+        text = path.read_text(encoding="utf-8").rstrip("\n")
+        path.write_text(text + f"\nneeds: [{', '.join(needs)}]\n", encoding="utf-8")
+    return kb
+
+
 def copy_project(dest: Path, kb: Path) -> Path:
     """A frozen copy of the project (mkdocs.yml, docs/, overrides/) with kb as its kb/."""
     import shutil
@@ -25,6 +46,7 @@ def copy_project(dest: Path, kb: Path) -> Path:
         shutil.copytree(ROOT / name, dest / name)
     shutil.copy(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
     shutil.copytree(kb, dest / "kb")
+    shutil.copytree(ROOT / "library", dest / "library")  # the sample kb adopts from it
     return dest
 
 

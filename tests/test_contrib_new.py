@@ -28,6 +28,7 @@ from generator.yamlio import read_yaml
 def kb(tmp_path: Path) -> Path:
     dest = tmp_path / "kb"
     shutil.copytree(SAMPLE_KB, dest)
+    shutil.copytree(SAMPLE_KB.parent / "library", tmp_path / "library")  # what it adopts from
     return dest
 
 
@@ -39,6 +40,7 @@ def fill(text: str) -> str:
     """What a partner does: replace every TODO with real content."""
     text = re.sub(r'"TODO:[^"]*"', '"Filled in by the partner."', text)
     text = text.replace("todo_1", "first_reply").replace("todo_2", "second_reply")
+    text = text.replace("needs: [todo]", "needs: [wash-water-source]")  # kb has needs
     return text.replace("[todo]", "[wash-cluster]")
 
 
@@ -215,3 +217,25 @@ def test_todo_in_a_criterion_is_reported_once(kb: Path) -> None:
     path.write_text(text, encoding="utf-8")
     errors = error_lines(kb)
     assert len(errors) == 1 and " purpose: " in errors[0][2], errors
+
+
+def test_new_need_lists_only_todos_until_filled(kb: Path) -> None:
+    from generator.models import Need
+
+    result = run("new", "need", "--id", "wash-latrines", "--partner", "wash-cluster",
+                 "--kb", str(kb))
+    assert result.exit_code == 0, result.output
+    path = kb / "needs" / "wash-latrines.yml"
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("# yaml-language-server: $schema=../schemas/need.schema.json\n")
+    for name in sorted(field_names(Need)):
+        assert mentioned(text, name), name
+    errors = error_lines(kb)
+    assert errors and all(r == "kb/needs/wash-latrines.yml" and "TODO" in m
+                          for r, _, m in errors)
+    path.write_text(fill(text), encoding="utf-8")
+    loaded, report = load(kb)
+    assert loaded is not None, report.format()
+    assert loaded.needs["wash-latrines"].raised_by == ["wash-cluster"]
+    bad = run("new", "need", "--id", "x-need", "--partner", "wash-clustr", "--kb", str(kb))
+    assert bad.exit_code == 2 and "did you mean 'wash-cluster'" in bad.output

@@ -6,6 +6,7 @@ the diff like any other code change.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -16,7 +17,9 @@ from generator.loader import load_or_raise
 from generator.pages import Options, render_site
 
 GOLDEN = Path(__file__).parent / "golden" / "pages"
-OPTIONS = Options(edit_url="https://github.com/example/toolkit/edit/main/")
+# A fixed "today" for the engagement dashboard (who is late).
+OPTIONS = Options(edit_url="https://github.com/example/toolkit/edit/main/",
+                  today=dt.date(2026, 11, 25))
 
 
 def rendered() -> dict[str, str | bytes]:

@@ -51,6 +51,7 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("hostile")
     kb = root / "kb"
     shutil.copytree(SAMPLE_KB, kb)
+    shutil.copytree(SAMPLE_KB.parent / "library", root / "library")  # what it adopts from
     add_hostile_records(kb, sector="wash")
     build_site(kb, root / "site", project=ROOT)
     return root / "site"
@@ -91,6 +92,8 @@ def open_page(page, url: str) -> None:
     "questions/by-partner/",
     "dap/",
     "tags/",
+    "needs/",  # the hostile need (issue #11)
+    "workshop/",
 ])
 def test_payload_page_runs_nothing(page, server: str, path: str) -> None:
     open_page(page, server + path)

@@ -22,7 +22,7 @@ import pytest
 import yaml
 from factories import make_question
 from hostile import EXPRESSION_FIELDS, rewrite_record, write_record
-from support import ROOT, SAMPLE_KB, SMALL_KB
+from support import ROOT, SAMPLE_KB, SMALL_KB, add_process_records
 
 from generator.build import build_site
 from generator.kb import (
@@ -34,7 +34,7 @@ from generator.kb import (
     restricted_handles,
 )
 from generator.loader import load_or_raise
-from generator.models import Dataset, Partner, Question
+from generator.models import Dataset, Feedback, Need, Partner, Product, Question
 
 SECRET_ID = "zzmark-question-id"
 SECRET_DATASET_ID = "zzmark-dataset-id"
@@ -90,8 +90,30 @@ def marked(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, dict[s
     root = tmp_path_factory.mktemp("marked")
     kb = root / "kb"
     shutil.copytree(SMALL_KB, kb)
+    add_process_records(kb)
     markers: dict[str, str] = {}
     qfile = kb / "questions/protection/protection-incidents.yml"
+    # The restricted need the confidential question serves, and a use-review entry about it.
+    need_file = kb / "needs/incident-areas.yml"
+    rewrite_record(need_file, "need", Need, marker_filler(markers))
+    # A served need shows no unmet_reason anywhere: take it (and its marker) out again.
+    need = yaml.safe_load(need_file.read_text(encoding="utf-8"))
+    markers.pop(need.pop("unmet_reason"))
+    write_record(need_file, need)
+    review = kb / "use-reviews/round-2.yml"
+    review.write_text(review.read_text(encoding="utf-8")
+                      .replace("question: protection-incidents", f"question: {SECRET_ID}")
+                      .replace("SECRET-USEREVIEW protection analysis update.", "zzmarkurz"),
+                      encoding="utf-8")
+    markers["zzmarkurz"] = "use-review.entries[].used_for"
+    fb = kb / "feedback/r2-incidents.yml"
+    rewrite_record(fb, "feedback", Feedback, marker_filler(markers))
+    fb.write_text(fb.read_text(encoding="utf-8").replace(
+        "question: protection-incidents", f"question: {SECRET_ID}"), encoding="utf-8")
+    product = kb / "products/r2-incidents.yml"
+    rewrite_record(product, "product", Product, marker_filler(markers))
+    product.write_text(product.read_text(encoding="utf-8").replace(
+        "dataset: protection-confidential", f"dataset: {SECRET_DATASET_ID}"), encoding="utf-8")
     dfile = kb / "datasets/protection-confidential.yml"
     rewrite_record(qfile, "question", Question, marker_filler(markers))
     rewrite_record(dfile, "dataset", Dataset, marker_filler(markers))
@@ -126,7 +148,8 @@ def test_no_marker_of_a_confidential_record_in_the_public_build(
                                                              everything)}
     assert leaked == {}
     kinds = {f.split(".")[0] for f in markers.values()}
-    assert kinds == {"question", "dataset"} and len(markers) >= 25
+    assert kinds == {"question", "dataset", "need", "use-review", "feedback", "product"}
+    assert len(markers) >= 25
     # the notice is there, with what is public: the contact to ask
     assert "protection-imo@example.org" in everything
     assert "restricted question 1 (protection)" in everything
@@ -193,12 +216,16 @@ def test_no_confidential_id_or_restricted_need_in_the_public_sample_site(
 
 
 def test_restricted_need_is_in_the_internal_view_only() -> None:
-    need = "Areas women and girls avoid because they feel unsafe."
+    """The sample's partner needs are need records (kb/needs/) since issue #11; the one a
+    confidential question serves is restricted."""
     internal = load_or_raise(SAMPLE_KB, internal=True).public_view()
-    assert need in internal.partners["gbv-aor"].information_needs
-    public = SAMPLE.public_view().partners["gbv-aor"]
-    assert need not in public.information_needs
-    assert public.information_needs == ["Availability of GBV services in or near the location."]
+    assert internal.needs["gbv-unsafe-areas"].restricted
+    public = SAMPLE.public_view()
+    assert "gbv-unsafe-areas" not in public.needs
+    assert {q.id for q in CONFIDENTIAL} <= set(internal.needs)
+    assert not {q.id for q in CONFIDENTIAL} & set(public.needs)
+    assert not [e for r in public.use_reviews.values() for e in r.entries
+                if e.question in {q.id for q in CONFIDENTIAL}]
 
 
 def test_information_needs_accept_text_or_a_marked_need() -> None:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 from hostile import RECORD_FILES, free_text_paths, make_xss_filler, rewrite_kb
-from support import ROOT, SMALL_KB
+from support import ROOT, SMALL_KB, add_process_records
 
 from generator.build import build_site
 
@@ -31,6 +31,7 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, s
     root = tmp_path_factory.mktemp("every-field")
     kb = root / "kb"
     shutil.copytree(SMALL_KB, kb)
+    add_process_records(kb)
     fill, tags = make_xss_filler()
     filled = rewrite_kb(kb, fill)
     build_site(kb, root / "site", project=ROOT)

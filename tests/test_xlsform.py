@@ -384,6 +384,7 @@ def test_the_sample_kb_export_imported_back_changes_nothing(tmp_path: Path,
                                                            internal: bool) -> None:
     kb = tmp_path / "kb"
     shutil.copytree(SAMPLE_KB, kb)
+    shutil.copytree(SAMPLE_KB.parent / "library", tmp_path / "library")  # what it adopts from
     form = tmp_path / "form.xlsx"
     form.write_bytes(export_xlsform(load_or_raise(kb, internal=internal)))
     before = digest(kb)

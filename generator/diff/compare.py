@@ -7,18 +7,13 @@ belongs in the question's `history`.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
+# The comparability rules live in generator/comparability.py (the library uses them too).
+from ..comparability import BREAKING, REORDERED, FieldChange, compare_question  # noqa: F401
 from ..loader import Loader
 from ..models import Question
-from .markdown import code_span
-
-# Fields whose change makes answers incomparable with earlier rounds.
-BREAKING = ("text", "type", "options")
-REORDERED = "options reordered"
 
 
 @dataclass
@@ -50,21 +45,6 @@ def snapshot(root: Path, label: str) -> Snapshot:
 
 
 @dataclass
-class FieldChange:
-    name: str  # dotted field path
-    before: Any
-    after: Any
-    # Item-level detail (options, lists), already as report text: every value inside a
-    # code span, where GitHub renders nothing (markdown.code_span).
-    notes: list[str] = field(default_factory=list)
-
-    @property
-    def breaking(self) -> bool:
-        # Options only in a new order are the same options: answers stay comparable.
-        return self.name in BREAKING and self.notes != [REORDERED]
-
-
-@dataclass
 class QuestionChange:
     id: str
     kind: str  # added, removed, changed, unreadable
@@ -89,63 +69,6 @@ class QuestionChange:
         q = self.after or self.before
         assert q is not None
         return q
-
-
-def _flatten(data: Any, prefix: str = "") -> Iterator[tuple[str, Any]]:
-    if isinstance(data, dict):
-        for key, value in data.items():
-            yield from _flatten(value, f"{prefix}.{key}" if prefix else key)
-    else:
-        yield prefix, data
-
-
-def _option_notes(before: list[dict[str, str]], after: list[dict[str, str]]) -> list[str]:
-    old = {o["code"]: o["label"] for o in before}
-    new = {o["code"]: o["label"] for o in after}
-    notes = []
-    for code in new.keys() - old.keys():
-        notes.append(f"added option {code_span(code)} {code_span(new[code])}")
-    for code in old.keys() - new.keys():
-        notes.append(f"removed option {code_span(code)} {code_span(old[code])}")
-    for code in old.keys() & new.keys():
-        if old[code] != new[code]:
-            notes.append(f"option {code_span(code)} relabelled {code_span(old[code])} → "
-                         f"{code_span(new[code])}")
-    return sorted(notes)
-
-
-def _list_notes(before: list[Any], after: list[Any]) -> list[str]:
-    if all(isinstance(x, str) for x in before + after):
-        added = [x for x in after if x not in before]
-        removed = [x for x in before if x not in after]
-        notes = [f"added {code_span(x)}" for x in added]
-        notes += [f"removed {code_span(x)}" for x in removed]
-        return notes or ["order changed"]
-    return []
-
-
-def compare_question(before: Question, after: Question) -> list[FieldChange]:
-    old = dict(_flatten(before.model_dump(mode="json")))
-    new = dict(_flatten(after.model_dump(mode="json")))
-    changes = []
-    for name in [*old, *(k for k in new if k not in old)]:
-        a, b = old.get(name), new.get(name)
-        if a == b:
-            continue
-        change = FieldChange(name, a, b)
-        if name == "options":
-            change.notes = _option_notes(a or [], b or [])
-            if not change.notes:
-                change.notes = [REORDERED]
-        elif name == "history":
-            change.notes = [f"added round {h['round']}: {code_span(h['change'])}"
-                            for h in b or [] if h not in (a or [])]
-            change.notes += [f"removed round {h['round']}: {code_span(h['change'])}"
-                             for h in a or [] if h not in (b or [])]
-        elif isinstance(a, list) and isinstance(b, list):
-            change.notes = _list_notes(a, b)
-        changes.append(change)
-    return changes
 
 
 def _asked_before(q: Question, current_round: int | None) -> bool:

@@ -7,6 +7,8 @@ import subprocess
 import tarfile
 from pathlib import Path, PurePosixPath
 
+import yaml
+
 from ..errors import DiffError
 
 
@@ -41,4 +43,33 @@ def extract_kb(sha: str, kb_rel: PurePosixPath, top: Path, dest: Path) -> Path:
     with tarfile.open(fileobj=io.BytesIO(done.stdout)) as archive:
         # The "data" filter refuses absolute paths, ../ and links out of dest.
         archive.extractall(dest, filter="data")
+    library = _library_folder(target, kb_rel)
+    if library is not None and not (dest / library).exists() and _git(
+            ["cat-file", "-e", f"{sha}:{library.as_posix()}"], top).returncode == 0:
+        # The kb adopts from a library folder in the same repository: take it as it was too.
+        done = _git(["archive", "--format=tar", sha, "--", library.as_posix()], top)
+        if done.returncode == 0:
+            with tarfile.open(fileobj=io.BytesIO(done.stdout)) as archive:
+                archive.extractall(dest, filter="data")
     return target
+
+
+def _library_folder(kb: Path, kb_rel: PurePosixPath) -> PurePosixPath | None:
+    """The repository path of the library folder kb/country.yml names, if inside the
+    repository (`library: {path: ../library}`)."""
+    try:
+        country = yaml.safe_load((kb / "country.yml").read_text(encoding="utf-8"))
+        path = country["library"]["path"]
+    except (OSError, yaml.YAMLError, KeyError, TypeError):
+        return None
+    if not isinstance(path, str):
+        return None
+    parts: list[str] = list(kb_rel.parts)
+    for part in PurePosixPath(path).parts:
+        if part == "..":
+            if not parts:
+                return None  # outside the repository
+            parts.pop()
+        elif part not in (".", "/"):
+            parts.append(part)
+    return PurePosixPath(*parts) if parts else None

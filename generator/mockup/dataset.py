@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 import re
-import zipfile
 from collections.abc import Callable, Iterable
 from xml.sax.saxutils import escape
 
@@ -18,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from ..models import Question
-from ..reproducible import zip_time
+from ..reproducible import write_zip, zip_time
 from .assessment import FalseAssessment
 
 FALSE = "FALSE DATA: illustrative only, not real"
@@ -202,12 +201,8 @@ def false_xlsx(frame: pd.DataFrame, assessment: FalseAssessment) -> bytes:
         "xl/worksheets/sheet2.xml": data,
     }
     out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as book:
-        for name, text in parts.items():
-            info = zipfile.ZipInfo(name, date_time=stamp)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            book.writestr(info, text.encode("utf-8"), compresslevel=1)
+    # The project's one zip writer: same dates and permissions as the other downloads.
+    write_zip(out, ((name, text.encode("utf-8")) for name, text in parts.items()))
     return out.getvalue()
 
 

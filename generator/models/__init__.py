@@ -6,18 +6,23 @@ from .checklist import Checklist, ChecklistItem
 from .choices import ChoiceList
 from .country import Country
 from .dataset import Dataset
+from .feedback import Feedback
+from .need import Need
 from .partner import Partner
 from .plan import AnalysisPlan
 from .process import Process, Step
+from .product import Product
 from .question import Question
 from .questionnaire import Questionnaire
+from .review import UseReview
 from .sector import Sector, SectorList
 from .sharing import Sharing
 
 __all__ = [
     "FOLDERS", "MODELS", "OPTIONAL_FILES", "SINGLE_FILES",
-    "AnalysisPlan", "Checklist", "ChecklistItem", "ChoiceList", "Country", "Dataset", "Partner",
-    "Process", "Question", "Questionnaire", "Sector", "SectorList", "Sharing", "Step",
+    "AnalysisPlan", "Checklist", "ChecklistItem", "ChoiceList", "Country", "Dataset", "Feedback",
+    "Need", "Partner", "Process", "Product", "Question", "Questionnaire", "Sector", "SectorList",
+    "Sharing", "Step", "UseReview",
 ]
 
 # The record-kind registry: the loader, the JSON schemas and the TODO check all read it.
@@ -34,6 +39,10 @@ FOLDERS: dict[str, tuple[str, type[BaseModel]]] = {
     "partner": ("partners/*", Partner),
     "question": ("questions/*/*", Question),
     "dataset": ("datasets/*", Dataset),
+    "need": ("needs/*", Need),
+    "use-review": ("use-reviews/*", UseReview),
+    "feedback": ("feedback/*", Feedback),
+    "product": ("products/*", Product),
     "choices": ("choices/*", ChoiceList),
 }
 # kind -> (path relative to the kb folder, model); single files a kb may leave out.

@@ -7,6 +7,7 @@ import datetime as dt
 from pydantic import Field
 
 from .common import Id, LangCode, Record, ShortText, Text
+from .library import LibraryRef
 from .question import UnitOfAnalysis
 
 
@@ -94,7 +95,15 @@ class Round(Record):
     )
 
 
+# Version of the kb's record rules. 1 (no `schema_version`): the rules of an agreement are
+# warnings. 2: they are errors. `toolkit migrate` upgrades a kb (generator/migrate.py).
+SCHEMA_VERSION = 2
+
+
 class Country(Record):
+    schema_version: int = Field(
+        1, ge=1, le=SCHEMA_VERSION, description="Version of the kb's record rules; "
+        "`toolkit migrate` upgrades a kb to the current one.")
     name: ShortText
     iso3: str = Field(pattern=r"^[A-Z]{3}$", description="ISO 3166-1 alpha-3 code.")
     fictional: bool = False
@@ -111,4 +120,7 @@ class Country(Record):
     )
     data_responsibility: Text | None = Field(
         None, description="How DTM applies data responsibility guidance in this country."
+    )
+    library: LibraryRef | None = Field(
+        None, description="The library of recommended questions this country adopts from."
     )

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Literal
+
 from pydantic import Field
 
 from .common import Id, Record, ShortText, Text
@@ -19,6 +22,11 @@ class Dataset(Record):
     link: str | None = Field(
         None, pattern=r"^https?://\S+$", description="Public link (public datasets only)."
     )
+
+    agreement_status: Literal["not-started", "drafting", "under-review", "signed"] | None = Field(
+        None, description="Confidential and urgent-action datasets: where the MoU or protocol "
+        "stands; it must be signed before collection starts (point 14).")
+    signed: dt.date | None = Field(None, description="Date the MoU or protocol was signed.")
 
     @property
     def is_confidential(self) -> bool:

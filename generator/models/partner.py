@@ -27,6 +27,8 @@ class Engagement(Record):
     approach: Text = Field(description="How DTM approaches this partner (bilateral, ISCG...).")
     when: dt.date | None = Field(None, description="When the partner is (to be) approached.")
     reply_by: dt.date | None = Field(None, description="Date the partner replies by.")
+    meeting: dt.date | None = Field(None, description="Date of the (first) meeting.")
+    replied: dt.date | None = Field(None, description="Date the partner replied.")
     status: EngagementStatus = "not-started"
     notes: Text | None = None
     restricted_notes: Text | None = Field(

@@ -10,10 +10,21 @@ from pydantic import Field
 from .common import Id, Record, ShortText, Text
 
 
+class DateChange(Record):
+    """A change to an agreed date, as Annex 1 asks: notified with its reason and new date."""
+
+    previous: dt.date = Field(description="The date agreed before the change.")
+    new: dt.date = Field(description="The new planned date.")
+    reason: Text
+    notified: dt.date | None = Field(None, description="When partners were told.")
+
+
 class Milestone(Record):
     milestone: ShortText
     date: dt.date
     done: bool = False
+    changes: list[DateChange] = Field(
+        default=[], description="Earlier agreed dates, oldest first; the last 'new' is 'date'.")
 
 
 class SignOff(Record):
@@ -30,3 +41,6 @@ class AnalysisPlan(Record):
     summary: Text | None = None
     timeline: list[Milestone] = []
     sign_off: list[SignOff] = []
+    feedback: list[Text] = Field(
+        default=[], description="The agreed feedback modalities: how and when partners give "
+        "feedback (joint workshop point e).")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Literal, Self
 
 from pydantic import Field, model_validator
@@ -129,6 +130,30 @@ class Criteria(Record):
 class Change(Record):
     round: int = Field(ge=1)
     change: Text
+    status: Literal["done", "planned"] = Field(
+        "done", description="planned: a change agreed for a future round (e.g. a proposal "
+        "for the next round), so it is not filed under the wrong round.")
+
+
+Expertise = Literal["subject-matter", "context", "imo"]
+
+
+class Verifier(Record):
+    expertise: Expertise = Field(
+        description="subject-matter (e.g. cluster coordinator or members), context "
+        "(local staff, local NGOs, academics) or imo (information management officer).")
+    role: ShortText = Field(description="The person's role, e.g. WASH Cluster Coordinator.")
+    organisation: ShortText = Field(description="The person's organisation.")
+    partner: Id | None = Field(None, description="Partner id, if the organisation is one.")
+
+
+class Verification(Record):
+    """Who verified that the phrasing and the mock-up give what partners need (points 12, 21)."""
+
+    date: dt.date = Field(description="When the mock-up and phrasing were verified.")
+    verified_by: list[Verifier] = Field(
+        min_length=1, description="One entry per person: subject-matter, context and IMO.")
+    notes: Text | None = None
 
 
 class Question(Record):
@@ -152,6 +177,11 @@ class Question(Record):
     status: Status = "proposed"
     since_round: int | None = Field(None, ge=1, description="First round this question was asked.")
     history: list[Change] = []
+    needs: list[Id] = Field(
+        default=[], description="Ids of the information needs it serves (kb/needs/).")
+    verification: Verification | None = Field(
+        None, description="Who verified the mock-up and phrasing, and when: required to "
+        "agree a question.")
     enumerator_notes: Text | None = None
     hxl: ShortText | None = Field(None, description="HXL hashtag, e.g. #affected+idps.")
     # --- the questionnaire (XLSForm) ---

@@ -42,8 +42,6 @@ class CountryToolkitPlugin(BasePlugin[CountryToolkitConfig]):
     search_cache: SearchCache | None = None
     nav: Navigation | None = None
     cache_ready = False
-    # Parsed kb files, reused by the next serve rebuild when their bytes are unchanged.
-    kb_memo: dict | None = None
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"],
                    dirty: bool) -> None:
@@ -95,10 +93,7 @@ class CountryToolkitPlugin(BasePlugin[CountryToolkitConfig]):
         self.failed: Report | None = None
         if not self.config.enabled:
             return
-        if self.kb_memo is None:
-            self.kb_memo = {}
-        kb, report = load(self.kb_path, internal=self.config.internal,
-                          memo=self.kb_memo if self.serving else None)
+        kb, report = load(self.kb_path, internal=self.config.internal)
         stops = kb is None or bool(report.problems and config.strict)
         if stops and self.serving:
             self._serve_report(report, config)
@@ -200,8 +195,23 @@ class CountryToolkitPlugin(BasePlugin[CountryToolkitConfig]):
     ) -> LiveReloadServer:
         if self.config.enabled:
             server.watch(str(self.kb_path))
+            library = _library_folder(self.kb_path)
+            if library is not None:  # edits to the library change adopted questions too
+                server.watch(str(library))
         # mkdocs watches theme folders only with --watch-theme; overrides/ is ours to edit.
         if config.theme.custom_dir:
             server.watch(config.theme.custom_dir)
         return server
 
+
+
+def _library_folder(kb: Path) -> Path | None:
+    """The library folder the kb adopts from, when it is a folder (not a git tag)."""
+    from ..library.open import LibraryError, library_ref
+
+    try:
+        ref = library_ref(kb)
+    except LibraryError:
+        return None
+    folder = (kb / ref.path).resolve() if ref.path else None
+    return folder if folder is not None and folder.is_dir() else None

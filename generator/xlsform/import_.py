@@ -329,9 +329,27 @@ class Importer:
             data = _read(path)
             if isinstance(data, dict) and isinstance(data.get("id"), str):
                 self.existing[data["id"]] = (path, data)
+        self._adopted_as_effective()
         self.by_name = {
             (d.get("name") or qid.replace("-", "_")): qid for qid, (_, d) in self.existing.items()
         }
+
+    def _adopted_as_effective(self) -> None:
+        """A question that adopts a library question holds only its country fields and
+        overrides: compare the form with the question as asked (library + overrides)."""
+        if not any("adopts" in d for _, d in self.existing.values()):
+            return
+        from ..loader import load  # the loader reads this package's kb as a whole
+
+        kb, _ = load(self.kb, internal=True)
+        if kb is None:
+            return  # the kb has errors: `toolkit validate` reports them
+        for qid in kb.adoptions:
+            path, raw = self.existing[qid]
+            effective = kb.questions[qid].model_dump(mode="json", exclude_defaults=True)
+            if effective.get("choices"):
+                effective.pop("options", None)  # resolved from the shared list at load
+            self.existing[qid] = (path, {**effective, "adopts": raw["adopts"]})
 
     def run(self) -> ImportResult:
         self.read_kb()
@@ -784,7 +802,13 @@ class Importer:
             cur = old.get(key)
             if _same(key, _plain(key, new, data), _plain(key, cur, old)):
                 continue
-            if cur in (None, [], {}, False) or _is_todo(cur) or self.force:
+            if "adopts" in old:
+                # Never written into an adopted question: a change to a library value is an
+                # override, which needs its reason (CONTRIBUTING.md).
+                self.result.kept.append(f"{where}: {qid}.{key} (adopted from library question "
+                                        f"{old['adopts']}: the form has {_short(new)}; to "
+                                        "change it, add an override with its reason)")
+            elif cur in (None, [], {}, False) or _is_todo(cur) or self.force:
                 text = set_top_level(text, key, new)
                 merged[key] = new
                 changed.append(key)

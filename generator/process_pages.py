@@ -1,0 +1,232 @@
+"""Pages of the joint process (issue #11): information needs and their coverage, the use
+review of each round, and the engagement dashboard with the timeline's change log.
+
+Works on the public view only (SiteRenderer hands it over): restricted needs and use-review
+entries about confidential questions are already gone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from .kb import KnowledgeBase
+from .models import Need, Partner, Product, Question, UseReview
+
+COVERAGE = {
+    "covered": "Covered",
+    "partly": "Partly covered",
+    "unmet": "Unmet",
+    "out-of-scope": "Out of scope for the MSLA",
+}
+
+
+FEEDBACK_LABELS = {
+    "dataset": "Dataset", "question": "Question", "methodology": "Methodology",
+    "resources": "Resources", "use": "Use of the data",
+    "open": "Open", "answered": "Answered", "accepted": "Accepted, to act on",
+    "declined": "Declined", "done": "Done",
+}
+
+
+PRODUCT_LABELS = {
+    "report": "Report", "dataset": "Dataset", "dashboard": "Dashboard",
+    "draft": "Draft", "published": "Published",
+    "done": "Done", "not-applicable": "Not applicable", "missing": "Missing",
+    "not-stated": "Not stated",
+}
+
+
+@dataclass(frozen=True)
+class ChecklistRow:
+    component: str
+    state: str  # done, not-applicable, missing, not-stated
+    why: str | None
+
+
+@dataclass(frozen=True)
+class Compliance:
+    product: Product
+    rows: list[ChecklistRow]
+    required: int
+    done: int
+    missing: list[str]  # components of required items missing or not stated
+
+
+def compliance(kb: KnowledgeBase, product: Product) -> Compliance:
+    """Every checklist item that applies to the product, with its state."""
+    states = {c.item: c for c in product.checklist}
+    rows: list[ChecklistRow] = []
+    required = done = 0
+    missing: list[str] = []
+    for item in kb.checklist.items:
+        if product.checks_as not in item.applies_to:
+            continue
+        c = states.get(item.id)
+        state = c.state if c else "not-stated"
+        rows.append(ChecklistRow(item.component, state, c.why if c else None))
+        if item.required:
+            required += 1
+            done += state in ("done", "not-applicable")
+            if state in ("missing", "not-stated"):
+                missing.append(item.component)
+    return Compliance(product, rows, required, done, missing)
+
+
+@dataclass(frozen=True)
+class Coverage:
+    need: Need
+    status: str  # a COVERAGE key
+    questions: list[Question]
+    note: str = ""
+
+
+def coverage(kb: KnowledgeBase) -> dict[str, Coverage]:
+    """Need id -> how the (not dropped) questions serving it cover it."""
+    serving: dict[str, list[Question]] = {n: [] for n in kb.needs}
+    for q in kb.questions.values():
+        if q.status == "dropped":
+            continue
+        for nid in q.needs:
+            if nid in serving:
+                serving[nid].append(q)
+    out: dict[str, Coverage] = {}
+    for nid, n in kb.needs.items():
+        qs = serving[nid]
+        if n.out_of_scope is not None:
+            out[nid] = Coverage(n, "out-of-scope", qs)
+        elif not qs:
+            out[nid] = Coverage(n, "unmet", qs)
+        elif not any(q.status == "agreed" for q in qs):
+            out[nid] = Coverage(n, "partly", qs, "Only proposed questions serve it so far.")
+        elif n.gaps:
+            out[nid] = Coverage(n, "partly", qs, n.gaps)
+        else:
+            out[nid] = Coverage(n, "covered", qs)
+    return out
+
+
+def needs_of(kb: KnowledgeBase, partner: Partner,
+             cover: dict[str, Coverage]) -> list[Coverage]:
+    return [c for c in cover.values() if partner.id in c.need.raised_by]
+
+
+def as_of(today: dt.date | None) -> dt.date:
+    """The date the dashboard is read at: SOURCE_DATE_EPOCH (reproducible builds), else today."""
+    if today is not None:
+        return today
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
+    return dt.date.today()
+
+
+@dataclass(frozen=True)
+class Standing:
+    partner: Partner
+    state: str  # what the dashboard says
+    late: bool
+
+
+def standing(p: Partner, today: dt.date) -> Standing:
+    e = p.engagement
+    if e is None or (e.when is None and e.reply_by is None):
+        return Standing(p, "Not yet planned", False)
+    if e.status == "declined":
+        return Standing(p, "Declined", False)
+    if e.replied is not None:
+        if e.reply_by is not None and e.replied > e.reply_by:
+            days = (e.replied - e.reply_by).days
+            return Standing(p, f"Replied {days} day{'s' if days != 1 else ''} late", False)
+        return Standing(p, "Replied", False)
+    if e.status in ("needs-received", "agreed"):
+        # Kbs written before `replied` existed: the status says the partner replied.
+        return Standing(p, "Replied (date not recorded)", False)
+    if e.reply_by is not None and e.reply_by < today:
+        days = (today - e.reply_by).days
+        return Standing(p, f"Late: reply due {days} day{'s' if days != 1 else ''} ago", True)
+    if e.when is not None and e.when > today:
+        return Standing(p, "To be approached", False)
+    return Standing(p, "Waiting for the reply", False)
+
+
+@dataclass(frozen=True)
+class RoundUse:
+    review: UseReview
+    used: dict[str, list[tuple[str, str]]]  # question key -> (partner, used_for)
+    unused: list[tuple[Question, list[tuple[str, str]]]]  # nobody reported using it
+    unreviewed: list[Question]  # asked in the round, no entry at all
+    restricted: bool  # the kb has confidential questions (their review is internal)
+
+
+def round_use(kb: KnowledgeBase, review: UseReview) -> RoundUse:
+    entries: dict[str, list] = {}
+    for e in review.entries:
+        entries.setdefault(e.question, []).append(e)
+    restricted = any(kb.is_restricted(q) for q in kb.questions.values())
+    # A restricted question's public copy has no since_round: it never counts as asked.
+    asked = [q for q in kb.questions.values()
+             if q.id in entries or (q.since_round is not None and q.since_round <= review.round
+                                    and q.status in ("agreed", "dropped"))]
+    used: dict[str, list[tuple[str, str]]] = {}
+    unused: list[tuple[Question, list[tuple[str, str]]]] = []
+    unreviewed: list[Question] = []
+    for q in asked:
+        es = entries.get(q.id, [])
+        if not es:
+            unreviewed.append(q)
+        elif any(e.used for e in es):
+            used[q.id] = [(e.partner, e.used_for or "") for e in es if e.used]
+        else:
+            unused.append((q, [(e.partner, e.why_not or "") for e in es]))
+    return RoundUse(review, used, unused, unreviewed, restricted)
+
+
+# (page path, template, page title, template context); pages.py renders them.
+PageSpec = tuple[str, str, str, dict[str, Any]]
+
+
+def workshop_context(kb: KnowledgeBase) -> dict[str, Any]:
+    """What the workshop pack shows besides the mock-ups: per partner (review sheet) the
+    agreed questions it requested or analyses; restricted ones are not on the public view."""
+    agreed = [q for q in kb.agreed() if not kb.is_restricted(q)]
+    sheets = []
+    for p in kb.partners.values():
+        qs = [q for q in agreed if p.id in q.requested_by or p.id in q.analysis.analysed_by]
+        if qs:
+            sheets.append((p, qs))
+    cover = coverage(kb)
+    sharing: dict[str, int] = {}
+    for d in kb.datasets.values():
+        sharing[d.sharing.modality] = sharing.get(d.sharing.modality, 0) + 1
+    return {"agreed": kb.agreed(), "sheets": sheets, "needs": len(cover),
+            "covered": sum(c.status in ("covered", "partly") for c in cover.values()),
+            "sharing": sorted(sharing.items())}
+
+
+def page_specs(kb: KnowledgeBase, today: dt.date | None) -> Iterator[PageSpec]:
+    """The process pages of the (public view of the) kb."""
+    cover = coverage(kb)
+    groups = [(key, label, [c for c in cover.values() if c.status == key])
+              for key, label in COVERAGE.items()]
+    yield ("needs.md", "needs.md.j2", "Information needs and coverage",
+           {"groups": groups, "cover": cover})
+    rounds = [round_use(kb, review) for review in kb.use_reviews.values()]
+    yield "use-review.md", "use_review.md.j2", "Use review", {"rounds": rounds}
+    rounds: dict[int, list] = {}
+    for f in kb.feedback.values():
+        rounds.setdefault(f.round, []).append(f)
+    yield ("feedback.md", "feedback.md.j2", "Feedback log",
+           {"rounds": sorted(rounds.items(), reverse=True), "labels": FEEDBACK_LABELS})
+    by_round: dict[int, list[Compliance]] = {}
+    for p in kb.products.values():
+        by_round.setdefault(p.round, []).append(compliance(kb, p))
+    yield ("products.md", "products.md.j2", "Products and checklist",
+           {"rounds": sorted(by_round.items(), reverse=True), "labels": PRODUCT_LABELS})
+    day = as_of(today)
+    rows = [standing(p, day) for p in kb.partners.values()]
+    yield ("engagement.md", "engagement.md.j2", "Engagement and schedule",
+           {"rows": rows, "today": day, "late": [s for s in rows if s.late]})

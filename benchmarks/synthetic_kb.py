@@ -160,8 +160,15 @@ def write_synthetic_kb(dest: Path, n_questions: int, seed: int = 0) -> Path:
     ki_types = [k["id"] for k in country["msla"]["key_informant_types"]]
     partners = sorted(p.stem for p in (dest / "partners").glob("*.yml") if p.stem != "dtm")
     partners = partners or ["dtm"]
+    # Form languages besides English need a translation of each text and option (a missing
+    # one is a warning, which strict mode refuses).
+    extra = [lang["code"] for lang in country.get("form_languages", []) if lang["code"] != "en"]
     rnd = random.Random(seed)
     for i, sector in enumerate(islice(cycle(sectors), n_questions)):
         record = _question(i, sector, rnd.sample(partners, min(2, len(partners))), ki_types, rnd)
+        if extra:
+            record["translations"] = {c: {"text": f"[{c}] {record['text']}"} for c in extra}
+            for option in record.get("options", []):
+                option["translations"] = {c: f"[{c}] {option['label']}" for c in extra}
         _dump(dest / "questions" / sector / f"{record['id']}.yml", record)
     return dest

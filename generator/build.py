@@ -18,6 +18,7 @@ def build_site(
     project: Path,
     internal: bool = False,
     mockups: bool = True,
+    cache: bool = True,
     **overrides: Any,
 ) -> None:
     """Run `mkdocs build` of project's mkdocs.yml against another kb folder.
@@ -29,4 +30,5 @@ def build_site(
     plugin.config["kb"] = str(kb.resolve())  # an absolute path wins over the project's folder
     plugin.config["internal"] = internal
     plugin.config["mockups"] = mockups
+    plugin.config["cache"] = cache
     build(config)

@@ -36,3 +36,7 @@ class CountryToolkitConfig(base.Config):
     internal = Switch(default=False)
     # Off: no mock-up charts (faster previews).
     mockups = Switch(default=True)
+    # Converted pages are kept here between builds (outside the site; safe to delete).
+    # Relative to mkdocs.yml. Off: every build converts every page.
+    cache = Switch(default=True)
+    cache_dir = c.Type(str, default=".cache/country-toolkit")

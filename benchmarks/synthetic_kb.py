@@ -100,6 +100,13 @@ def _copy_base(dest: Path) -> None:
         _dump(dest / "partners" / "dtm.yml", MINIMAL_PARTNERS["dtm"])
 
 
+VERIFICATION = {"date": "2026-09-24", "verified_by": [
+    {"expertise": "subject-matter", "role": "Cluster Coordinator", "organisation": "UNICEF"},
+    {"expertise": "context", "role": "District Focal Point", "organisation": "NCDR"},
+    {"expertise": "imo", "role": "Information Management Officer", "organisation": "IOM"},
+]}
+
+
 def _question(i: int, sector: str, partners: list[str], ki_types: list[str],
               rnd: random.Random) -> dict[str, Any]:
     qtype = TYPES[i % len(TYPES)]
@@ -145,8 +152,12 @@ def _question(i: int, sector: str, partners: list[str], ki_types: list[str],
         "sharing": sharing,
         "criteria": {"not_available_elsewhere": "No other assessment covers it.",
                      "methodology_adequate": "Key informants know this for the location.",
-                     "analysis_capacity": "DTM confirmed capacity."},
+                     "analysis_capacity": "DTM confirmed capacity.",
+                     "do_no_harm": "Asks about the location as a whole, never about people."},
         "status": "agreed" if i % 4 else "proposed",
+        "since_round": 1,
+        # Schema version 2: an agreed question names who verified its phrasing and mock-up.
+        **({"verification": VERIFICATION} if i % 4 else {}),
     }
 
 

@@ -291,8 +291,20 @@ def config_fingerprint(config: MkDocsConfig) -> Any:
     theme = config.theme
     out["theme"] = [theme.name, list(theme.dirs), sorted(theme.static_templates),
                     fingerprint(dict(theme.items()))]
-    out["plugins"] = {name: fingerprint(dict(p.config)) for name, p in config.plugins.items()}
+    out["plugins"] = {name: _plugin_state(p) for name, p in config.plugins.items()}
     return out
+
+
+def _plugin_state(plugin: Any) -> Any:
+    options = getattr(plugin, "config", None)
+    if options is not None:
+        return fingerprint(dict(options))
+    # A hook (a module listed under `hooks:` in mkdocs.yml) has no options: its code is what
+    # can change the pages.
+    source = getattr(plugin, "__file__", None)
+    if source and Path(source).is_file():
+        return hashlib.sha256(Path(source).read_bytes()).hexdigest()
+    return repr(plugin)
 
 
 class OutputCache:

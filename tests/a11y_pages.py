@@ -70,3 +70,40 @@ def serve(site: Path) -> Iterator[str]:
         yield f"http://127.0.0.1:{httpd.server_address[1]}/"
     finally:
         httpd.shutdown()
+
+
+def local_file(site: Path, base: str, url: str) -> Path | None:
+    """The file of site that serve() answers url with (None for other hosts)."""
+    if not url.startswith(base):
+        return None
+    rel = url[len(base):].split("?")[0].split("#")[0]
+    path = site / rel
+    if rel == "" or rel.endswith("/") or path.is_dir():
+        path = path / "index.html"
+    return path if path.is_file() else None
+
+
+def downloads(browser, site: Path, base: str, rel: str, then=None) -> dict[str, int]:
+    """Bytes of each file a fresh browser (cold cache) requests to show base+rel.
+
+    Sizes are those of the files served (the local server sends them as they are, without
+    compression); requests are those Chromium makes, the search worker's included.
+    `then(page)` runs after the page has settled; its requests are counted too.
+    """
+    context = browser.new_context()
+    urls: list[str] = []
+    try:
+        context.on("request", lambda r: urls.append(r.url))
+        page = context.new_page()
+        page.goto(base + rel)
+        page.wait_for_load_state("networkidle")
+        page.wait_for_timeout(300)
+        if then is not None:
+            then(page)
+    finally:
+        context.close()
+    sizes = {}
+    for url in urls:
+        path = local_file(site, base, url)
+        sizes[url] = path.stat().st_size if path else 0
+    return sizes

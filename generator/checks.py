@@ -290,4 +290,347 @@ def _get(data: Any, loc: Sequence[str]) -> Any:
 
 
 def check_references(loaded: Loaded) -> list[Problem]:
-    return Checker(loaded).run()
+    return Checker(loaded).run() + check_questionnaire(loaded)
+
+
+# --- the questionnaire (XLSForm): names, expressions, ranges, options, translations ---------
+
+
+def check_questionnaire(loaded: Loaded) -> list[Problem]:
+    """Everything the exported XLSForm needs, so Kobo/ODK never refuse the kb's form."""
+    import re
+
+    from .expressions import ExpressionError, Path, parse, references, walk
+    from .models.common import XML_NAME_PATTERN
+    from .models.questionnaire import Calculate, Note
+    from .questionnaire import EXPRESSION_FIELDS, build_form, entries, entry_name
+
+    r = loaded.records
+    problems: list[Problem] = []
+    questions: dict[str, Question] = r.get("question", {})
+    choice_lists = r.get("choices", {})
+    questionnaire = r.get("questionnaire")
+    country = r.get("country")
+
+    def at(kind: str, rid: str, loc: Sequence[str | int], fld: str, msg: str, fix: str,
+           severity: str = "error", *, code: str) -> None:
+        doc = loaded.docs.get((kind, rid))
+        path = loaded.rel.get((kind, rid), kind)
+        problems.append(Problem(path, doc.line(loc) if doc else 1, fld, msg, fix,
+                                severity, code=code))  # type: ignore[arg-type]
+
+    # questionnaire.yml: ids it lists exist, once; sections are unique.
+    listed: set[str] = set()
+    if questionnaire is not None:
+        section_ids: set[str] = set()
+        for i, section in enumerate(questionnaire.sections):
+            if section.id in section_ids:
+                at("questionnaire", "", ["sections", i, "id"], f"sections[{i + 1}].id",
+                   f"section '{section.id}' is defined twice", "give each section its own id",
+                   code="questionnaire-structure")
+            section_ids.add(section.id)
+            for j, item in enumerate(section.items):
+                if not isinstance(item, str):
+                    continue
+                loc: list[str | int] = ["sections", i, "items", j]
+                fld = f"sections[{i + 1}].items[{j + 1}]"
+                if item not in questions and item not in loaded.names.get("question", set()):
+                    at("questionnaire", "", loc, fld, f"unknown question '{item}'",
+                       suggest(item, set(questions)) + "use a file name from kb/questions/",
+                       code="unknown-reference")
+                elif item in listed:
+                    at("questionnaire", "", loc, fld, f"question '{item}' is listed twice",
+                       "keep it in one place of the questionnaire", code="questionnaire-structure")
+                listed.add(item)
+
+    known_sections = {s.id for s in questionnaire.sections} if questionnaire else set()
+    for q in questions.values():
+        if q.section and q.section not in known_sections:
+            at("question", q.id, ["section"], "section", f"unknown section '{q.section}'",
+               suggest(q.section, known_sections) + "use a section id from "
+               "kb/questionnaire.yml", code="unknown-reference")
+    sectors = [(s.id, s.name) for s in r["sectors"].sectors] if "sectors" in r else []
+    active = {k: q for k, q in questions.items() if q.status != "dropped"}
+    form = build_form(active, sectors, questionnaire)
+    order: dict[str, int] = {}
+    owner: dict[str, tuple[str, str]] = {}  # name -> (kind, id) of the record defining it
+    name_re = re.compile(XML_NAME_PATTERN)
+    for position, (_section, entry) in enumerate(entries(form)):
+        name = entry_name(entry)
+        if name is None:
+            continue
+        if isinstance(entry, Question):
+            kind, rid = "question", entry.id
+            loc, fld = (["name"] if entry.name else ["id"]), ("name" if entry.name else "id")
+        else:
+            kind, rid, loc, fld = "questionnaire", "", ["sections"], "sections"
+        if not name_re.match(name):
+            at(kind, rid, loc, fld, f"'{name}' is not a valid XLSForm name",
+               "set 'name:' to letters, digits and _ starting with a letter", code="name-clash")
+        if name in owner:
+            first = loaded.rel.get(owner[name], owner[name][0])
+            at(kind, rid, loc, fld, f"name clash: '{name}' is also the name in {first}",
+               "set a distinct 'name:' on one of them", code="name-clash")
+            continue
+        owner[name] = (kind, rid)
+        order[name] = position
+    for section in form:
+        owner.setdefault(section.section.var_name, ("questionnaire", ""))
+
+    by_name = {q.var_name: q for q in questions.values()}
+    # Expressions: parse, references known, earlier in the form, no cycles.
+    graph: dict[str, set[str]] = {}
+    for q in questions.values():
+        own = q.var_name
+        for fld in EXPRESSION_FIELDS:
+            text = getattr(q, fld)
+            if not text:
+                continue
+            try:
+                tree = parse(text)
+            except ExpressionError as err:
+                at("question", q.id, [fld], fld, f"invalid expression: {err}",
+                   "check brackets, quotes and function names against the XLSForm spec",
+                   code="invalid-expression")
+                continue
+            for name in sorted(references(tree)):
+                target = by_name.get(name)
+                if name not in owner and target is None:
+                    at("question", q.id, [fld], fld, f"${{{name}}} is not a question of the kb",
+                       suggest_name(name, set(owner) | set(by_name))
+                       + "refer to a question by its name (the id with _ for -)",
+                       code="expression-reference")
+                    continue
+                graph.setdefault(own, set()).add(name)
+                if target is not None and q.status == "agreed" and target.status != "agreed":
+                    at("question", q.id, [fld], fld,
+                       f"${{{name}}} is {target.status}: the exported form would not have it",
+                       "agree both questions, or remove the reference", code="expression-reference")
+                if target is not None and not q.is_confidential and target.is_confidential:
+                    at("question", q.id, [fld], fld,
+                       f"${{{name}}} is confidential: the public form cannot include this rule",
+                       "make both questions confidential, or remove the reference",
+                       code="expression-reference")
+                if (fld != "calculation" and name != own and name in order and own in order
+                        and order[name] > order[own]):
+                    at("question", q.id, [fld], fld,
+                       f"${{{name}}} comes later in the form than this question",
+                       "refer only to questions asked before this one, or move it in "
+                       "kb/questionnaire.yml", code="expression-reference")
+            if fld == "choice_filter":
+                columns = {"name", "label"} | {k for o in _options(q, choice_lists)
+                                               for k in o.filters}
+                for e in walk(tree):
+                    if isinstance(e, Path) and e.name not in columns:
+                        at("question", q.id, [fld], fld,
+                           f"'{e.name}' is not a column of this question's options",
+                           "add it under 'filters:' of each option, e.g. filters: {admin1: VL01}",
+                           code="expression-reference")
+    if questionnaire is not None:
+        secret = {q.var_name for q in questions.values() if q.is_confidential}
+        for i, section in enumerate(questionnaire.sections):
+            for key in ("relevant", "repeat_count"):
+                _check_loose(at, getattr(section, key), ["sections", i, key],
+                             f"sections[{i + 1}].{key}", owner, by_name, secret)
+            for j, item in enumerate(section.items):
+                if isinstance(item, Note):
+                    _check_loose(at, item.relevant, ["sections", i, "items", j, "relevant"],
+                                 f"sections[{i + 1}].items[{j + 1}].relevant", owner, by_name,
+                                 secret)
+                elif isinstance(item, Calculate):
+                    _check_loose(at, item.calculation,
+                                 ["sections", i, "items", j, "calculation"],
+                                 f"sections[{i + 1}].items[{j + 1}].calculation", owner, by_name,
+                                 secret)
+                    names = {n for n in _refs(item.calculation)}
+                    graph.setdefault(item.calculate, set()).update(names)
+    for cycle in _cycles(graph):
+        for name in cycle[:-1]:
+            q = by_name.get(name)
+            if q is not None:
+                fld = next((f for f in EXPRESSION_FIELDS if getattr(q, f)
+                            and any(n in _refs(getattr(q, f)) for n in cycle)), "relevant")
+                at("question", q.id, [fld], fld,
+                   "cycle: " + " → ".join(f"${{{n}}}" for n in cycle),
+                   "a question cannot depend, directly or not, on itself", code="expression-cycle")
+
+    languages = [lang.code for lang in country.form_languages] if country else []
+    others = languages[1:]
+    for q in questions.values():
+        _check_numbers(at, q)
+        _check_options(at, q, choice_lists)
+        for code in q.translations:
+            if code not in languages:
+                at("question", q.id, ["translations", code], f"translations.{code}",
+                   f"'{code}' is not a form language of kb/country.yml"
+                   if code not in languages[:1] else f"'{code}' is the source language",
+                   "add it to form_languages in kb/country.yml, or remove it",
+                   code="missing-translation")
+        if q.status == "dropped":
+            continue
+        for code in others:
+            tr = q.translations.get(code)
+            missing = [f for f, src in (("text", q.text), ("hint", q.hint),
+                                        ("constraint_message", q.constraint_message),
+                                        ("specify_label", q.specify_label))
+                       if src and not (tr and getattr(tr, f))]
+            for f in missing:
+                at("question", q.id, ["translations"] if q.translations else [f],
+                   f"translations.{code}.{f}", f"missing {code} translation of '{f}'",
+                   f"add translations: {{{code}: {{{f}: ...}}}}", severity="warning",
+                   code="missing-translation")
+            untranslated = [o.code for o in q.options if code not in o.translations]
+            untranslated += [str(s.code) for s in q.special_codes if code not in s.translations]
+            if untranslated:
+                at("question", q.id, ["options"] if q.options else ["special_codes"],
+                   "options", f"missing {code} label of {', '.join(untranslated)}",
+                   f"add translations: {{{code}: ...}} to each", severity="warning",
+                   code="missing-translation")
+    for lid, lst in choice_lists.items():
+        for code in others:
+            untranslated = [o.code for o in lst.options if code not in o.translations]
+            if untranslated:
+                at("choices", lid, ["options"], "options",
+                   f"missing {code} label of {', '.join(untranslated)}",
+                   f"add translations: {{{code}: ...}} to each", severity="warning",
+                   code="missing-translation")
+    return problems
+
+
+def suggest_name(ref: str, known: Iterable[str]) -> str:
+    """suggest() for XLSForm names (letters, digits, _ . -), with its look-alike guard."""
+    names = sorted(set(known))
+    close = difflib.get_close_matches(ref, names, n=1)
+    if not close:
+        return ""
+    best, look = close[0], _skeleton(close[0])
+    if _skeleton(ref) == look or any(_skeleton(k) == look for k in names if k != best):
+        return ""
+    return f"did you mean '{best}'? "
+
+
+def _options(q: Question, choice_lists: dict) -> list:
+    if q.choices:
+        lst = choice_lists.get(q.choices)
+        return list(lst.options) if lst else []
+    return list(q.options)
+
+
+def _refs(text: str) -> set[str]:
+    from .expressions import references
+    from .questionnaire import parsed
+
+    tree = parsed(text)
+    return references(tree) if tree is not None else set()
+
+
+def _check_loose(at, text, loc, fld, owner, by_name,  # type: ignore[no-untyped-def]
+                 secret) -> None:
+    """An expression of questionnaire.yml: valid, and its references known."""
+    from .expressions import ExpressionError, parse, references
+
+    if not text:
+        return
+    try:
+        tree = parse(text)
+    except ExpressionError as err:
+        at("questionnaire", "", loc, fld, f"invalid expression: {err}",
+           "check brackets, quotes and function names against the XLSForm spec",
+           code="invalid-expression")
+        return
+    for name in sorted(references(tree)):
+        if name not in owner and name not in by_name:
+            at("questionnaire", "", loc, fld, f"${{{name}}} is not a question of the kb",
+               suggest_name(name, set(owner)) + "refer to a question by its name",
+               code="expression-reference")
+        elif name in secret:
+            # The public form leaves confidential questions out: the rule would break it.
+            at("questionnaire", "", loc, fld,
+               f"${{{name}}} is confidential: the public form cannot include this rule",
+               "refer only to public questions here", code="expression-reference")
+
+
+def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Each cycle once, as [a, b, ..., a]."""
+    found: list[list[str]] = []
+    seen: set[frozenset[str]] = set()
+    state: dict[str, int] = {}
+    stack: list[str] = []
+
+    def visit(node: str) -> None:
+        state[node] = 1
+        stack.append(node)
+        for nxt in sorted(graph.get(node, ())):
+            if state.get(nxt) == 1:
+                cycle = stack[stack.index(nxt):] + [nxt]
+                key = frozenset(cycle)
+                if key not in seen:
+                    seen.add(key)
+                    found.append(cycle)
+            elif nxt not in state:
+                visit(nxt)
+        stack.pop()
+        state[node] = 2
+
+    for node in sorted(graph):
+        if node not in state:
+            visit(node)
+    return found
+
+
+def _check_numbers(at, q: Question) -> None:  # type: ignore[no-untyped-def]
+    numeric = q.type in ("integer", "decimal")
+    # A unit may describe a text or choice answer too (bands of minutes); a range may not.
+    for fld in ("min", "max", "special_codes"):
+        if getattr(q, fld) not in (None, []) and not numeric:
+            at("question", q.id, [fld], fld, f"a {q.type} question has no '{fld}'",
+               "remove it or make the question integer/decimal", code="number-range")
+    if q.min is not None and q.max is not None and q.min > q.max:
+        at("question", q.id, ["min"], "min", f"min {q.min:g} is larger than max {q.max:g}",
+           "swap them or fix the range", code="number-range")
+    if q.type == "integer":
+        for fld in ("min", "max"):
+            value = getattr(q, fld)
+            if value is not None and value != int(value):
+                at("question", q.id, [fld], fld, f"an integer question cannot have {fld} "
+                   f"{value:g}", "use a whole number or type decimal", code="number-range")
+    codes = [s.code for s in q.special_codes]
+    for i, s in enumerate(q.special_codes):
+        if codes.count(s.code) > 1:
+            at("question", q.id, ["special_codes", i], f"special_codes[{i + 1}]",
+               f"special code {s.code} is repeated", "keep one", code="number-range")
+        if q.min is not None and q.max is not None and q.min <= s.code <= q.max:
+            at("question", q.id, ["special_codes", i], f"special_codes[{i + 1}]",
+               f"special code {s.code} is inside the range {q.min:g} to {q.max:g}: it "
+               "cannot be told apart from a real answer", "use a code outside the range",
+               code="number-range")
+
+
+def _check_options(at, q: Question, choice_lists: dict) -> None:  # type: ignore[no-untyped-def]
+    if q.choices and q.choices not in choice_lists:
+        at("question", q.id, ["choices"], "choices", f"unknown choice list '{q.choices}'",
+           suggest(q.choices, set(choice_lists)) + "use a file name from kb/choices/",
+           code="unknown-reference")
+    options = _options(q, choice_lists)
+    if q.max_choices is not None and q.type != "select_multiple":
+        at("question", q.id, ["max_choices"], "max_choices",
+           f"a {q.type} question has one answer: 'max_choices' applies to select_multiple",
+           "remove it", code="option-rule")
+    others = [i for i, o in enumerate(q.options) if o.other]
+    if len(others) > 1:
+        at("question", q.id, ["options", others[1], "other"],
+           f"options[{others[1] + 1}].other", "only one option can be 'other, specify'",
+           "keep 'other: true' on one option", code="option-rule")
+    for i, o in enumerate(q.options):
+        if o.exclusive and o.other:
+            at("question", q.id, ["options", i], f"options[{i + 1}]",
+               "an option cannot be both exclusive and 'other, specify'", "keep one of them",
+               code="option-rule")
+        if o.exclusive and q.type != "select_multiple":
+            at("question", q.id, ["options", i, "exclusive"], f"options[{i + 1}].exclusive",
+               f"'exclusive' only matters in a select_multiple; this is a {q.type}",
+               "remove 'exclusive: true'", severity="warning", code="option-rule")
+    if q.max_choices and options and q.max_choices >= len(options):
+        at("question", q.id, ["max_choices"], "max_choices",
+           f"max_choices {q.max_choices} allows every one of the {len(options)} options",
+           "lower it or remove it", severity="warning", code="option-rule")

@@ -144,16 +144,18 @@ def render(kb: Path, out: Path, project: Path, internal: bool, no_mockups: bool)
 
 @main.command("bundle")
 @KB_ARGUMENT
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
-              default=Path("dist/toolkit-offline.zip"), show_default=True,
-              help="The zip to write.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="The zip to write [default: dist/toolkit-round-N-offline.zip].")
 @PROJECT_OPTION
-def bundle_command(kb: Path, out: Path, project: Path) -> None:
+@click.option("--internal", is_flag=True,
+              help="Include confidential fields; the zip and every page say INTERNAL — DO NOT "
+              "SHARE.")
+def bundle_command(kb: Path, out: Path | None, project: Path, internal: bool) -> None:
     """Build the whole site as one zip that works offline from file:// (for field teams)."""
     from .bundle import bundle
 
     with _mkdocs_messages():
-        result = bundle(kb, out, project)
+        result = bundle(kb, out, project, internal=internal)
     click.echo(f"Wrote {result.path}: {result.files} files, {result.size / 1e6:.1f} MB, "
                f"in {result.seconds:.1f} s. Unzip it and open index.html in a browser.")
 
@@ -217,6 +219,38 @@ def _started(started: Any, kb: Path) -> None:
     click.echo(f"Fill them in (the comments explain each field), then run: toolkit validate {kb}")
 
 
+@main.command()
+@KB_ARGUMENT
+@PROJECT_OPTION
+@click.option("--draft", is_flag=True,
+              help="Publish a plan that is not signed off, as round-N-draft (not latest).")
+@click.option("--bundle", "bundle_zip", type=click.Path(dir_okay=False, exists=True,
+              path_type=Path), help="Offline bundle to offer under downloads/ of this version.")
+@click.option("--branch", default="gh-pages", show_default=True,
+              help="Branch that holds every published round.")
+@click.option("--push", is_flag=True, help="Push the branch to --remote afterwards.")
+@click.option("--remote", default="origin", show_default=True,
+              help="Remote name or URL to fetch the branch from and push it to.")
+def publish(kb: Path, project: Path, draft: bool, bundle_zip: Path | None, branch: str,
+            push: bool, remote: str) -> None:
+    """Publish the kb's current round as version round-N (alias latest) with mike.
+
+    Refuses a round whose Data Analysis Plan is not signed off (unless --draft) and any
+    internal build. The project folder must be in a git repository.
+    """
+    from .publish import publish as publish_round
+
+    with _mkdocs_messages():
+        result = publish_round(project, kb, draft=draft, push=push, remote=remote,
+                               branch=branch, bundle=bundle_zip)
+    aliases = f" (alias {', '.join(result.aliases)})" if result.aliases else ""
+    where = "pushed" if result.pushed else "committed locally; push it with --push"
+    if not result.changed:
+        where = f"unchanged (already published with the same files), {where}"
+    click.echo(f"Published {result.version}{aliases} to {result.branch} at "
+               f"{result.commit[:12]}, {where}. Versions: {', '.join(result.versions)}.")
+
+
 @contextmanager
 def _mkdocs_messages() -> Iterator[None]:
     """Show MkDocs' warnings (strict mode stops on them), which would print without context."""
@@ -257,6 +291,65 @@ def build_command(config_file: Path, site_dir: Path | None) -> None:
     finally:
         mkdocs_log.removeHandler(handler)
     click.echo(f"Built the site into {dest}")
+
+
+@main.group("export")
+def export_group() -> None:
+    """Write the kb in another format (XLSForm)."""
+
+
+@export_group.command("xlsform")
+@KB_ARGUMENT
+@click.option("--round", "round_number", type=int, help="Round to export (default: current).")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Workbook to write (default: <form_id>.xlsx).")
+@click.option("--internal", is_flag=True, help="Include confidential questions. Never publish.")
+def export_xlsform_command(kb: Path, round_number: int | None, out: Path | None,
+                           internal: bool) -> None:
+    """The agreed questions as an XLSForm for Kobo/ODK, checked with pyxform."""
+    from .xlsform.export import ExportError, build_sheets, convert, to_xlsx
+
+    kb_obj, report = load(kb, internal=internal)
+    if kb_obj is None:
+        click.echo(report.format(), err=True)
+        sys.exit(1)
+    try:
+        sheets = build_sheets(kb_obj, round_number)
+        data = to_xlsx(sheets)
+        convert(data)
+    except ExportError as err:
+        raise click.ClickException(f"export failed: {err}") from err
+    dest = out or Path(f"{sheets.settings['form_id']}.xlsx")
+    dest.write_bytes(data)
+    n = sum(1 for r in sheets.survey if r.get("kb_id"))
+    click.echo(f"Wrote {dest}: {n} questions, {len(sheets.survey)} survey rows, "
+               f"{len(sheets.choices)} choices; pyxform converts it to a valid XForm.")
+
+
+@main.group("import")
+def import_group() -> None:
+    """Read records from another format (XLSForm)."""
+
+
+@import_group.command("xlsform")
+@click.argument("form", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--into", "kb", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("kb"), help="kb folder to create or update (default: kb).")
+@click.option("--sector-column", default="sector",
+              help="Survey column holding each question's sector id (default: sector).")
+@click.option("--sector", "default_sector", help="Sector id for rows without one.")
+@click.option("--force", is_flag=True, help="Overwrite fields written by hand in the kb.")
+def import_xlsform_command(form: Path, kb: Path, sector_column: str,
+                           default_sector: str | None, force: bool) -> None:
+    """Create or update question records from an XLSForm; report every row and column."""
+    from .xlsform.import_ import ImportError_, import_xlsform
+
+    try:
+        result = import_xlsform(form, kb, sector_column=sector_column,
+                                default_sector=default_sector, force=force)
+    except ImportError_ as err:
+        raise click.ClickException(f"{form}: {err} Nothing was changed.") from err
+    click.echo(result.report())
 
 
 if __name__ == "__main__":  # pragma: no cover

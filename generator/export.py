@@ -148,10 +148,11 @@ def write_source(kb: KnowledgeBase, project: Path, out: Path, options: Options) 
             target.parent.mkdir(parents=True, exist_ok=True)
             data = page.content.encode("utf-8") if isinstance(page.content, str) else page.content
             target.write_bytes(data)
-        (tmp / "mkdocs.yml").write_text(
-            dump_mkdocs_yml(engine_config(config)),
-            encoding="utf-8",
-        )
+        engine = engine_config(config)
+        if kb.internal:
+            # Without the plugin, overrides/main.html marks and banners the internal pages.
+            engine.setdefault("extra", {})["toolkit_internal"] = True
+        (tmp / "mkdocs.yml").write_text(dump_mkdocs_yml(engine), encoding="utf-8")
         if out.exists():
             old = out.with_name(out.name + ".old")
             shutil.rmtree(old, ignore_errors=True)

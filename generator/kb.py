@@ -14,13 +14,17 @@ from pydantic import BaseModel
 from .models import (
     AnalysisPlan,
     Checklist,
+    ChoiceList,
     Country,
     Dataset,
     Partner,
     Process,
     Question,
+    Questionnaire,
     Sector,
 )
+from .models.country import FormLanguage
+from .models.question import Option, UnitOfAnalysis
 
 REDACTED = "Restricted: shared only with the named partners under a signed agreement."
 # Question type shown for a restricted question (labels.py words it).
@@ -43,7 +47,23 @@ class KnowledgeBase:
     sources: dict[tuple[str, str], str] = field(default_factory=dict)
     internal: bool = False
     is_view: bool = False  # made by public_view(): already redacted
+    choices: dict[str, ChoiceList] = field(default_factory=dict)
+    questionnaire: Questionnaire | None = None
 
+    def options(self, q: Question) -> list[Option]:
+        """A question's reply options, inline or from its shared list."""
+        if q.choices:
+            shared = self.choices.get(q.choices)
+            return list(shared.options) if shared else []
+        return list(q.options)
+
+    def unit_of_analysis(self, q: Question) -> UnitOfAnalysis:
+        return q.unit_of_analysis or self.country.msla.unit_of_analysis
+
+    @property
+    def languages(self) -> list[FormLanguage]:
+        """Form languages, the source language first."""
+        return list(self.country.form_languages) or [FormLanguage(code="en", name="English")]
 
     def questions_in(self, sector_id: str) -> list[Question]:
         return self._by_sector.get(sector_id, [])

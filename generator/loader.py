@@ -12,7 +12,7 @@ from .errors import InvalidKnowledgeBase
 from .errors_text import explain, field_path
 from .kb import KnowledgeBase
 from .loaded import Loaded, Source
-from .models import FOLDERS, SINGLE_FILES
+from .models import FOLDERS, OPTIONAL_FILES, SINGLE_FILES
 from .models.common import ID_RE
 from .problems import Problem, Report, shown
 from .yamlio import YamlDoc, YamlProblem, read_yaml
@@ -20,12 +20,13 @@ from .yamlio import YamlDoc, YamlProblem, read_yaml
 __all__ = ["FOLDERS", "SINGLE_FILES", "Loaded", "Loader", "load", "load_or_raise"]
 
 KNOWN_TOP = {p for p, _ in SINGLE_FILES.values()} | {"partners", "questions", "datasets", "schemas"}
+KNOWN_TOP |= {p for p, _ in OPTIONAL_FILES.values()} | {"choices"}
 # Documentation may sit beside the records (kb/README.md, kb/SOURCES.md, partners/README.md,
 # a LICENSE); the loader never reads it. Names starting with "." (.gitkeep) are skipped too.
 DOC_SUFFIXES = {".md", ".markdown", ".rst", ".txt"}
 DOC_NAMES = {"LICENSE", "LICENCE", "COPYING", "NOTICE", "AUTHORS", "CODEOWNERS"}
 WHERE = {"partner": "kb/partners/<id>.yml", "question": "kb/questions/<sector>/<id>.yml",
-         "dataset": "kb/datasets/<id>.yml"}
+         "dataset": "kb/datasets/<id>.yml", "choices": "kb/choices/<id>.yml"}
 # A model-level rule (pydantic loc ()) is shown at the field it is about, if the file has it.
 RULE_FIELDS = {"options-mismatch": ("options", "type"), "duplicate-option": ("options",)}
 
@@ -107,8 +108,10 @@ class Loader:
                          "move it elsewhere or rename it to one of: "
                          + ", ".join(sorted(KNOWN_TOP)) + " (documentation such as README.md "
                          "may stay)", code="stray-file")
-        for kind, (name, model) in SINGLE_FILES.items():
+        for kind, (name, model) in (SINGLE_FILES | OPTIONAL_FILES).items():
             path = self.root / name
+            if kind in OPTIONAL_FILES and not path.exists():
+                continue
             if not path.is_file():
                 self.problem(path, 1, "", "file is missing", f"create {name} (see the sample kb)",
                              code="file-missing")
@@ -203,6 +206,11 @@ def load(root: Path, *, internal: bool = False) -> tuple[KnowledgeBase | None, R
     if not report.ok or not singles:
         return None, report
     r = loaded.records
+    # Questions using a shared list carry its options too, so every page, the mock-ups, the
+    # DAP and `toolkit diff` read one place.
+    for qid, q in r["question"].items():
+        if q.choices and q.choices in r["choices"]:
+            r["question"][qid] = q.model_copy(update={"options": r["choices"][q.choices].options})
     kb = KnowledgeBase(
         root=root,
         country=r["country"],
@@ -215,6 +223,8 @@ def load(root: Path, *, internal: bool = False) -> tuple[KnowledgeBase | None, R
         plan=r["analysis-plan"],
         sources={k: v for k, v in loaded.rel.items()},
         internal=internal,
+        choices=dict(sorted(r["choices"].items())),
+        questionnaire=r.get("questionnaire"),
     )
     return kb, report
 

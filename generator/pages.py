@@ -5,7 +5,7 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 
 import yaml
 from jinja2 import Environment, PackageLoader, StrictUndefined
@@ -16,6 +16,7 @@ from .kb import KnowledgeBase
 from .labels import LABELS
 from .mockup import MOCKUP_LABEL, MockupResult, build_mockup, chart_marker
 from .models import Question
+from .questionnaire import SiteForm, site_form
 from .safe_text import cell, escape_html, escape_md
 
 NO_SEARCH = {"exclude": True}
@@ -110,6 +111,20 @@ def _escape_meta(value: object) -> object:
     return value
 
 
+# How the questionnaire pages name each unit of analysis.
+UNIT_WORDS = {"location": "location", "site": "site", "key_informant": "key informant",
+              "household": "household", "individual": "person"}
+
+
+TIER_WORDS = {"core": "core", "core_camp": "core for camp-like settings",
+              "optional": "optional", "recommended": "recommended by global experts",
+              "mission": "requested by the mission"}
+
+
+def _num(value: float) -> str:
+    return f"{int(value):,}" if value == int(value) else f"{value:,}"
+
+
 class SiteRenderer:
     def __init__(self, kb: KnowledgeBase, options: Options) -> None:
         # Everything below works on the public view: confidential fields are already gone.
@@ -167,6 +182,7 @@ class SiteRenderer:
         yield from self.question_pages()
         yield from self.partner_pages()
         yield from self.dap_pages()
+        yield from self.questionnaire_pages()
 
     def question_pages(self) -> Iterator[Page]:
         kb = self.kb
@@ -208,7 +224,7 @@ class SiteRenderer:
             yield Page(path, self.render(
                 "question_restricted.md.j2" if hidden else "question.md.j2", path, meta,
                 q=q, sector=sector, mockup=self.mockups.get(q.id),
-                chart=self.chart_block(q.id),
+                chart=self.chart_block(q.id), **self.form_context(),
             ), kb.source("question", q.id))
 
     def partner_pages(self) -> Iterator[Page]:
@@ -275,6 +291,35 @@ class SiteRenderer:
         ), self.kb.source("analysis-plan", ""))
         yield Page("dap/data-analysis-plan.csv", dap_csv(frame))
         yield Page("dap/data-analysis-plan.xlsx", dap_xlsx(frame, self.kb))
+
+
+    @cached_property
+    def site_form(self) -> SiteForm:
+        return site_form(self.kb)
+
+    def form_context(self) -> dict[str, object]:
+        return {"form": self.site_form, "kind": lambda e: type(e).__name__, "num": _num,
+                "uoa": UNIT_WORDS, "tiers": TIER_WORDS}
+
+    def questionnaire_pages(self) -> Iterator[Page]:
+        from .xlsform.export import ExportError, export_xlsform
+
+        qn = self.kb.questionnaire
+        name = f"{qn.form_id if qn and qn.form_id else self.kb.country.iso3.lower() + '_msla'}.xlsx"
+        error = None
+        try:
+            # The public view has no confidential question: the download cannot leak one.
+            yield Page(f"questionnaire/{name}", export_xlsform(self.kb))
+        except ExportError as err:
+            error = str(err)
+        ctx = {**self.form_context(), "xlsform_file": name, "xlsform_error": error}
+        yield Page("questionnaire/index.md", self.render(
+            "questionnaire.md.j2", "questionnaire/index.md",
+            {"title": "Questionnaire", "search": NO_SEARCH}, **ctx))
+        yield Page("questionnaire/print.md", self.render(
+            "questionnaire_print.md.j2", "questionnaire/print.md",
+            {"title": "Questionnaire (print)", "search": NO_SEARCH,
+             "hide": ["navigation", "toc"]}, **ctx))
 
 
 def render_site(kb: KnowledgeBase, options: Options | None = None) -> list[Page]:

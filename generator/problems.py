@@ -70,6 +70,19 @@ KINDS: dict[str, Kind] = {k.code: k for k in (
     Kind("placeholder-unknown", "A mock-up sentence placeholder that does not exist or is "
                                 "malformed"),
     Kind("chart-needs-disaggregation", "A stacked bar without a disaggregation (warning)"),
+    # The questionnaire (XLSForm)
+    Kind("invalid-expression", "An XLSForm expression that cannot be parsed (brackets, "
+                               "quotes, unknown function)"),
+    Kind("expression-reference", "An expression reading an unknown, later, not agreed or "
+                                 "confidential question, or an unknown choices column"),
+    Kind("expression-cycle", "Questions whose logic depends on itself"),
+    Kind("name-clash", "Two form rows with the same XLSForm name, or an invalid name"),
+    Kind("questionnaire-structure", "A section defined twice or a question listed twice in "
+                                    "kb/questionnaire.yml"),
+    Kind("number-range", "min above max, a range on a non-number, a special code in range"),
+    Kind("option-rule", "Exclusive/other options or max_choices that do not fit"),
+    Kind("missing-translation", "A text without its translation in a form language "
+                                "(warning), or an undeclared language"),
 )}
 
 # Values from the kb are echoed in messages: a 200,000-character id must not become a

@@ -10,7 +10,7 @@ import io
 import os
 import time
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import BinaryIO
 
 DEFAULT_EPOCH = 315532800  # 1980-01-01, the earliest date a zip entry can hold
@@ -55,10 +55,22 @@ def write_zip(fh: BinaryIO, entries: Iterable[tuple[str, bytes]],
     return count
 
 
-def rezip(data: bytes, epoch: int | None = None) -> bytes:
+def rezip(data: bytes, epoch: int | None = None,
+          edit: Callable[[str, bytes], bytes] | None = None) -> bytes:
     """The zip data rewritten by write_zip (same entries and order): for zips made by
-    libraries that stamp their own dates."""
+    libraries that stamp their own dates. `edit(name, content)` may change an entry (a date
+    a library writes inside a file)."""
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as src:
-        write_zip(out, ((i.filename, src.read(i)) for i in src.infolist()), epoch)
+        entries = ((i.filename, src.read(i)) for i in src.infolist())
+        if edit is not None:
+            entries = ((name, edit(name, content)) for name, content in entries)
+        write_zip(out, entries, epoch)
     return out.getvalue()
+
+
+def zip_entries(path: str | os.PathLike[str]) -> Iterator[tuple[str, bytes]]:
+    """Name and bytes of each entry of a finished zip (read-only: publish checks a bundle)."""
+    with zipfile.ZipFile(path) as zf:
+        for info in zf.infolist():
+            yield info.filename, zf.read(info)

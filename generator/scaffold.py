@@ -132,6 +132,49 @@ type: {qtype}
 # Who should answer: key informant type ids from kb/country.yml (msla.key_informant_types).
 {_listing("Choices", ctx.key_informants)}key_informant: []
 
+# --- The questionnaire (XLSForm); all optional. See CONTRIBUTING.md for each field. ---
+# XLSForm variable name (default: the id with "_" for "-").
+# name: {qid.replace("-", "_")}
+# required: true
+# Skip logic: ask only if an earlier question has a given answer (XLSForm expression).
+# relevant: ${{idps_present}} = 'yes'
+# Numbers: accepted range and unit; special codes such as -999 = don't know.
+# min: 0
+# max: 500
+# unit: households
+# special_codes:
+#   - code: -999
+#     label: Don't know
+# constraint: . != 0
+# constraint_message: The number cannot be zero.
+# Each option may also say:
+#   exclusive: true    ("None", "Don't know": cannot be ticked with another option)
+#   other: true        ("Other": the form then asks to specify it; see specify_label)
+#   filters: {{admin1: VL01}}   (values a choice_filter tests)
+#   translations: {{fr: Eau courante}}
+# Or use a shared list from kb/choices/ instead of options:
+# choices: yes-no-dk
+# specify_label: Please specify the other answer
+# max_choices: 3
+# XLSForm list name of the options (default: the name above).
+# list_name: water_sources
+# choice_filter: admin1 = ${{province}}
+# appearance: minimal
+# default: "0"
+# calculation: ${{idp_households}} + ${{returnee_households}}
+# location, site, key_informant, household or individual (default: kb/country.yml).
+# unit_of_analysis: location
+# Section of kb/questionnaire.yml it is asked in (at the end), if that file does not list it.
+# section: wash
+# Data Dictionary tier (core, core_camp, optional, recommended or mission) and indicator.
+# tier: core
+# indicator: JIAF 2.0 WASH indicator 3
+# Texts in the other form languages (form_languages in kb/country.yml):
+# translations:
+#   fr:
+#     text: ...
+#     hint: ...
+
 # --- Why it is asked (minimum criterion: purpose and use documented in the DAP) ---
 # The information partners are missing.
 information_need: {_q("TODO: the information need, e.g. Access to safe drinking water")}

@@ -143,10 +143,16 @@ def add_hostile_records(kb: Path, *, sector: str, partner_id: str = "hostile-par
                         question_id: str = "hostile-question") -> tuple[Path, Path]:
     """Write a hostile partner and a hostile question (asking that partner) into kb."""
     partner = write_record(kb / "partners" / f"{partner_id}.yml", hostile_partner(partner_id))
-    question = write_record(
-        kb / "questions" / sector / f"{question_id}.yml",
-        hostile_question(question_id, sector, partner_id),
-    )
+    data = hostile_question(question_id, sector, partner_id)
+    # A kb with other form languages gets them too: the payload then also travels through
+    # translations, and the strict build has no missing-translation warning to stop at.
+    country = yaml.safe_load((kb / "country.yml").read_text(encoding="utf-8")) or {}
+    for lang in (country.get("form_languages") or [])[1:]:
+        code = lang["code"]
+        data.setdefault("translations", {})[code] = {"text": PAYLOAD, "hint": PAYLOAD}
+        for option in data["options"]:
+            option.setdefault("translations", {})[code] = SHORT
+    question = write_record(kb / "questions" / sector / f"{question_id}.yml", data)
     return partner, question
 
 
@@ -168,6 +174,9 @@ RECORD_FILES: dict[str, tuple[str, type]] = {
 }
 # Mock-up sentences may hold only known {placeholders}; {n_locations} is known to every type.
 SENTENCE_FIELDS = {"question.mockup.sentence"}
+# XLSForm expressions must parse: the payload goes in as a text literal.
+EXPRESSION_FIELDS = {"question.relevant", "question.constraint", "question.choice_filter",
+                     "question.calculation"}
 
 # fill(kind, field path, max length, current value or None) -> new value or None (keep)
 Filler = Callable[[str, str, int, Any], Any]
@@ -301,6 +310,8 @@ def make_xss_filler() -> tuple[Filler, dict[str, str]]:
         tags[tag] = f"{kind}.{path}"
         if f"{kind}.{path}" in SENTENCE_FIELDS:
             return sentence_value(tag)
+        if f"{kind}.{path}" in EXPRESSION_FIELDS:
+            return '. != "' + xss_value(tag, max_length - 8).replace('"', "'") + '"'
         return xss_value(tag, max_length)
 
     return fill, tags

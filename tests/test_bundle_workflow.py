@@ -14,9 +14,10 @@ from typing import Any
 import yaml
 from support import ROOT
 
-from generator.bundle import DEFAULT_OUT
-
-WORKFLOW = ROOT / ".github" / "workflows" / "site.yml"
+WORKFLOWS = ROOT / ".github" / "workflows"
+WORKFLOW = WORKFLOWS / "site.yml"
+BUNDLE_GLOB = "dist/toolkit-round-*-offline.zip"
+MAIN_ONLY = "github.event_name == 'push' && github.ref == 'refs/heads/main'"
 
 
 def load() -> dict[str, Any]:
@@ -54,12 +55,41 @@ def test_every_shell_step_parses(tmp_path: Path) -> None:
                 assert check.returncode == 0, f"{job} step {i}: {check.stderr}"
 
 
-def test_every_action_is_pinned_to_a_major_version() -> None:
+# `uses: owner/repo@<full commit SHA>  # vX.Y.Z`: a tag can be moved, a commit cannot.
+PINNED = re.compile(r"^\s*(?:- )?uses: [\w-]+/[\w-]+@[0-9a-f]{40}  # v\d+\.\d+\.\d+$")
+
+
+def test_every_action_is_pinned_to_a_commit_with_its_version() -> None:
+    for workflow in sorted(WORKFLOWS.glob("*.yml")):
+        lines = [ln for ln in workflow.read_text(encoding="utf-8").splitlines()
+                 if re.match(r"^\s*(?:- )?uses:", ln)]
+        assert lines, workflow
+        for line in lines:
+            assert PINNED.match(line), f"{workflow.name}: {line.strip()}"
+
+
+def test_the_same_action_is_pinned_to_the_same_commit_everywhere() -> None:
+    pins: dict[str, set[str]] = {}
+    for workflow in WORKFLOWS.glob("*.yml"):
+        for m in re.finditer(r"uses: ([\w-]+/[\w-]+)@([0-9a-f]{40})  # (v[\d.]+)",
+                             workflow.read_text(encoding="utf-8")):
+            pins.setdefault(m.group(1), set()).add(f"{m.group(2)} {m.group(3)}")
+    assert pins and all(len(p) == 1 for p in pins.values()), pins
+
+
+def test_checkout_never_leaves_the_token_behind() -> None:
     wf = load()
-    for job in wf["jobs"]:
-        for step in steps(wf, job):
-            if "uses" in step:
-                assert re.fullmatch(r"[\w-]+/[\w-]+@v\d+", step["uses"]), step["uses"]
+    checkouts = [s for job in wf["jobs"] for s in steps(wf, job)
+                 if s.get("uses", "").startswith("actions/checkout@")]
+    assert len(checkouts) == 2
+    assert all(s["with"]["persist-credentials"] is False for s in checkouts)
+
+
+def test_permissions_are_per_job_and_least() -> None:
+    wf = load()
+    assert wf["permissions"] == {}
+    assert wf["jobs"]["build"]["permissions"] == {"contents": "read"}
+    assert wf["jobs"]["deploy"]["permissions"] == {"contents": "write"}
 
 
 def test_validates_with_annotations_tests_builds_and_bundles() -> None:
@@ -68,7 +98,7 @@ def test_validates_with_annotations_tests_builds_and_bundles() -> None:
     assert "toolkit validate --format github kb" in script
     assert "./run test" in script  # the README's test command, browser tests included
     assert "mkdocs build" in script
-    assert f"toolkit bundle kb --out {DEFAULT_OUT.as_posix()}" in script
+    assert "toolkit bundle kb\n" in script + "\n"  # named after the round, in dist/
     # Annotations first; the tests still run when validation fails, to show everything.
     names = [s.get("name", s.get("uses", "")) for s in steps(wf, "build")]
     assert names.index("Validate the knowledge base") < names.index(
@@ -82,29 +112,44 @@ def test_attaches_the_zip_to_every_run() -> None:
                   if s.get("uses", "").startswith("actions/upload-artifact@")
                   and s["with"]["name"] == "toolkit-offline")
     assert "if" not in upload  # pull requests too
-    assert upload["with"]["path"] == DEFAULT_OUT.as_posix()
+    assert upload["with"]["path"] == BUNDLE_GLOB
     assert upload["with"]["if-no-files-found"] == "error"
 
 
-def test_deploys_main_to_github_pages_only() -> None:
+def test_the_public_build_is_checked_for_the_internal_mark() -> None:
+    build = steps(load(), "build")
+    names = [s.get("name") for s in build]
+    guard = next(s for s in build if s.get("name") == "Refuse an internal build")
+    assert guard["run"] == ".venv/bin/python -m generator.internal_mark site"
+    assert names.index("Build the site") < names.index("Refuse an internal build")
+    # Nothing in the workflow may turn a build internal.
+    assert "TOOLKIT_INTERNAL" not in WORKFLOW.read_text(encoding="utf-8")
+
+
+def test_main_publishes_its_round_with_toolkit_publish() -> None:
     wf = load()
-    main_only = "github.event_name == 'push' && github.ref == 'refs/heads/main'"
-    pages = next(s for s in steps(wf, "build")
-                 if s.get("uses", "").startswith("actions/upload-pages-artifact@"))
-    assert pages["if"] == main_only and pages["with"]["path"] == "site"
     deploy = wf["jobs"]["deploy"]
-    assert deploy["if"] == main_only
+    assert deploy["if"] == MAIN_ONLY
     assert deploy["needs"] == "build"
-    assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
-    assert deploy["environment"]["name"] == "github-pages"
-    assert any(s.get("uses", "").startswith("actions/deploy-pages@") for s in deploy["steps"])
-    # Only the deploy job may write; everything else reads.
-    assert wf["permissions"] == {"contents": "read"}
+    assert deploy["concurrency"] == {"group": "publish-gh-pages", "cancel-in-progress": False}
+    fetch = next(s for s in deploy["steps"]
+                 if s.get("uses", "").startswith("actions/download-artifact@"))
+    assert fetch["with"] == {"name": "toolkit-offline", "path": "dist"}
+    publish = next(s for s in deploy["steps"] if "toolkit publish" in s.get("run", ""))
+    assert f"toolkit publish kb --bundle {BUNDLE_GLOB} --push" in publish["run"]
+    # The token reaches git through the environment, not pasted into the script.
+    assert publish["env"] == {"GITHUB_TOKEN": "${{ secrets.GITHUB_TOKEN }}"}
+    assert "${{" not in publish["run"]
+    # Pages are served from the gh-pages branch: no Pages artifact, no other deploy.
+    uses = [s.get("uses", "") for job in wf["jobs"] for s in steps(wf, job)]
+    assert not any("pages" in u for u in uses)
+    assert set(wf["jobs"]) == {"build", "deploy"}
 
 
 def test_readme_documents_publishing() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     section = readme.split("## Publishing", 1)[1].split("\n## ", 1)[0]
     for needed in (".github/workflows/site.yml", "GitHub Actions", "toolkit bundle",
-                   "toolkit-offline", "Pages"):
+                   "toolkit-offline", "Pages", "toolkit publish", "round-", "latest",
+                   "INTERNAL — DO NOT SHARE", "zizmor --offline", "gh-pages"):
         assert needed in section, needed

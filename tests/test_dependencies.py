@@ -10,7 +10,8 @@ from support import ROOT, modules_importing
 # Distribution name -> the module the generator imports it as.
 IMPORT_NAME = {"mkdocs": "mkdocs", "mkdocs-material": "material", "pyyaml": "yaml",
                "jinja2": "jinja2", "pandas": "pandas", "xlsxwriter": "xlsxwriter",
-               "pydantic": "pydantic", "click": "click"}
+               "pydantic": "pydantic", "click": "click", "mike": "mike",
+               "pyxform": "pyxform", "openpyxl": "openpyxl"}
 
 
 def declared() -> dict[str, str]:
@@ -31,5 +32,6 @@ def test_every_runtime_dependency_is_imported_by_the_generator() -> None:
 
 def test_libraries_whose_next_major_may_break_us_are_capped() -> None:
     specs = declared()
-    for name in ("mkdocs", "mkdocs-material", "pandas", "xlsxwriter", "pydantic"):
+    for name in ("mkdocs", "mkdocs-material", "pandas", "xlsxwriter", "pydantic", "pyxform",
+                 "openpyxl"):
         assert "<" in specs[name], f"{name}{specs[name]} has no upper bound"

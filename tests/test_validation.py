@@ -140,8 +140,11 @@ def test_duplicate_option_code_is_reported_at_the_options(small_kb: Path) -> Non
 
 @pytest.mark.parametrize(("old", "new"), [
     ("type: select_one", "type: integer"),
-    ("  - code: protected_well\n    label: Protected well\n  - code: surface_water\n"
-     "    label: Surface water (river, pond)\n", ""),
+    ("  - code: protected_well\n    label: Protected well\n"
+     "    translations: {fr: Puits protégé}\n    filters: {zone: rural}\n"
+     "  - code: surface_water\n    label: Surface water (river, pond)\n"
+     '    translations: {fr: "Eau de surface (rivière, mare)"}\n    filters: {zone: rural}\n',
+     ""),
 ], ids=["options-on-a-number", "one-option"])
 def test_options_that_do_not_fit_the_type_are_reported_at_the_options(
         small_kb: Path, old: str, new: str) -> None:

@@ -18,14 +18,16 @@ from pathlib import Path
 
 from ..errors import BundleError, InvalidKnowledgeBase
 from ..loader import load
+from ..rounds import bundle_path, internal_bundle_path, offline_label
 from .network_check import find_network_references
 from .offline import SHIM, VENDOR_DIR, build_offline_site
 from .site_zip import write_zip
 
-__all__ = ["DEFAULT_OUT", "SHIM", "VENDOR_DIR", "BundleError", "BundleResult", "bundle",
+__all__ = ["DEFAULT_DIR", "SHIM", "VENDOR_DIR", "BundleError", "BundleResult", "bundle",
            "find_network_references", "write_zip"]
 
-DEFAULT_OUT = Path("dist/toolkit-offline.zip")
+# The zip is named after the round: dist/toolkit-round-6-offline.zip (rounds.bundle_path).
+DEFAULT_DIR = Path("dist")
 
 
 @dataclass(frozen=True)
@@ -36,7 +38,8 @@ class BundleResult:
     seconds: float  # build + zip
 
 
-def bundle(kb: Path, out: Path, project: Path = Path(".")) -> BundleResult:
+def bundle(kb: Path, out: Path | None = None, project: Path = Path("."), *,
+           internal: bool = False) -> BundleResult:
     """Validate kb, build the offline site and write it to the zip out.
 
     Raises InvalidKnowledgeBase (with the full report) before building anything if the kb
@@ -46,8 +49,12 @@ def bundle(kb: Path, out: Path, project: Path = Path(".")) -> BundleResult:
     loaded, report = load(kb)
     if loaded is None:
         raise InvalidKnowledgeBase(report)
+    number = loaded.country.round.number
+    out = out or bundle_path(DEFAULT_DIR, number, internal=internal)
+    out = internal_bundle_path(out) if internal else out
     with tempfile.TemporaryDirectory(prefix="toolkit-bundle-") as tmp:
         site = Path(tmp) / "site"
-        build_offline_site(project, kb, site)
+        build_offline_site(project, kb, site, label=offline_label(number, internal=internal),
+                           internal=internal)
         count = write_zip(site, out)
     return BundleResult(out, out.stat().st_size, count, time.monotonic() - start)

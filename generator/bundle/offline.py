@@ -5,7 +5,9 @@
 - no repo_url, so Material does not ask the GitHub API for stars and forks (our
   "Edit this record" links are plain anchors and stay);
 - no web fonts, analytics or version selector, whatever mkdocs.yml says;
-- always the public view with mock-up charts, whatever TOOLKIT_INTERNAL says.
+- always the public view with mock-up charts, whatever TOOLKIT_INTERNAL says, unless the
+  bundle is asked for as internal (then the mark of internal_mark.py is on it);
+- which round it is, on every page (overrides/main.html shows extra.toolkit_offline_label).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from mkdocs.structure.files import File, Files
 
 from ..errors import BundleError
 from ..export import PLUGIN_NAME, default_edit_url
+from ..internal_mark import refuse_if_internal
 from ..reproducible import source_epoch
 from .network_check import find_network_references
 
@@ -62,7 +65,8 @@ def _environ(**values: str) -> Iterator[None]:
                 os.environ[k] = v
 
 
-def offline_config(project: Path, kb: Path, site_dir: Path) -> MkDocsConfig:
+def offline_config(project: Path, kb: Path, site_dir: Path, *, label: str = "",
+                   internal: bool = False) -> MkDocsConfig:
     """The project's mkdocs.yml, validated, with the offline overrides applied."""
     config = load_config(str(project / "mkdocs.yml"), site_dir=str(site_dir))
     toolkit = config.plugins.get(PLUGIN_NAME)
@@ -76,7 +80,9 @@ def offline_config(project: Path, kb: Path, site_dir: Path) -> MkDocsConfig:
     # Public view with charts, whatever mkdocs.yml (or TOOLKIT_INTERNAL through !ENV) says.
     toolkit.config["enabled"] = True
     toolkit.config["kb"] = str(kb.resolve())
-    toolkit.config["internal"] = False
+    toolkit.config["internal"] = internal
+    # overrides/main.html shows it on every page: which round this copy is (and INTERNAL).
+    config.extra["toolkit_offline_label"] = label
     toolkit.config["mockups"] = True
     # With repo_url set, Material's JavaScript fetches repository facts from the GitHub API.
     config.repo_url = None
@@ -102,13 +108,16 @@ def offline_config(project: Path, kb: Path, site_dir: Path) -> MkDocsConfig:
     return config
 
 
-def build_offline_site(project: Path, kb: Path, site_dir: Path) -> None:
+def build_offline_site(project: Path, kb: Path, site_dir: Path, *, label: str = "",
+                       internal: bool = False) -> None:
     """Build the offline site into site_dir. The kb must have been validated already."""
-    config = offline_config(project, kb, site_dir)
+    config = offline_config(project, kb, site_dir, label=label, internal=internal)
     epoch = str(source_epoch())
     # Sitemap dates fixed, as in the zip.
     with _environ(SOURCE_DATE_EPOCH=epoch):
         build(config)
+    if not internal:
+        refuse_if_internal(site_dir, "write it as a public bundle (use --internal)")
     problems = find_network_references(site_dir)
     if problems:
         shown = "\n".join(f"  {p}" for p in problems[:20])

@@ -3,19 +3,21 @@
 from pydantic import BaseModel
 
 from .checklist import Checklist, ChecklistItem
+from .choices import ChoiceList
 from .country import Country
 from .dataset import Dataset
 from .partner import Partner
 from .plan import AnalysisPlan
 from .process import Process, Step
 from .question import Question
+from .questionnaire import Questionnaire
 from .sector import Sector, SectorList
 from .sharing import Sharing
 
 __all__ = [
-    "FOLDERS", "MODELS", "SINGLE_FILES",
-    "AnalysisPlan", "Checklist", "ChecklistItem", "Country", "Dataset", "Partner", "Process",
-    "Question", "Sector", "SectorList", "Sharing", "Step",
+    "FOLDERS", "MODELS", "OPTIONAL_FILES", "SINGLE_FILES",
+    "AnalysisPlan", "Checklist", "ChecklistItem", "ChoiceList", "Country", "Dataset", "Partner",
+    "Process", "Question", "Questionnaire", "Sector", "SectorList", "Sharing", "Step",
 ]
 
 # The record-kind registry: the loader, the JSON schemas and the TODO check all read it.
@@ -32,7 +34,12 @@ FOLDERS: dict[str, tuple[str, type[BaseModel]]] = {
     "partner": ("partners/*", Partner),
     "question": ("questions/*/*", Question),
     "dataset": ("datasets/*", Dataset),
+    "choices": ("choices/*", ChoiceList),
+}
+# kind -> (path relative to the kb folder, model); single files a kb may leave out.
+OPTIONAL_FILES: dict[str, tuple[str, type[BaseModel]]] = {
+    "questionnaire": ("questionnaire.yml", Questionnaire),
 }
 MODELS: dict[str, type[BaseModel]] = {
-    kind: model for kind, (_, model) in (SINGLE_FILES | FOLDERS).items()
+    kind: model for kind, (_, model) in (SINGLE_FILES | FOLDERS | OPTIONAL_FILES).items()
 }

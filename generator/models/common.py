@@ -20,6 +20,11 @@ Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
 # Option codes follow XLSForm choice names, which are usually snake_case (piped_water).
 CODE_PATTERN = r"^[a-z0-9][a-z0-9_]{0,63}$"
 Code = Annotated[str, StringConstraints(pattern=CODE_PATTERN)]
+# XLSForm names become XML element names: letters, digits, "_", "-", "." and no leading digit.
+XML_NAME_PATTERN = r"^[A-Za-z_][A-Za-z0-9_.-]{0,63}$"
+XmlName = Annotated[str, StringConstraints(pattern=XML_NAME_PATTERN)]
+# Form language codes (ISO 639-1/3, optional region): en, fr, ar, pt-BR.
+LangCode = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000)]
 ShortText = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)

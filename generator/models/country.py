@@ -6,7 +6,8 @@ import datetime as dt
 
 from pydantic import Field
 
-from .common import Id, Record, ShortText, Text
+from .common import Id, LangCode, Record, ShortText, Text
+from .question import UnitOfAnalysis
 
 
 class DtmSetup(Record):
@@ -44,8 +45,18 @@ class Methodology(Record):
     timing: Text
     frequency: ShortText
     coverage: Text | None = None
+    unit_of_analysis: UnitOfAnalysis = Field(
+        "location", description="Default for questions: who or what each answer describes."
+    )
     strengths: list[Text] = []
     limitations: list[Text] = []
+
+
+class FormLanguage(Record):
+    """A language the questionnaire is written in (XLSForm label::Name (code) columns)."""
+
+    code: LangCode
+    name: ShortText
 
 
 class Round(Record):
@@ -64,6 +75,11 @@ class Country(Record):
     admin1: list[AdminArea] = Field(min_length=1, description="First-level admin areas.")
     round: Round
     languages: list[ShortText] = Field(min_length=1)
+    form_languages: list[FormLanguage] = Field(
+        default=[],
+        description="Languages of the questionnaire; the first is the source language of every "
+        "text. Default: English (en) only.",
+    )
     data_responsibility: Text | None = Field(
         None, description="How DTM applies data responsibility guidance in this country."
     )

@@ -6,12 +6,16 @@ from typing import Literal, Self
 
 from pydantic import Field, model_validator
 
-from .common import Code, Id, OneLine, Record, ShortText, Text, rule
+from .common import Code, Id, LangCode, OneLine, Record, ShortText, Text, XmlName, rule
 from .sharing import Sharing
 
 QuestionType = Literal[
     "select_one", "select_multiple", "integer", "decimal", "text", "date", "yes_no"
 ]
+UnitOfAnalysis = Literal["location", "site", "key_informant", "household", "individual"]
+# Data Dictionary tiers: core, core for camp-like settings, optional, recommended by global
+# experts, requested by the mission.
+Tier = Literal["core", "core_camp", "optional", "recommended", "mission"]
 Status = Literal["proposed", "agreed", "dropped"]
 ChartKind = Literal["bar", "stacked-bar", "table"]
 Disaggregation = Literal["admin1", "population_group", "key_informant_type"]
@@ -23,6 +27,33 @@ CHOICE_TYPES = ("select_one", "select_multiple")
 class Option(Record):
     code: Code = Field(description="Short code stored in the dataset (e.g. piped_water).")
     label: ShortText
+    translations: dict[LangCode, ShortText] = Field(
+        default={}, description="The label in each other form language, by code (fr: ...)."
+    )
+    exclusive: bool = Field(
+        False, description="None / don't know / prefer not to answer: cannot be combined."
+    )
+    other: bool = Field(False, description="'Other': the form asks to specify it in a text.")
+    filters: dict[XmlName, ShortText] = Field(
+        default={}, description="Extra choices columns that choice_filter tests (admin1: VL01)."
+    )
+
+
+class SpecialCode(Record):
+    """A reserved numeric answer, e.g. -999 = don't know."""
+
+    code: int
+    label: ShortText
+    translations: dict[LangCode, ShortText] = {}
+
+
+class QuestionTranslation(Record):
+    """What enumerators and respondents see, in one other form language."""
+
+    text: OneLine | None = None
+    hint: Text | None = None
+    constraint_message: ShortText | None = None
+    specify_label: ShortText | None = None
 
 
 class Analysis(Record):
@@ -91,10 +122,62 @@ class Question(Record):
     history: list[Change] = []
     enumerator_notes: Text | None = None
     hxl: ShortText | None = Field(None, description="HXL hashtag, e.g. #affected+idps.")
+    # --- the questionnaire (XLSForm) ---
+    name: XmlName | None = Field(
+        None, description="XLSForm variable name; defaults to the id with '-' as '_'."
+    )
+    required: bool = False
+    relevant: ShortText | None = Field(
+        None, description="Skip logic (XLSForm expression), e.g. ${idps_present} = 'yes'."
+    )
+    constraint: ShortText | None = Field(None, description="XLSForm constraint, e.g. . <= 500.")
+    constraint_message: ShortText | None = None
+    appearance: ShortText | None = None
+    default: ShortText | None = None
+    choice_filter: ShortText | None = Field(
+        None, description="XLSForm choice_filter, e.g. admin1 = ${province}."
+    )
+    calculation: ShortText | None = Field(
+        None, description="Computed answer (XLSForm calculation), e.g. ${idp_hh} + ${ret_hh}."
+    )
+    min: float | None = Field(None, description="Smallest accepted number.")
+    max: float | None = Field(None, description="Largest accepted number.")
+    unit: ShortText | None = Field(None, description="Unit of a number: minutes, km, persons...")
+    special_codes: list[SpecialCode] = Field(
+        default=[], description="Reserved numeric answers, e.g. -999 = don't know."
+    )
+    choices: Id | None = Field(
+        None, description="Shared choice list (kb/choices/<id>.yml) instead of 'options'."
+    )
+    max_choices: int | None = Field(None, ge=1, description="select_multiple: at most this many.")
+    list_name: XmlName | None = Field(
+        None, description="XLSForm choices list name of 'options'; default: the name."
+    )
+    specify_label: ShortText | None = Field(
+        None, description="Label of the 'other, specify' follow-up (default: Please specify)."
+    )
+    unit_of_analysis: UnitOfAnalysis | None = Field(
+        None, description="Who/what answers; defaults to msla.unit_of_analysis in country.yml."
+    )
+    section: Id | None = Field(
+        None, description="Section of kb/questionnaire.yml to add it to (at its end) when "
+        "the questionnaire does not list it."
+    )
+    tier: Tier | None = Field(None, description="Data Dictionary tier.")
+    indicator: ShortText | None = Field(None, description="Indicator reference (e.g. JIAF).")
+    translations: dict[LangCode, QuestionTranslation] = Field(
+        default={}, description="Texts in each other form language (kb/country.yml form_languages)."
+    )
 
     @model_validator(mode="after")
     def _options_match_type(self) -> Self:
-        if self.type in CHOICE_TYPES and len(self.options) < 2:
+        if self.choices and self.options:
+            raise rule("options-mismatch",
+                       "give either 'options' or a shared list in 'choices', not both")
+        if self.choices and self.type not in CHOICE_TYPES:
+            raise rule("options-mismatch",
+                       f"a {self.type} question has no reply options: remove 'choices'")
+        if self.type in CHOICE_TYPES and not self.choices and len(self.options) < 2:
             raise rule(
                 "options-mismatch",
                 f"a {self.type} question needs at least two 'options' (code + label)"
@@ -111,6 +194,11 @@ class Question(Record):
             raise rule("duplicate-option",
                        f"option codes must be unique; repeated: {', '.join(dupes[:5])}")
         return self
+
+    @property
+    def var_name(self) -> str:
+        """The XLSForm name: what ${...} references and the dataset column use."""
+        return self.name or self.id.replace("-", "_")
 
     @property
     def statistic(self) -> Statistic:

@@ -18,6 +18,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page as MkPage
 
 from ..export import default_edit_url, edit_base
+from ..internal_mark import mark_page, write_mark
 from ..loader import load
 from ..mockup import embed_charts
 from ..pages import Options, Page, SiteRenderer
@@ -118,15 +119,24 @@ class CountryToolkitPlugin(BasePlugin[CountryToolkitConfig]):
         return files
 
     def on_post_page(self, output: str, /, *, page: MkPage, config: MkDocsConfig) -> str:
-        return embed_charts(output, self.charts) if self.charts else output
+        output = embed_charts(output, self.charts) if self.charts else output
+        # The machine-readable mark that publish, bundle and deploy refuse (internal_mark.py).
+        return mark_page(output) if self.config.internal else output
 
     def on_post_template(self, output_content: str, /, *, template_name: str,
                          config: MkDocsConfig) -> str:
         # The page the browser was on is gone while the kb is broken: mkdocs serve answers
         # with 404.html, so that page carries the report too.
         if self.failed is not None and template_name == "404.html":
-            return replace_not_found(output_content, self.failed)
+            output_content = replace_not_found(output_content, self.failed)
+        # 404.html is rendered here, not in on_post_page: it must carry the mark too.
+        if self.config.internal and template_name.endswith(".html"):
+            return mark_page(output_content)
         return output_content
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.config.internal:
+            write_mark(Path(config.site_dir))
 
     def on_serve(
         self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: object

@@ -1,0 +1,357 @@
+"""The kb's agreed questions as an XLSForm workbook, checked by pyxform before it is written."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from ..kb import KnowledgeBase
+from ..models import Question
+from ..models.country import FormLanguage
+from ..models.question import CHOICE_TYPES, Option
+from ..models.questionnaire import Calculate, Note, RawRow
+from ..questionnaire import FormSection, build_form, selected_questions
+from .columns import KB_COLUMNS, SETTINGS, SURVEY, TRANSLATED, column, language_label
+
+YES_NO_LIST = "yes_no"
+# Texts the export writes itself, in the languages DTM forms commonly use; others get English.
+YES_NO = {"en": ("Yes", "No"), "fr": ("Oui", "Non"), "es": ("Sí", "No"), "pt": ("Sim", "Não"),
+          "ar": ("نعم", "لا")}
+SPECIFY = {"en": "Please specify", "fr": "Veuillez préciser", "es": "Especifique",
+           "pt": "Especifique", "ar": "يرجى التحديد"}
+_PHRASES = {
+    "en": {"between": "The answer must be between {a} and {b}", "min": "The answer must be at "
+           "least {a}", "max": "The answer must be at most {a}", "or": "or", "exclusive":
+           "'{a}' cannot be combined with other answers", "max_choices":
+           "Select at most {a} answers"},
+    "fr": {"between": "La réponse doit être comprise entre {a} et {b}", "min": "La réponse doit "
+           "être au moins {a}", "max": "La réponse doit être au plus {a}", "or": "ou",
+           "exclusive": "« {a} » ne peut pas être combiné avec d'autres réponses",
+           "max_choices": "Sélectionnez au plus {a} réponses"},
+}
+
+
+class ExportError(Exception):
+    """The form cannot be exported; the message says why (pyxform's reason included)."""
+
+
+@dataclass
+class Sheets:
+    """The workbook as rows of column -> value, with the column order of each sheet."""
+
+    survey: list[dict[str, str]] = field(default_factory=list)
+    choices: list[dict[str, str]] = field(default_factory=list)
+    settings: dict[str, str] = field(default_factory=dict)
+    survey_columns: list[str] = field(default_factory=list)
+    choices_columns: list[str] = field(default_factory=list)
+
+
+def num(value: float) -> str:
+    return str(int(value)) if value == int(value) else repr(value)
+
+
+def _lang_text(table: dict[str, str] | dict[str, tuple[str, str]], lang: FormLanguage):  # type: ignore[no-untyped-def]
+    return table.get(lang.code.split("-")[0], table["en"])
+
+
+def exclusive_constraint(code: str) -> str:
+    return f"not(selected(., '{code}') and count-selected(.) > 1)"
+
+
+def constraint_parts(q: Question, options: Sequence[Option]) -> list[str]:
+    """The conjuncts the export joins into the constraint: the question's own first."""
+    parts: list[str] = []
+    if q.constraint:
+        parts.append(q.constraint)
+    bounds = []
+    if q.min is not None:
+        bounds.append(f". >= {num(q.min)}")
+    if q.max is not None:
+        bounds.append(f". <= {num(q.max)}")
+    if bounds:
+        rng = " and ".join(bounds)
+        if q.special_codes:
+            rng = (f"({rng})" if len(bounds) > 1 else rng) + "".join(
+                f" or . = {s.code}" for s in q.special_codes)
+        parts.append(rng)
+    if q.type == "select_multiple":
+        parts += [exclusive_constraint(o.code) for o in options if o.exclusive]
+        if q.max_choices:
+            parts.append(f"count-selected(.) <= {q.max_choices}")
+    return parts
+
+
+def join_constraint(parts: Sequence[str]) -> str:
+    if len(parts) == 1:
+        return parts[0]
+    return " and ".join(f"({p})" for p in parts)
+
+
+def auto_message(q: Question, options: Sequence[Option], lang: FormLanguage,
+                 source: FormLanguage) -> str:
+    """The constraint message written for min/max, special codes, exclusive options and
+    max_choices when the question has none of its own."""
+    words = _lang_text(_PHRASES, lang)
+    out = []
+    if q.min is not None or q.max is not None:
+        if q.min is not None and q.max is not None:
+            text = words["between"].format(a=num(q.min), b=num(q.max))
+        elif q.min is not None:
+            text = words["min"].format(a=num(q.min))
+        else:
+            text = words["max"].format(a=num(q.max))  # type: ignore[arg-type]
+        if q.special_codes:
+            codes = ", ".join(f"{s.code} ({_tr(s.label, s.translations, lang, source)})"
+                              for s in q.special_codes)
+            text += f" {words['or']} {codes}"
+        out.append(text)
+    if q.type == "select_multiple":
+        out += [words["exclusive"].format(a=_tr(o.label, o.translations, lang, source))
+                for o in options if o.exclusive]
+        if q.max_choices:
+            out.append(words["max_choices"].format(a=q.max_choices))
+    return ". ".join(out)
+
+
+def _tr(text: str, translations: dict[str, str], lang: FormLanguage,
+        source: FormLanguage) -> str:
+    if lang.code == source.code:
+        return text
+    return translations.get(lang.code) or text
+
+
+def question_texts(q: Question, lang: FormLanguage, source: FormLanguage) -> dict[str, str]:
+    """label/hint/constraint_message/specify_label of a question in one language."""
+    if lang.code == source.code:
+        return {"label": q.text, "hint": q.hint or "", "constraint_message":
+                q.constraint_message or "", "specify_label": q.specify_label or ""}
+    tr = q.translations.get(lang.code)
+    # An untranslated text falls back to the source: a '-' in the field helps nobody.
+    return {
+        "label": (tr and tr.text) or q.text,
+        "hint": (tr and tr.hint) or q.hint or "",
+        "constraint_message": (tr and tr.constraint_message) or q.constraint_message or "",
+        "specify_label": (tr and tr.specify_label) or q.specify_label or "",
+    }
+
+
+class _Builder:
+    def __init__(self, kb: KnowledgeBase, form: list[FormSection]) -> None:
+        self.kb = kb
+        self.form = form
+        self.langs = kb.languages
+        self.source = self.langs[0]
+        self.sheets = Sheets()
+        self.lists: dict[str, list[Option]] = {}
+        self.extra_choice_columns: list[str] = []
+        self.extra_survey_columns: list[str] = []
+
+    def row(self, **values: str) -> None:
+        self.sheets.survey.append({k: v for k, v in values.items() if v})
+
+    def labels(self, base: str, source_text: str, translations: dict[str, str]) -> dict[str, str]:
+        return {column(base, lang): _tr(source_text, translations, lang, self.source)
+                for lang in self.langs} if source_text else {}
+
+    def add_list(self, name: str, options: Sequence[Option]) -> None:
+        if name in self.lists:
+            if [o.code for o in self.lists[name]] != [o.code for o in options]:
+                raise ExportError(f"two different choice lists are both named '{name}': set "
+                                  "'list_name' on one of the questions")
+            return
+        self.lists[name] = list(options)
+
+    def build(self) -> Sheets:
+        for section in self.form:
+            s = section.section
+            grouped = s.group or section.implicit
+            if grouped:
+                kind = "repeat" if s.repeat else "group"
+                self.row(type=f"begin {kind}", name=s.var_name,
+                         relevant=s.relevant or "", appearance=s.appearance or "",
+                         repeat_count=s.repeat_count or "",
+                         **self.labels("label", s.label, dict(s.translations)))
+            for entry in section.entries:
+                if isinstance(entry, Question):
+                    self.question(entry)
+                elif isinstance(entry, Note):
+                    self.row(type="note", name=entry.note, relevant=entry.relevant or "",
+                             **self.labels("label", entry.text, dict(entry.translations)))
+                elif isinstance(entry, Calculate):
+                    self.row(type="calculate", name=entry.calculate,
+                             calculation=entry.calculation)
+                elif isinstance(entry, RawRow):
+                    self.sheets.survey.append(dict(entry.xlsform))
+            if grouped:
+                self.row(type=f"end {'repeat' if s.repeat else 'group'}")
+        self.choices()
+        self.columns()
+        return self.sheets
+
+    def question(self, q: Question) -> None:
+        options = self.kb.options(q)
+        qtype = q.type
+        if q.type in CHOICE_TYPES or q.type == "yes_no":
+            if q.type == "yes_no" and not options:
+                list_name = YES_NO_LIST
+                options = [Option(code="yes", label="Yes"), Option(code="no", label="No")]
+                self.add_list(YES_NO_LIST, [])  # labels per language: see choices()
+            elif q.choices:
+                shared = self.kb.choices[q.choices]
+                list_name = shared.list_name
+                self.add_list(list_name, options)
+            else:
+                list_name = q.list_name or q.var_name
+                self.add_list(list_name, options)
+            kind = "select_multiple" if q.type == "select_multiple" else "select_one"
+            qtype = f"{kind} {list_name}"
+        texts = {lang.code: question_texts(q, lang, self.source) for lang in self.langs}
+        values: dict[str, str] = {}
+        for lang in self.langs:
+            t = texts[lang.code]
+            values[column("label", lang)] = t["label"]
+            values[column("hint", lang)] = t["hint"]
+        parts = constraint_parts(q, options)
+        if parts:
+            for lang in self.langs:
+                own = texts[lang.code]["constraint_message"]
+                values[column("constraint_message", lang)] = own or auto_message(
+                    q, options, lang, self.source)
+        extra = {
+            "kb_id": q.id, "sector": q.sector, "unit": q.unit or "",
+            "unit_of_analysis": q.unit_of_analysis or "", "tier": q.tier or "",
+            "indicator": q.indicator or "",
+            "special_codes": json.dumps(
+                [s.model_dump(exclude_defaults=True) for s in q.special_codes],
+                ensure_ascii=False) if q.special_codes else "",
+        }
+        self.row(type=qtype, name=q.var_name, required="yes" if q.required else "",
+                 relevant=q.relevant or "", constraint=join_constraint(parts) if parts else "",
+                 appearance=q.appearance or "", default=q.default or "",
+                 choice_filter=q.choice_filter or "", calculation=q.calculation or "",
+                 **values, **extra)
+        for o in options:
+            if o.other:
+                specify = {column("label", lang): texts[lang.code]["specify_label"]
+                           or _lang_text(SPECIFY, lang) for lang in self.langs}
+                self.row(type="text", name=f"{q.var_name}_{o.code}",
+                         required="yes" if q.required else "",
+                         relevant=f"selected(${{{q.var_name}}}, '{o.code}')", **specify)
+
+    def choices(self) -> None:
+        for name, options in self.lists.items():
+            if name == YES_NO_LIST and not options:
+                for i, code in enumerate(("yes", "no")):
+                    row = {"list_name": name, "name": code}
+                    for lang in self.langs:
+                        row[column("label", lang)] = _lang_text(YES_NO, lang)[i]
+                    self.sheets.choices.append(row)
+                continue
+            for o in options:
+                row = {"list_name": name, "name": o.code,
+                       **self.labels("label", o.label, dict(o.translations))}
+                for key, value in o.filters.items():
+                    row[key] = value
+                    if key not in self.extra_choice_columns:
+                        self.extra_choice_columns.append(key)
+                self.sheets.choices.append(row)
+
+    def columns(self) -> None:
+        langs = self.langs
+        order: list[str] = []
+        for base in SURVEY:
+            if base in TRANSLATED:
+                order += [column(base, lang) for lang in langs]
+            else:
+                order.append(base)
+        order += list(KB_COLUMNS)
+        seen = {k for row in self.sheets.survey for k in row}
+        cols = [c for c in order if c in seen or c in ("type", "name")]
+        cols += sorted(seen - set(cols))
+        self.sheets.survey_columns = cols
+        self.sheets.choices_columns = (
+            ["list_name", "name"] + [column("label", lang) for lang in langs]
+            + self.extra_choice_columns)
+
+
+def build_sheets(kb: KnowledgeBase, round_number: int | None = None) -> Sheets:
+    """The XLSForm sheets of the questions asked in the round, in interview order."""
+    n = round_number or kb.country.round.number
+    questions = selected_questions(kb, n)
+    if not questions:
+        raise ExportError(f"no agreed question is asked in round {n}: nothing to export")
+    sectors = [(s.id, s.name) for s in kb.sectors.values()]
+    form = build_form(questions, sectors, kb.questionnaire)
+    sheets = _Builder(kb, form).build()
+    qn = kb.questionnaire
+    sheets.settings = {
+        "form_title": (qn.title if qn and qn.title else
+                       f"{kb.country.name}: Multi-Sectoral Location Assessment, round {n}"),
+        "form_id": qn.form_id if qn and qn.form_id else f"{kb.country.iso3.lower()}_msla",
+        "version": qn.version if qn and qn.version else f"round-{n}",
+        "default_language": language_label(kb.languages[0]),
+    }
+    return sheets
+
+
+def to_xlsx(sheets: Sheets) -> bytes:
+    """The workbook; every cell is text, so nothing in a record can become a formula."""
+    from openpyxl import Workbook
+
+    from ..reproducible import rezip, zip_time
+
+    wb = Workbook()
+    survey = wb.active
+    survey.title = "survey"
+    _fill(survey, sheets.survey_columns, sheets.survey)
+    _fill(wb.create_sheet("choices"), sheets.choices_columns, sheets.choices)
+    _fill(wb.create_sheet("settings"), list(SETTINGS), [sheets.settings])
+    fixed = dt.datetime(*zip_time())
+    wb.properties.created = wb.properties.modified = fixed
+    wb.properties.creator = "country-toolkit"
+    buf = io.BytesIO()
+    wb.save(buf)
+    # Byte-identical builds: openpyxl stamps "modified" with the current time whatever the
+    # workbook says, and its zip entries with today's date.
+    iso = "{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}Z".format(*zip_time()).encode()
+
+    def fix_date(name: str, content: bytes) -> bytes:
+        if name != "docProps/core.xml":
+            return content
+        return re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", lambda m: m.group(1) + iso, content)
+
+    return rezip(buf.getvalue(), edit=fix_date)
+
+
+def _fill(ws, columns: Sequence[str], rows: Sequence[dict[str, str]]) -> None:  # type: ignore[no-untyped-def]
+    ws.append(list(columns))
+    for row in rows:
+        ws.append([row.get(c, "") or None for c in columns])
+    for cells in ws.iter_rows():
+        for c in cells:
+            if isinstance(c.value, str):
+                c.data_type = "s"  # openpyxl would make any "=..." string a formula
+
+
+def convert(xlsx: bytes) -> str:
+    """The XForm pyxform makes of the workbook; ExportError with pyxform's reason if it cannot."""
+    from pyxform.errors import PyXFormError
+    from pyxform.xls2xform import convert as pyxform_convert
+
+    warnings: list[str] = []
+    try:
+        result = pyxform_convert(xlsform=io.BytesIO(xlsx), warnings=warnings, file_type=".xlsx")
+    except PyXFormError as err:
+        raise ExportError(f"pyxform refuses the form: {err}") from err
+    return result.xform
+
+
+def export_xlsform(kb: KnowledgeBase, round_number: int | None = None) -> bytes:
+    """The XLSForm workbook of the round; raises ExportError if pyxform would refuse it."""
+    data = to_xlsx(build_sheets(kb, round_number))
+    convert(data)
+    return data

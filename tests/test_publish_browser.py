@@ -1,0 +1,70 @@
+"""The published rounds in a real browser: Material's version selector lists every round,
+the site root lands on the latest, and an older round says it is not the latest."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import subprocess
+import tarfile
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from test_publish import git, project, set_round  # noqa: F401 - project is a fixture
+
+from generator.publish import publish
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+@pytest.fixture
+def published_site(project: Path, tmp_path: Path) -> Iterator[str]:  # noqa: F811
+    """Rounds 5 and 6 published, the gh-pages branch served over HTTP like GitHub Pages."""
+    set_round(project, 5)
+    publish(project, project / "kb")
+    set_round(project, 6)
+    publish(project, project / "kb")
+    web = tmp_path / "web"
+    web.mkdir()
+    archive = tmp_path / "gh-pages.tar"
+    subprocess.run(["git", "-C", str(project), "archive", "-o", str(archive), "gh-pages"],
+                   check=True)
+    with tarfile.open(archive) as tar:
+        tar.extractall(web, filter="data")
+    handler = functools.partial(_QuietHandler, directory=str(web))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+def test_selector_lists_both_rounds_and_the_root_is_the_latest(published_site: str,
+                                                               browser) -> None:
+    page = browser.new_page()
+    try:
+        page.goto(published_site)
+        page.wait_for_url("**/round-6/")
+        page.wait_for_selector(".md-version__current")
+        assert page.inner_text(".md-version__current") == "Round 6"
+        links = page.locator(".md-version__link")
+        assert links.all_inner_texts() == ["Round 6", "Round 5"]
+        assert not page.locator("[data-md-component=outdated]").is_visible()
+        # Choosing round 5 in the selector opens round 5, which says it is not the latest.
+        page.goto(links.nth(1).get_attribute("href"))
+        page.wait_for_url("**/round-5/")
+        page.wait_for_selector("[data-md-component=outdated]:not([hidden])")
+        assert "not the latest signed-off round" in page.inner_text(
+            "[data-md-component=outdated]")
+    finally:
+        page.close()

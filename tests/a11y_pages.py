@@ -50,6 +50,7 @@ def page_types(kb: KnowledgeBase) -> dict[str, str]:
         "partners-index": "partners/", "partner": f"partners/{next(iter(view.partners))}/",
         "by-partner": "questions/by-partner/", "by-status": "questions/by-status/",
         "dap": "dap/", "dap-print": "dap/print/", "tags": "tags/",
+        "questionnaire": "questionnaire/", "questionnaire-print": "questionnaire/print/",
     }
     return pages
 

@@ -100,7 +100,8 @@ def test_every_page_type_is_found_in_the_sample() -> None:
     expected = {"home", "country", "process", "checklist", "datasets", "questions-index",
                 "sector", "question-select_one", "question-select_multiple", "question-number",
                 "question-yes_no", "question-restricted", "partners-index", "partner",
-                "by-partner", "by-status", "dap", "dap-print", "tags", "search-open"}
+                "by-partner", "by-status", "dap", "dap-print", "tags", "questionnaire",
+                "questionnaire-print", "search-open"}
     assert set(PAGES) == expected
 
 

@@ -16,6 +16,7 @@ from typing import Any
 from .errors_text import describe, field_path
 from .loaded import Loaded, Source
 from .mockup.sentence import template_problems
+from .mockup.spec import disaggregation_problems, spec_problems
 from .models import MODELS, SINGLE_FILES, Dataset, Question
 from .models.common import ID_RE
 from .problems import Problem, listed, shown
@@ -253,6 +254,11 @@ class Checker:
                     severity="warning", code="chart-needs-disaggregation")
         for fld, message in template_problems(q):
             self.at(k, q.id, fld.split("."), fld, message, "", code="placeholder-unknown")
+        for loc, fld, message, fix in spec_problems(q):
+            self.at(k, q.id, loc, fld, message, fix, code="mockup-spec")
+        country = self.loaded.records.get("country")
+        for loc, fld, message, fix in disaggregation_problems(q, country) if country else ():
+            self.at(k, q.id, loc, fld, message, fix, code="disaggregation-undeclared")
 
     def dataset(self, d: Dataset) -> None:
         k = "dataset"

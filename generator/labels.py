@@ -24,6 +24,8 @@ LABELS: dict[str, str] = {
     "joint": "Joint",
     # disaggregations
     "admin1": "Admin 1",
+    "admin2": "Admin 2",
+    "location_type": "Location type",
     "population_group": "Population group",
     "key_informant_type": "Key informant type",
     # partner types

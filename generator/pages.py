@@ -14,7 +14,8 @@ from markupsafe import Markup
 from .dap import dap_csv, dap_frame, dap_xlsx
 from .kb import KnowledgeBase
 from .labels import LABELS
-from .mockup import MOCKUP_LABEL, MockupResult, build_mockup, chart_marker
+from .mockup import MOCKUP_LABEL, MockupResult, assessment_for, build_mockup, chart_marker
+from .mockup.dataset import false_csv, false_frame, false_xlsx, file_stem
 from .models import Question
 from .questionnaire import SiteForm, site_form
 from .safe_text import cell, escape_html, escape_md
@@ -133,10 +134,15 @@ class SiteRenderer:
         self.env = environment()
         self.ki_labels = {k.id: k.label for k in self.kb.country.msla.key_informant_types}
         self.mockups: dict[str, MockupResult] = {}
-        if options.mockups:
+        # The false assessment is drawn on the whole kb (skip logic may refer to any
+        # question); only what the public view shows is drawn as charts or downloadable.
+        self.assessment = assessment_for(kb) if options.mockups else None
+        self.false_data: str | None = None
+        if self.assessment is not None:
+            self.false_data = f"false-data/{file_stem(self.assessment)}"
             for q in self.kb.questions.values():
                 if not (q.is_confidential and not self.kb.internal):
-                    self.mockups[q.id] = build_mockup(q, self.kb.country)
+                    self.mockups[q.id] = build_mockup(q, self.kb.country, self.assessment)
 
     def render(self, template: str, path: str, meta: dict[str, object], **ctx: object) -> str:
         def link(target: str) -> str:
@@ -144,7 +150,7 @@ class SiteRenderer:
 
         body = self.env.get_template(template).render(
             kb=self.kb, link=link, qpath=question_path, ppath=partner_path, spath=sector_path,
-            edit=self.edit_link, ki_labels=self.ki_labels, **ctx,
+            edit=self.edit_link, ki_labels=self.ki_labels, false_data=self.false_data, **ctx,
         )
         return front_matter(**meta) + body
 
@@ -291,6 +297,11 @@ class SiteRenderer:
         ), self.kb.source("analysis-plan", ""))
         yield Page("dap/data-analysis-plan.csv", dap_csv(frame))
         yield Page("dap/data-analysis-plan.xlsx", dap_xlsx(frame, self.kb))
+        if self.assessment is not None and self.false_data:
+            shown = [q for q in self.kb.questions.values() if q.id in self.mockups]
+            data = false_frame(self.assessment, shown)
+            yield Page(f"{self.false_data}.csv", false_csv(data))
+            yield Page(f"{self.false_data}.xlsx", false_xlsx(data, self.assessment))
 
 
     @cached_property

@@ -70,6 +70,10 @@ KINDS: dict[str, Kind] = {k.code: k for k in (
     Kind("placeholder-unknown", "A mock-up sentence placeholder that does not exist or is "
                                 "malformed"),
     Kind("chart-needs-disaggregation", "A stacked bar without a disaggregation (warning)"),
+    Kind("mockup-spec", "A mock-up false-data spec no data can satisfy (typical range "
+                        "outside min/max, shares over 100%, unknown option)"),
+    Kind("disaggregation-undeclared", "A disaggregation the country record gives no groups "
+                                      "for (admin2, location type)"),
     # The questionnaire (XLSForm)
     Kind("invalid-expression", "An XLSForm expression that cannot be parsed (brackets, "
                                "quotes, unknown function)"),

@@ -193,7 +193,8 @@ analysis:
   # Optional: proportion, mean, median, sum or count (default: proportion for replies,
   # mean for numbers).
   # statistic: proportion
-  # Breakdowns: admin1, population_group and/or key_informant_type.
+  # Breakdowns: admin1, admin2, population_group, location_type and/or key_informant_type
+  # (admin2 and location_type when kb/country.yml declares them).
   disaggregation: [admin1]
   # Minimum criterion: confirmed capacity to analyse ALL the data. Partner ids (and/or dtm).
   analysed_by: [todo]
@@ -211,6 +212,12 @@ mockup:
   # Chart: bar, stacked-bar (needs a disaggregation) or table.
   chart: {"table" if qtype in ("text", "date") else "bar"}
   # title: optional chart title (default: the question text)
+  # Optional, for the false data only (never a rule for the real data):
+  # typical: {{min: 1, max: 3}}   numbers: the range most false answers fall in
+  # expected_share: 5   % of units answering Yes, any option but "none", or above 0
+  # shares: {{option_code: 40}}   expected % of units choosing an option
+  # ordered: true   options are ordered bands (drawn with a sequential palette)
+  # rare: true   a rare event; the default for urgent-action questions
 
 # How the data is shared (agreed before collection).
 sharing:

@@ -67,6 +67,7 @@ def make_question(
     sentence: str | None = None,
     statistic: str | None = None,
     title: str | None = None,
+    spec: dict[str, Any] | None = None,
     **changes: Any,
 ) -> Question:
     """A valid question; choice types get DEFAULT_OPTIONS unless `options` (labels) is given."""
@@ -85,6 +86,7 @@ def make_question(
     mockup: dict[str, Any] = {"sentence": sentence, "chart": chart}
     if title:
         mockup["title"] = title
+    mockup.update(spec or {})  # false-data spec: typical, shares, ordered...
     data: dict[str, Any] = {
         "id": qid, "sector": "wash", "text": "What is the main source of drinking water?",
         "type": qtype,

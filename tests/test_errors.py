@@ -45,5 +45,5 @@ def test_exceptions_share_one_root(small_kb: Path) -> None:
     with pytest.raises(errors.ToolkitError) as info:
         load_or_raise(small_kb)
     assert isinstance(info.value, errors.InvalidKnowledgeBase)
-    assert info.value.report.codes() == ["file-missing"]
+    assert [p.code for p in info.value.report.errors] == ["file-missing"]
     assert "kb/country.yml:1: file is missing" in str(info.value)

@@ -21,22 +21,36 @@ GOLDEN = Path(__file__).parent / "golden" / "mockup"
 UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"
 COUNTRY = make_country()
 
-# name -> (type, chart, disaggregation, extra factory arguments)
+# name -> (type, chart, disaggregation, extra factory arguments): one or more per type.
 CASES: dict[str, tuple[str, str, list[str], dict]] = {
     "select-one-bar": ("select_one", "bar", [], {}),
     "select-one-stacked-admin1": ("select_one", "stacked-bar", ["admin1"], {}),
     "select-one-table-admin1": ("select_one", "table", ["admin1"], {}),
     "select-one-count": ("select_one", "bar", [], {"statistic": "count"}),
-    "select-multiple-bar": ("select_multiple", "bar", [], {}),
-    "select-multiple-stacked-population": (
-        "select_multiple", "stacked-bar", ["population_group"], {}),
+    "select-one-ordered-stacked": (
+        "select_one", "stacked-bar", ["population_group"],
+        {"options": ["Under 15 minutes", "15 to 30 minutes", "30 to 60 minutes",
+                     "Over an hour", "Do not know"], "spec": {"ordered": True}}),
     "select-one-many-options-stacked": (
         "select_one", "stacked-bar", ["admin1"],
         {"options": [f"Option {i}" for i in range(10)], "title": "Ten options, stacked"}),
+    "select-multiple-bar": ("select_multiple", "bar", [], {}),
+    "select-multiple-by-population": (
+        "select_multiple", "stacked-bar", ["population_group"], {}),
+    "select-multiple-24-options": (
+        "select_multiple", "bar", [],
+        {"options": [f"Need {i}" for i in range(22)] + ["Other (specify)", "None of these"]}),
     "yes-no-bar": ("yes_no", "bar", [], {}),
-    "integer-histogram": ("integer", "bar", [], {}),
+    "yes-no-by-admin1": ("yes_no", "bar", ["admin1"], {}),
+    "yes-no-alert-sites": (
+        "yes_no", "bar", [],
+        {"unit_of_analysis": "site",
+         "sharing": {"modality": "urgent-action", "partners": ["wash-cluster"],
+                     "trigger": "Any yes."}}),
+    "integer-histogram": (
+        "integer", "bar", [], {"spec": {"typical": {"min": 1, "max": 3}}, "unit": "meals"}),
     "integer-median-admin1": ("integer", "bar", ["admin1"], {"statistic": "median"}),
-    "decimal-table-ki-type": ("decimal", "table", ["key_informant_type"], {}),
+    "decimal-table-ki-type": ("decimal", "table", ["key_informant_type"], {"statistic": "mean"}),
     "text-table": ("text", "table", [], {}),
     "date-bar": ("date", "bar", [], {}),
     "date-table-admin1": ("date", "table", ["admin1"], {}),

@@ -20,21 +20,24 @@ TYPES = ("select_one", "select_multiple", "yes_no", "integer", "decimal", "text"
 
 def test_placeholders_contract() -> None:
     choice = {"top_option", "top_pct", "second_option", "second_pct", "least_option",
-              "least_pct", "n_locations", "top_group", "top_group_pct"}
-    number = {"mean", "median", "min", "max", "total", "n_locations"}
+              "least_pct", "n_locations", "units", "top_group", "top_group_pct"}
+    number = {"mean", "median", "min", "max", "total", "n_locations", "units", "unit"}
     assert set(PLACEHOLDERS) == set(TYPES)
-    for qtype in ("select_one", "select_multiple", "yes_no"):
+    for qtype in ("select_one", "select_multiple"):
         assert set(PLACEHOLDERS[qtype]) == choice
+    assert set(PLACEHOLDERS["yes_no"]) == choice | {"yes_pct"}
     assert set(PLACEHOLDERS["integer"]) == set(PLACEHOLDERS["decimal"]) == number
-    assert set(PLACEHOLDERS["text"]) == {"n_locations", "n_responses"}
-    assert set(PLACEHOLDERS["date"]) == {"earliest", "latest", "n_locations"}
+    assert set(PLACEHOLDERS["text"]) == {"n_locations", "n_responses", "units"}
+    assert set(PLACEHOLDERS["date"]) == {"earliest", "latest", "n_locations", "units"}
 
 
 @pytest.mark.parametrize("qtype", TYPES)
 def test_every_allowed_placeholder_is_filled(qtype: str) -> None:
     names = PLACEHOLDERS[qtype]
     sentence = " ".join(f"{n}=<{{{n}}}>" for n in names)
-    q = make_question(qtype=qtype, sentence=sentence, disaggregation=["admin1"])
+    # A unit is given so that {unit} has a value to show.
+    q = make_question(qtype=qtype, sentence=sentence, disaggregation=["admin1"],
+                      **({"unit": "km"} if qtype in ("integer", "decimal") else {}))
     assert template_problems(q) == []
     filled = build_mockup(q, COUNTRY).sentence
     values = dict(re.findall(r"(\w+)=<([^>]*)>", filled))
@@ -55,7 +58,7 @@ def test_choice_values_are_consistent() -> None:
     assert top_pct == f"{shares.max():.0f}%" and least_pct == f"{shares.min():.0f}%"
     assert second == shares.sort_values(ascending=False, kind="stable").index[1]
     assert int(top_pct[:-1]) >= int(second_pct[:-1]) >= int(least_pct[:-1])
-    assert 150 <= int(n) <= 300
+    assert int(n) == 300  # the default number of assessed units
     assert group in {a.name for a in COUNTRY.admin1}
     assert group_pct == f"{result.table.loc[top].drop('All locations').max():.0f}%"
 
@@ -69,13 +72,14 @@ def test_number_values_match_the_table() -> None:
     q = make_question(qtype="integer", chart="table",
                       sentence="{mean}|{median}|{min}|{max}|{total}|{n_locations}")
     result = build_mockup(q, COUNTRY)
-    mean, median, low, high, total, n = result.sentence.split("|")
-    row = result.table.loc["All locations"]
-    assert float(low.replace(",", "")) <= float(median.replace(",", "")) <= float(
-        high.replace(",", ""))
-    assert float(total.replace(",", "")) == row["total"]
-    assert int(n) == row["n_locations"]
-    assert abs(float(mean.replace(",", "")) - row["mean"]) < 0.06
+    mean, median, low, high, total, n = (float(v.replace(",", ""))
+                                         for v in result.sentence.split("|"))
+    column = result.table["All locations"]
+    assert low <= median <= high
+    assert (low, median, high) == (column["Minimum"], column["Median"], column["Maximum"])
+    assert total == column["Total"]
+    assert n == column["Assessed locations (n)"] == 300
+    assert abs(mean - column["Mean"]) < 0.06
 
 
 def test_date_values_are_within_the_year_before_the_round() -> None:

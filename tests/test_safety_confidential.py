@@ -21,7 +21,7 @@ import pandas as pd
 import pytest
 import yaml
 from factories import make_question
-from hostile import rewrite_record, write_record
+from hostile import EXPRESSION_FIELDS, rewrite_record, write_record
 from support import ROOT, SAMPLE_KB, SMALL_KB
 
 from generator.build import build_site
@@ -76,6 +76,8 @@ def marker_filler(markers: dict[str, str]):
         markers[marker] = f"{kind}.{path}"
         if path == "mockup.sentence":
             return "In {top_pct} of locations " + marker
+        if f"{kind}.{path}" in EXPRESSION_FIELDS:  # must parse: the marker as a text literal
+            return '. != "' + marker + '"'
         return marker
 
     return fill
@@ -99,6 +101,8 @@ def marked(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, dict[s
     for i, option in enumerate(q["options"]):
         option["code"] = f"zzmark_code{i}"
         markers[f"zzmark_code{i}"] = "question.options[].code"
+    # An "other, specify" option, so that the follow-up's label (specify_label) is shown.
+    q["options"][-1]["other"] = True
     markers[SECRET_ID] = "question.id"
     qfile.unlink()
     write_record(qfile.with_name(f"{SECRET_ID}.yml"), q)

@@ -1,9 +1,9 @@
 """Mock-up descriptive analysis: what a question's results will look like, on false data.
 
-Partners check before collection that a question gives the information they need. For
-each question, seeded false data is drawn (same question id -> byte-identical output),
-the declared analysis is computed, and a sentence and a chart are produced, both
-labelled as illustrative false data.
+Partners check before collection that a question gives the information they need. One
+false assessment of the country is drawn per round (assessment.py: the same units answer
+every question, skip logic applied), each question's declared analysis is computed on it,
+and a sentence and a chart are produced, both labelled as illustrative false data.
 """
 
 from __future__ import annotations
@@ -15,24 +15,33 @@ from ..errors import ToolkitError
 from ..models import Country, Question
 from .embed import chart_marker, embed_charts
 from .sentence import PLACEHOLDERS, fill, template_problems
+from .spec import spec_problems
 
 if TYPE_CHECKING:
     import pandas as pd
 
+    from ..kb import KnowledgeBase
+    from .assessment import FalseAssessment
+
 
 def __getattr__(name: str) -> Any:
     # The charts and false data need pandas (about a second to import); `toolkit validate`
-    # only checks sentences, so they load on first use.
+    # only checks sentences and specs, so they load on first use.
     if name in ("MOCKUP_LABEL", "label_html"):
         from . import chart
 
         return chart.LABEL if name == "MOCKUP_LABEL" else chart.label_html
+    if name == "FalseAssessment":
+        from .assessment import FalseAssessment
+
+        return FalseAssessment
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 __all__ = [
-    "MOCKUP_LABEL", "PLACEHOLDERS", "MockupError", "MockupResult", "build_mockup",
-    "chart_marker", "embed_charts", "label_html", "template_problems",
+    "MOCKUP_LABEL", "PLACEHOLDERS", "FalseAssessment", "MockupError", "MockupResult",
+    "assessment_for", "build_mockup", "chart_marker", "embed_charts", "label_html",
+    "spec_problems", "template_problems",
 ]
 
 
@@ -51,21 +60,30 @@ class MockupResult:
     sentence: str  # filled, plain text (not escaped), without the label
     chart_html: str  # one <figure class="ctk-mockup"> block, safe to paste into Markdown
     table: pd.DataFrame  # the full false results (every option and group)
+    placeholders: dict[str, str]  # the values the sentence was filled with
 
 
-def build_mockup(question: Question, country: Country) -> MockupResult:
+def assessment_for(kb: KnowledgeBase) -> FalseAssessment:
+    """The round's false assessment over every question of the kb (skip logic needs them)."""
+    from .assessment import FalseAssessment
+
+    return FalseAssessment(kb.country, kb.questions, kb.options)
+
+
+def build_mockup(question: Question, country: Country,
+                 assessment: FalseAssessment | None = None) -> MockupResult:
+    """The mock-up of one question; pass the kb's assessment so all questions share units."""
     from .chart import render
     from .results import compute
 
     problems = template_problems(question)
     if problems:
         raise MockupError(question, problems)
-    results = compute(question, country)
+    results = compute(question, country, assessment)
     title = question.mockup.title or question.text
     return MockupResult(
         sentence=fill(question.mockup.sentence, results.placeholders),
-        chart_html=render(question.id, title, results.chart),
+        chart_html=render(question.id, title, results),
         table=results.table,
+        placeholders=results.placeholders,
     )
-
-

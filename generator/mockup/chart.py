@@ -21,10 +21,11 @@ import html
 import re
 from functools import lru_cache
 
-from .results import OTHER, ChartData, formatter
+from .results import DISTRIBUTION, ChartData, Results, formatter
 
 LABEL = "MOCK-UP: illustrative false data"
 MAX_LABEL = 60
+MAX_LABEL_FULL = 40
 # Values in segments narrower than this (% of the bar) would not fit over the colour: they
 # are made transparent (class "n") but stay in the table for screen readers.
 MIN_SEGMENT_LABEL = 12.0
@@ -53,6 +54,8 @@ def label_html() -> str:
 
 def _summary(data: ChartData, title: str) -> str:
     """The table caption screen readers announce first: what the chart shows."""
+    if data.caption:
+        return f"{data.caption}, illustrative false data: {data.note}"
     title = title.rstrip(" .")
     if not title.endswith(("?", "!")):
         title += "."
@@ -61,22 +64,31 @@ def _summary(data: ChartData, title: str) -> str:
     return f"{shape[data.kind]} of illustrative false data{per}: {title} {data.note}"
 
 
-def _open(data: ChartData, title: str, css: str, roles: bool = False) -> str:
+def _open(data: ChartData, title: str, css: str, roles: bool = False,
+          limit: int = MAX_LABEL) -> str:
     """Table start: caption for screen readers, then the header row, up to <tbody>."""
     row, cell = (_ROW, ' role="columnheader"') if roles else ("", "")
-    cells = "".join(f'<th scope="col"{cell}>{esc(c, MAX_LABEL)}</th>' for c in data.columns)
+    cells = "".join(f'<th scope="col"{cell}>{esc(c, limit)}</th>' for c in data.columns)
     return (f'<table class="{css}"><caption class="ctk-sr">{esc(_summary(data, title))}'
             f'</caption><thead><tr{row}><th scope="col"{cell}>{esc(data.row_header)}</th>'
             f"{cells}</tr></thead><tbody>")
 
 
 def _table(data: ChartData, title: str) -> list[str]:
-    fmt = formatter(data.unit)
-    lines = [_open(data, title, "ctk-table")]
-    for name, row in zip(data.rows, data.values.tolist(), strict=True):
-        cells = "".join(f"<td>{fmt(v)}</td>" for v in row)
-        lines.append(f'<tr><th scope="row">{esc(name, MAX_LABEL)}</th>{cells}</tr>')
+    # The table of every option repeats the chart's labels: shorter ones keep it in budget.
+    limit = MAX_LABEL_FULL if data.collapsed else MAX_LABEL
+    lines = [_open(data, title, "ctk-table", limit=limit)]
+    if data.texts:
+        rows = [[esc(t) for t in row] for row in data.texts]
+    else:
+        fmt = formatter(data.unit)
+        rows = [[fmt(v) for v in row] for row in data.values.tolist()]
+    for name, row in zip(data.rows, rows, strict=True):
+        cells = "".join(f"<td>{v}</td>" for v in row)
+        lines.append(f'<tr><th scope="row">{esc(name, limit)}</th>{cells}</tr>')
     return lines
+
+
 
 
 def _bars(data: ChartData, title: str) -> list[str]:
@@ -85,44 +97,80 @@ def _bars(data: ChartData, title: str) -> list[str]:
     scale = 1.0 if data.unit == "pct" else 100.0 / max(max(values), 1e-9)
     fmt = formatter(data.unit)
     lines = [_open(data, title, "ctk-chart ctk-chart--bar")]
+    # Bars of one series share one colour; only grey (don't know, other) and ordered
+    # options (sequential) change it.
     lines.extend(
         f'<tr><th scope="row">{esc(name, MAX_LABEL)}</th>'
-        f'<td style="--w:{max(v * scale, 0.0):.1f}%">{fmt(v)}</td></tr>'
-        for name, v in zip(data.rows, values, strict=True)
+        f'<td{_bar_tone(data, i)} style="--w:{max(v * scale, 0.0):.1f}%">{fmt(v)}</td></tr>'
+        for i, (name, v) in enumerate(zip(data.rows, values, strict=True))
     )
     return lines
+
+
+def _bar_tone(data: ChartData, i: int) -> str:
+    tone = data.tones[i] if data.tones else ""
+    return f' class="ctk-k-{tone}"' if tone and not tone.startswith("c") else ""
 
 
 def _stacks(data: ChartData, title: str) -> list[str]:
     totals = data.values.sum(axis=1, keepdims=True)
     shares = (data.values / (totals + (totals == 0)) * 100).tolist()
     fmt = formatter(data.unit)
-    # The last column takes the grey of "Other options" (colours follow column order).
-    other = " ctk-other" if data.columns[-1] == OTHER else ""
-    lines = [_open(data, title, f"ctk-chart ctk-chart--stacked-bar{other}", roles=True)]
+    lines = [_open(data, title, "ctk-chart ctk-chart--stacked-bar", roles=True)]
+    # Colour classes go on the legend (header) cells and on every segment.
+    lines[0] = _keyed_header(lines[0], data)
     for name, row, share in zip(data.rows, data.values.tolist(), shares, strict=True):
         cells = "".join(
-            f'<td{_CELL}{"" if s >= MIN_SEGMENT_LABEL else _NARROW} style="--w:{s:.1f}%">'
-            f"{fmt(v)}</td>"
-            for v, s in zip(row, share, strict=True)
+            f'<td{_CELL} class="{"n " if s < MIN_SEGMENT_LABEL else ""}ctk-k-{data.tones[i]}"'
+            f' style="--w:{s:.1f}%">{fmt(v)}</td>'
+            for i, (v, s) in enumerate(zip(row, share, strict=True))
         )
         lines.append(f'<tr{_ROW}><th scope="row"{_HEAD}>{esc(name, MAX_LABEL)}</th>{cells}</tr>')
     return lines
 
 
+def _keyed_header(opening: str, data: ChartData) -> str:
+    head, sep, rest = opening.partition("</th>")  # the row-name header keeps no colour
+    for i in range(len(data.columns)):
+        rest = rest.replace('<th scope="col" role="columnheader">',
+                            f'<th scope="col" role="columnheader" class="ctk-k-{data.tones[i]}">',
+                            1)
+    return head + sep + rest
+
+
 _RENDER = {"table": _table, "bar": _bars, "stacked-bar": _stacks}
 
 
-def render(question_id: str, title: str, data: ChartData) -> str:
+def _block(data: ChartData, title: str) -> list[str]:
+    lines = [*_RENDER[data.kind](data, title), "</tbody></table>"]
+    if data.caption:
+        lines.insert(0, f'<p class="ctk-mockup__sub">{esc(data.caption)}</p>')
+    return lines
+
+
+def render(question_id: str, title: str, results: Results | ChartData) -> str:
+    """One <figure>: the chart, its note, then the tables that hold every other number."""
+    main = results.chart if isinstance(results, Results) else results
+    extra = results.extra if isinstance(results, Results) else ()
     # data-search-exclude: Material's search must not index false numbers as content.
     lines = [
-        f'<figure class="ctk-mockup ctk-mockup--{data.kind}" data-question="{esc(question_id)}"'
+        f'<figure class="ctk-mockup ctk-mockup--{main.kind}" data-question="{esc(question_id)}"'
         " data-search-exclude>",
         f'<figcaption class="ctk-mockup__caption">{label_html()} '
         f'<span class="ctk-mockup__title">{esc(title)}</span></figcaption>',
-        *_RENDER[data.kind](data, title),
+        *_RENDER[main.kind](main, title),
         "</tbody></table>",
-        f'<p class="ctk-mockup__note">{esc(data.note)}</p>',
-        "</figure>",
+        f'<p class="ctk-mockup__note">{esc(main.note)}</p>',
     ]
+    for data in extra:
+        if data.collapsed:
+            lines.append(f'<details class="ctk-mockup__more"><summary>{esc(data.caption)}'
+                         "</summary>")
+            lines.extend([*_RENDER[data.kind](data, title), "</tbody></table>", "</details>"])
+        elif data.caption == DISTRIBUTION:
+            # Second to the summary by group: left off paper so a question fits one sheet.
+            lines.extend(['<div class="ctk-mockup__dist">', *_block(data, title), "</div>"])
+        else:
+            lines.extend(_block(data, title))
+    lines.append("</figure>")
     return "\n".join(lines)

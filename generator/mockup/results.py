@@ -1,17 +1,20 @@
-"""The descriptive analysis of a question's false data: sentence values, chart data, table.
+"""The descriptive analysis of a question's false answers: sentence values, charts, table.
 
-One function per question family. Each turns the false data into
-  - the placeholder values of the mock-up sentence (already formatted),
-  - `ChartData`: exactly the table the chart is drawn from (capped to stay readable and
-    within the page-size budget),
-  - a DataFrame of the full results (every option and group) for exports and tests.
+The statistic follows the question type, as a Data Analysis Plan would:
+  - select_one: % of units by reply (bars, or a stacked bar per group adding up to 100%);
+  - select_multiple: % of units selecting each option (bars only: shares overlap);
+  - yes_no: % yes (and no...) overall and by group;
+  - numbers: median and range (mean or total where declared), with a histogram;
+  - dates: units by month; free text: answers by (false) theme.
+Everything a sentence can say is in the chart or in the tables under it: the sentence
+values and the chart cells are formatted by the same functions from the same numbers.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from itertools import pairwise
 from typing import Literal
 
@@ -19,22 +22,26 @@ import numpy as np
 import pandas as pd
 
 from ..models import Country, Question
-from . import falsedata
-from .groups import Groups, groups_for
+from .assessment import Answers, Dimension, FalseAssessment
+from .palette import recolour, tones_for
 
-Unit = Literal["pct", "count", "number"]
+Unit = Literal["pct", "count", "number", "text"]
 ChartKind = Literal["bar", "stacked-bar", "table"]
 
-ALL = "All locations"
 # Beyond these a chart stops being readable and outgrows the 15 KB page budget.
 MAX_GROUPS = 12
-MAX_SEGMENTS = 6
+MAX_SEGMENTS = 5  # one per categorical colour (palette.py)
+MAX_BARS = 12
 OTHER = "Other options"
-MAX_BARS = 20
-THEMES = ("Theme A", "Theme B", "Theme C", "Other themes")
+DISTRIBUTION = "Distribution"
+THEMES = ("Theme A", "Theme B", "Theme C", "Theme D")
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December")
-STAT_TITLES = {"mean": "Mean", "median": "Median", "sum": "Total", "count": "Locations"}
+UNIT_WORDS = {
+    "location": ("location", "locations"), "site": ("site", "sites"),
+    "key_informant": ("key informant", "key informants"),
+    "household": ("household", "households"), "individual": ("person", "people"),
+}
 
 
 @dataclass(frozen=True)
@@ -46,6 +53,10 @@ class ChartData:
     values: np.ndarray  # shape (rows, columns), in `unit`
     unit: Unit
     note: str  # what the values are, n, and anything left out
+    tones: tuple[str, ...] = ()  # colour class per column (stacked) or row (bars)
+    texts: tuple[tuple[str, ...], ...] = ()  # preformatted cells (unit "text")
+    caption: str = ""  # for tables under the chart: what they hold
+    collapsed: bool = False  # shown on demand (<details>), e.g. the table of every option
 
 
 @dataclass(frozen=True)
@@ -53,6 +64,7 @@ class Results:
     placeholders: dict[str, str]
     chart: ChartData
     table: pd.DataFrame
+    extra: tuple[ChartData, ...] = field(default=())
 
 
 # Formatting. Fixed formats, never locale: output must be byte-identical everywhere.
@@ -62,7 +74,9 @@ def pct(value: float) -> str:
 
 
 def number(value: float) -> str:
-    text = f"{value:,.1f}"
+    text = f"{value + 0.0:,.1f}"  # + 0.0: never "-0"
+    if text == "-0.0":
+        text = "0.0"
     return text[:-2] if text.endswith(".0") else text
 
 
@@ -70,146 +84,228 @@ def formatter(unit: Unit) -> Callable[[float], str]:
     return pct if unit == "pct" else number
 
 
-def _date(day: dt.date) -> str:
+def long_date(day: dt.date) -> str:
     return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
-# Helpers shared by the families.
+# Shared helpers.
 
-def _shown_groups(n_per_group: np.ndarray, groups: Groups) -> tuple[np.ndarray, str]:
-    """Indices of the groups to draw (largest first chosen, shown in country order)."""
-    count = len(groups.names)
+@dataclass(frozen=True)
+class Context:
+    question: Question
+    answers: Answers
+    dim: Dimension | None
+    single: str  # "location"
+    plural: str  # "locations"
+
+    @property
+    def n(self) -> int:
+        return self.answers.n
+
+    @property
+    def n_text(self) -> str:
+        return f"n = {number(self.n)} {self.single if self.n == 1 else self.plural}"
+
+    @property
+    def by(self) -> str:
+        return f", by {self.dim.title.lower()}" if self.dim else ""
+
+
+def context(question: Question, country: Country, assessment: FalseAssessment) -> Context:
+    unit = question.unit_of_analysis or country.msla.unit_of_analysis
+    single, plural = UNIT_WORDS[unit]
+    dim = None
+    for key in question.analysis.disaggregation:
+        dim = assessment.units.dimensions.get(key)
+        if dim is not None:
+            break  # one chart shows one breakdown; the first the country declares
+    return Context(question, assessment.answers(question), dim, single, plural)
+
+
+def shown_groups(ctx: Context) -> tuple[np.ndarray, np.ndarray, str]:
+    """Indices of the groups to draw (the largest, in country order), sizes, note."""
+    assert ctx.dim is not None
+    sizes = np.bincount(ctx.dim.index[ctx.answers.asked], minlength=len(ctx.dim.names))
+    count = len(ctx.dim.names)
     if count <= MAX_GROUPS:
-        return np.arange(count), ""
-    largest = np.argsort(-n_per_group, kind="stable")[:MAX_GROUPS]
-    return np.sort(largest), (
-        f" Showing the {MAX_GROUPS} of {count} groups ({groups.title}) with most assessed "
-        "locations."
-    )
+        return np.arange(count), sizes, ""
+    largest = np.sort(np.argsort(-sizes, kind="stable")[:MAX_GROUPS])
+    return largest, sizes, (f" Showing the {MAX_GROUPS} of {count} groups "
+                            f"({ctx.dim.title.lower()}) with most assessed {ctx.plural}.")
 
 
-def _by(groups: Groups) -> str:
-    return f", by {groups.title.lower()}" if groups.names else ""
-
-
-def _with_groups(overall: np.ndarray, per_group: np.ndarray, groups: Groups,
-                 shown: np.ndarray | None = None) -> np.ndarray:
-    """Columns: all locations, then each (shown) group; per_group is (groups, rows)."""
-    if not groups.names:
-        return overall[:, None]
-    return np.column_stack([overall, (per_group if shown is None else per_group[shown]).T])
-
-
-def _frame(matrix: np.ndarray, rows: tuple[str, ...] | list[str], index_name: str,
-           columns: list[str]) -> pd.DataFrame:
+def frame(matrix: np.ndarray, rows: tuple[str, ...] | list[str], index_name: str,
+          columns: list[str]) -> pd.DataFrame:
     # Object-dtype labels: inferring pandas' string dtype costs more than the whole analysis.
     return pd.DataFrame(matrix, index=pd.Index(list(rows), name=index_name, dtype=object),
                         columns=pd.Index(columns, dtype=object), copy=False)
 
 
-def _setup(question: Question, country: Country) -> tuple[np.random.Generator, Groups,
-                                                          np.ndarray]:
-    groups = groups_for(question, country)
-    rng = falsedata.rng_for(question.id)
-    return rng, groups, falsedata.group_sizes(rng, max(len(groups.names), 1))
+def _share(counts: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+    return counts / np.maximum(sizes, 1)[:, None] * 100
 
 
-def option_labels(question: Question) -> tuple[str, ...]:
-    if question.options:
-        return tuple(o.label for o in question.options)
-    if question.type == "yes_no":
-        return ("Yes", "No")
-    # A redacted (confidential) choice question has lost its options: keep a generic shape.
-    return ("Option A", "Option B", "Option C")
+def _all(ctx: Context) -> str:
+    return f"All {ctx.plural}"
 
 
-# Families.
+# Choices.
 
-def choice(question: Question, country: Country) -> Results:
-    labels = option_labels(question)
-    k = len(labels)
-    rng, groups, sizes = _setup(question, country)
-    n = int(sizes.sum())
-    multiple = question.type == "select_multiple"
-    draw = falsedata.multiple_choice if multiple else falsedata.single_choice
-    counts = draw(rng, sizes, k).astype(float)
-    overall = counts.sum(axis=0)
-    share_all = overall / n * 100
-    share_group = counts / sizes[:, None] * 100
+def _choice_counts(ctx: Context) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(overall counts (k,), per-group counts (G, k), group sizes (G,))."""
+    a = ctx.answers
+    assert a.spec is not None
+    k = len(a.spec.labels)
+    asked = a.asked
+    g = ctx.dim.index[asked] if ctx.dim else np.zeros(int(asked.sum()), dtype=np.int64)
+    n_groups = len(ctx.dim.names) if ctx.dim else 1
+    if a.chosen is not None:
+        chosen = a.chosen[asked].astype(np.int64)
+        per_group = np.zeros((n_groups, k))
+        np.add.at(per_group, g, chosen)
+    else:
+        c = a.choice[asked]  # type: ignore[index]
+        per_group = np.bincount(g * k + c, minlength=n_groups * k).reshape(n_groups, k)
+    sizes = np.bincount(g, minlength=n_groups)
+    return per_group.sum(axis=0).astype(float), per_group.astype(float), sizes
 
+
+def _top_rows(share: np.ndarray, k: int, keep: int) -> tuple[list[int], list[int]]:
+    """Options drawn (in list order) and the rest, folded into "Other options (k)"."""
+    if k <= keep:
+        return list(range(k)), []
+    top = sorted(np.argsort(-share, kind="stable")[: keep - 1].tolist())
+    return top, [i for i in range(k) if i not in top]
+
+
+def choice(ctx: Context) -> Results:
+    a = ctx.answers
+    spec = a.spec
+    assert spec is not None
+    labels, k, n = spec.labels, len(spec.labels), ctx.n
+    multiple = a.chosen is not None
+    overall, per_group, sizes = _choice_counts(ctx)
+    share_all = overall / max(n, 1) * 100
     order = np.argsort(-share_all, kind="stable")
     top, second, least = order[0], order[1 if k > 1 else 0], order[-1]
     values = {
         "top_option": labels[top], "top_pct": pct(share_all[top]),
         "second_option": labels[second], "second_pct": pct(share_all[second]),
         "least_option": labels[least], "least_pct": pct(share_all[least]),
-        "n_locations": str(n),
+        "n_locations": number(n), "units": ctx.plural,
     }
-    if groups.names:
-        peak = int(np.argmax(share_group[:, top]))
-        values["top_group"] = groups.names[peak]
-        values["top_group_pct"] = pct(share_group[peak, top])
-
-    counting = question.statistic == "count"
+    yes = [i for i, c in enumerate(spec.codes) if c == "yes"]
+    if ctx.question.type == "yes_no":
+        values["yes_pct"] = pct(share_all[yes[0]]) if yes else values["top_pct"]
+    counting = ctx.question.statistic == "count"
     unit: Unit = "count" if counting else "pct"
-    all_values, group_values = (overall, counts) if counting else (share_all, share_group)
-    table = _frame(_with_groups(all_values, group_values, groups).round(1), labels, "option",
-                   [ALL, *groups.names])
-
+    fmt_all = overall if counting else share_all
     what = "Number" if counting else "%"
-    if multiple:
-        what += " of assessed locations selecting each option (several replies possible)"
-    else:
-        what += " of assessed locations by reply"
-    count = f"; n = {n} locations."
-    kind = question.mockup.chart
-    if kind == "stacked-bar" and groups.names:
-        shown, left_out = _shown_groups(sizes, groups)
-        rows = (ALL, *(groups.names[i] for i in shown))
-        if counting:
-            matrix = np.vstack([overall, counts[shown]])
-        elif multiple:
-            # Locations pick several options, so % of locations overlap and cannot stack:
-            # segments show each option's share of all replies given instead.
-            matrix = np.vstack([overall, counts[shown]])
-            matrix = matrix / matrix.sum(axis=1, keepdims=True) * 100
-            what = "Share of all replies given (locations could select several options)"
+    what += (f" of assessed {ctx.plural} selecting each option (several replies possible, so "
+             "the bars do not add up to 100%)" if multiple else
+             f" of assessed {ctx.plural} by reply")
+    tones = tones_for(spec)
+    extra: list[ChartData] = []
+    group_cols: list[str] = []
+    shown = np.array([], dtype=np.int64)
+    left_out = ""
+    group_matrix = np.zeros((k, 0))
+    if ctx.dim is not None:
+        shown, _, left_out = shown_groups(ctx)
+        share_group = _share(per_group, sizes)
+        peak = shown[int(np.argmax(share_group[shown, top]))]
+        values["top_group"] = ctx.dim.names[peak]
+        values["top_group_pct"] = pct(share_group[peak, top])
+        group_cols = [ctx.dim.names[i] for i in shown]
+        group_matrix = (per_group if counting else share_group)[shown].T
+    # The table keeps every group; the charts show the largest MAX_GROUPS.
+    every = (per_group if counting else _share(per_group, sizes)).T if ctx.dim else group_matrix
+    table = frame(np.column_stack([fmt_all, every]).round(1), labels, "option",
+                  [_all(ctx), *(ctx.dim.names if ctx.dim else ())])
+    note_n = f"; {ctx.n_text}."
+    kind = ctx.question.mockup.chart
+    full_needed = ctx.dim is not None or k > MAX_BARS
+    if counting:
+        # Counts are drawn; the sentence's percentages are in this table.
+        pct_groups = _share(per_group, sizes)[shown].T if ctx.dim else group_matrix
+        extra.append(_full(ctx, labels, share_all, group_cols, pct_groups, "pct", left_out))
+    if kind == "table" and ctx.dim is not None:
+        main = ChartData("table", "Reply", labels, (_all(ctx), *group_cols),
+                         np.column_stack([fmt_all, group_matrix]), unit,
+                         what + ctx.by + note_n + left_out)
+        return Results(values, main, table, tuple(extra))
+    stack = ctx.dim is not None and not multiple and (
+        kind == "stacked-bar" or ctx.question.type == "yes_no")
+    if stack:
+        assert ctx.dim is not None
+        rows = (_all(ctx), *group_cols)
+        matrix = np.vstack([fmt_all, (per_group if counting else _share(per_group, sizes))
+                            [shown]])
+        coloured = sum(1 for t in tones if t != "g")  # greys need no colour of their own
+        drawn, rest = (list(range(k)), []) if coloured <= MAX_SEGMENTS else _top_rows(
+            share_all, k, MAX_SEGMENTS)
+        segments = [labels[i] for i in drawn]
+        seg_tones = [tones[i] for i in drawn]
+        if rest:
+            matrix = np.column_stack([matrix[:, drawn], matrix[:, rest].sum(axis=1)])
+            segments.append(f"{OTHER} ({len(rest)})")
+            seg_tones.append("g")
+        main = ChartData("stacked-bar", ctx.dim.title, rows, tuple(segments), matrix, unit,
+                         what + ctx.by + note_n + left_out, tones=recolour(seg_tones))
+        if rest and not counting:
+            extra.append(_full(ctx, labels, fmt_all, group_cols, group_matrix, unit))
+        return Results(values, main, table, tuple(extra))
+    drawn, rest = _top_rows(share_all, k, MAX_BARS)
+    rows = [labels[i] for i in drawn]
+    bar_values = list(fmt_all[drawn])
+    bar_tones = [tones[i] for i in drawn]
+    if rest:
+        rows.append(f"{OTHER} ({len(rest)})")
+        if multiple:
+            # % of units selecting any of the options folded together, not a sum.
+            any_rest = a.chosen[a.asked][:, rest].any(axis=1).sum()  # type: ignore[index]
+            bar_values.append(any_rest if counting else any_rest / max(n, 1) * 100)
         else:
-            matrix = np.vstack([share_all, share_group[shown]])
-        segments = list(labels)
-        if k > MAX_SEGMENTS + 1:
-            keep = np.sort(order[:MAX_SEGMENTS])
-            rest = np.setdiff1d(np.arange(k), keep)
-            matrix = np.column_stack([matrix[:, keep], matrix[:, rest].sum(axis=1)])
-            segments = [labels[i] for i in keep] + [OTHER]
-        return Results(values, ChartData("stacked-bar", groups.title, rows, tuple(segments),
-                                         matrix, unit, what + _by(groups) + count + left_out),
-                       table)
-    bars, cut = np.arange(k), ""
-    if k > MAX_BARS:
-        bars = np.sort(order[:MAX_BARS])
-        cut = f" The {k - MAX_BARS} options with the lowest values are not shown."
-    rows = tuple(labels[i] for i in bars)
-    if kind == "table":
-        shown, left_out = _shown_groups(sizes, groups)
-        matrix = _with_groups(all_values[bars], group_values[:, bars], groups, shown)
-        columns = [ALL, *(groups.names[i] for i in shown)]
-        return Results(values, ChartData("table", "Reply", rows, tuple(columns), matrix, unit,
-                                         what + _by(groups) + count + left_out + cut), table)
-    header = "Assessed locations" if counting else "% of assessed locations"
-    return Results(values, ChartData("bar", "Reply", rows, (header,), all_values[bars, None],
-                                     unit, what + count + cut), table)
+            bar_values.append(float(fmt_all[rest].sum()))
+        bar_tones.append("g")
+    header = f"Assessed {ctx.plural}" if counting else f"% of assessed {ctx.plural}"
+    cut = (f" {OTHER} ({len(rest)}): the {len(rest)} least reported options together; "
+           "every option is in the table below." if rest else "")
+    if multiple and kind == "stacked-bar":
+        cut += " Drawn as bars, not stacked: units select several options."
+    main = ChartData("bar", "Reply", tuple(rows), (header,), np.array(bar_values)[:, None],
+                     unit, what + note_n + cut, tones=tuple(bar_tones))
+    if full_needed and not counting:
+        extra.append(_full(ctx, labels, fmt_all, group_cols, group_matrix, unit, left_out))
+    return Results(values, main, table, tuple(extra))
 
 
-def _group_stats(x: np.ndarray, sizes: np.ndarray) -> np.ndarray:
-    """Columns n, mean, median, min, max, total per group of consecutive values, no loop."""
-    group = np.repeat(np.arange(sizes.size), sizes)
-    ordered = x[np.lexsort((x, group))]
-    start = np.cumsum(sizes) - sizes
-    total = np.add.reduceat(x, start)
-    median = (ordered[start + (sizes - 1) // 2] + ordered[start + sizes // 2]) / 2
-    return np.column_stack([sizes, total / sizes, median, ordered[start],
-                            ordered[start + sizes - 1], total])
+def _full(ctx: Context, labels: tuple[str, ...], overall: np.ndarray, group_cols: list[str],
+          group_matrix: np.ndarray, unit: Unit, left_out: str = "") -> ChartData:
+    what = "Number" if unit == "count" else "%"
+    caption = (f"All {len(labels)} options" if unit == "count" or len(labels) > MAX_BARS
+               else f"% of assessed {ctx.plural}")
+    caption += f" by {ctx.dim.title.lower()}" if ctx.dim else ""
+    return ChartData("table", "Reply", labels, (_all(ctx), *group_cols),
+                     np.column_stack([overall, group_matrix]), unit,
+                     f"{what} of assessed {ctx.plural}{ctx.by}; {ctx.n_text}.{left_out}",
+                     caption=caption, collapsed=True)
+
+
+# Numbers.
+
+STATS = {
+    "median": ("Median", "Minimum", "Maximum", "Mean", "Total"),
+    "mean": ("Mean", "Median", "Minimum", "Maximum", "Total"),
+    "sum": ("Total", "Median", "Minimum", "Maximum", "Mean"),
+}
+
+
+def _stats(x: np.ndarray) -> dict[str, float]:
+    if x.size == 0:
+        return dict.fromkeys(("Median", "Minimum", "Maximum", "Mean", "Total"), 0.0)
+    return {"Median": float(np.median(x)), "Minimum": float(x.min()), "Maximum": float(x.max()),
+            "Mean": float(x.mean()), "Total": float(x.sum())}
 
 
 def _nice_step(span: float, bins: int, integer: bool) -> float:
@@ -219,114 +315,169 @@ def _nice_step(span: float, bins: int, integer: bool) -> float:
     return float(np.ceil(step)) if integer else float(step)
 
 
-def numeric(question: Question, country: Country) -> Results:
-    rng, groups, sizes = _setup(question, country)
-    integer = question.type == "integer"
-    x = falsedata.numbers(rng, sizes, integer)
-    n = x.size
-    per_group = _group_stats(x, sizes)
-    overall = _group_stats(x, np.array([n]))[0] if groups.names else per_group[0]
-    values = {
-        "mean": number(overall[1]), "median": number(overall[2]), "min": number(overall[3]),
-        "max": number(overall[4]), "total": number(overall[5]), "n_locations": str(n),
-    }
-    stat = question.statistic if question.statistic in STAT_TITLES else "mean"
-    stats = np.vstack([overall, per_group]) if groups.names else overall[None, :]
-    row_names = [ALL, *groups.names]
-    table = _frame(stats.round(2), row_names, groups.title or "group",
-                   ["n_locations", "mean", "median", "min", "max", "total"])
-    shown, left_out = _shown_groups(per_group[:, 0], groups)
-    rows = (ALL, *(groups.names[i] for i in shown)) if groups.names else (ALL,)
-    picked = np.concatenate([[0], shown + 1]) if groups.names else np.array([0])
-    kind = question.mockup.chart
-    if kind == "table":
-        return Results(values, ChartData(
-            "table", groups.title or "Locations", rows,
-            ("Locations", "Mean", "Median", "Min", "Max", "Total"), stats[picked], "number",
-            f"Reported value per assessed location{_by(groups)}; n = {n} locations."
-            + left_out), table)
-    if groups.names:
-        column = {"mean": 1, "median": 2, "sum": 5, "count": 0}[stat]
-        return Results(values, ChartData(
-            "bar", groups.title, rows, (STAT_TITLES[stat],), stats[picked][:, [column]],
-            "number",
-            f"{STAT_TITLES[stat]} of the reported value per assessed location{_by(groups)}; "
-            f"n = {n} locations." + left_out), table)
-    # No groups to compare: show the distribution instead, in round-numbered bins.
-    step = _nice_step(overall[4] - overall[3], 6, integer)
-    low = np.floor(overall[3] / step) * step
-    index = ((x - low) // step).astype(np.int64)
-    counts = np.bincount(index)
+def _histogram(x: np.ndarray, integer: bool) -> tuple[tuple[str, ...], np.ndarray]:
+    if x.size == 0:
+        return ("No answers",), np.zeros(1)
+    low_v, high_v = float(x.min()), float(x.max())
+    if integer and high_v - low_v <= 10:
+        values = np.arange(low_v, high_v + 1)
+        counts = np.bincount((x - low_v).astype(np.int64), minlength=values.size)
+        return tuple(number(v) for v in values), counts.astype(float)
+    step = _nice_step(high_v - low_v, 8, integer)
+    low = np.floor(low_v / step) * step
+    # The small epsilon and the clip guard against float error at bin edges (425.3 / 0.1).
+    index = np.clip(np.floor((x - low) / step + 1e-9), 0, None).astype(np.int64)
+    counts = np.bincount(index).astype(float)
     edges = low + step * np.arange(counts.size + 1)
     if integer:
         bins = tuple(f"{number(a)}–{number(b - 1)}" for a, b in pairwise(edges))
     else:
         bins = tuple(f"{number(a)} to <{number(b)}" for a, b in pairwise(edges))
-    return Results(values, ChartData(
-        "bar", "Reported value", bins, ("Locations",), counts[:, None].astype(float), "count",
-        f"Number of assessed locations by reported value; n = {n} locations."), table)
+    return bins, counts
 
 
-def text(question: Question, country: Country) -> Results:
-    rng, groups, sizes = _setup(question, country)
-    counts = falsedata.themes(rng, sizes).astype(float)
-    n = int(sizes.sum())
-    n_responses = int(counts.sum())
-    values = {"n_locations": str(n), "n_responses": str(n_responses)}
-    overall = counts.sum(axis=0)
-    table = _frame(_with_groups(overall, counts, groups), THEMES, "theme", [ALL, *groups.names])
-    shown, left_out = _shown_groups(sizes, groups)
-    matrix = _with_groups(overall, counts, groups, shown)
+def numeric(ctx: Context) -> Results:
+    a = ctx.answers
+    x = a.value[a.asked]  # type: ignore[index]
+    # Reserved answers (-999 = don't know) are counted, never averaged.
+    special_notes = []
+    keep = np.ones(x.size, dtype=bool)
+    for code in ctx.question.special_codes:
+        hit = x == code.code
+        keep &= ~hit
+        if hit.any():
+            special_notes.append(f"{number(int(hit.sum()))} answered {code.label} ({code.code})")
+    special = (" Not counted in the statistics: " + "; ".join(special_notes) + "."
+               if special_notes else "")
+    in_stats = keep
+    x = x[keep]
+    integer = ctx.question.type == "integer"
+    overall = _stats(x)
+    values = {
+        "mean": number(float(np.round(overall["Mean"], 1))), "median": number(overall["Median"]),
+        "min": number(overall["Minimum"]), "max": number(overall["Maximum"]),
+        "total": number(overall["Total"]), "n_locations": number(int(x.size)),
+        "units": ctx.plural,
+        "unit": ctx.question.unit or "",
+    }
+    stat = ctx.question.statistic if ctx.question.statistic in STATS else "median"
+    names = STATS[stat]
+    unit_txt = f" ({ctx.question.unit})" if ctx.question.unit else ""
+    columns = [_all(ctx)]
+    matrix = [[overall[s] for s in names] + [int(x.size)]]
+    left_out = ""
+    every = list(matrix)
+    if ctx.dim is not None:
+        shown, _, left_out = shown_groups(ctx)
+        g = ctx.dim.index[a.asked][in_stats]
+        for i in range(len(ctx.dim.names)):
+            st = _stats(x[g == i])
+            every.append([st[s] for s in names] + [int((g == i).sum())])
+        for i in shown:
+            columns.append(ctx.dim.names[i])
+            matrix.append(every[i + 1])
+    stat_rows = (*names, f"Assessed {ctx.plural} (n)")
+    values_matrix = np.array(matrix, dtype=float).T
+    # The mean is shown to one decimal everywhere, as in the sentence.
+    mean_row = stat_rows.index("Mean")
+    values_matrix[mean_row] = np.round(values_matrix[mean_row], 1)
+    n_text = f"n = {number(x.size)} {ctx.single if x.size == 1 else ctx.plural}"
+    summary = ChartData("table", "Statistic", stat_rows, tuple(columns), values_matrix,
+                        "number", f"Reported value{unit_txt} per assessed {ctx.single}{ctx.by};"
+                        f" {n_text}.{special}{left_out}", caption="Summary")
+    table = frame(np.array(every, dtype=float).T.round(2), list(stat_rows), "statistic",
+                  [_all(ctx), *(ctx.dim.names if ctx.dim else ())])
+    bins, counts = _histogram(x, integer)
+    header = ctx.question.unit.capitalize() if ctx.question.unit else "Reported value"
+    hist = ChartData("bar", header, bins, (f"Assessed {ctx.plural}",), counts[:, None], "count",
+                     f"Number of assessed {ctx.plural} by reported value{unit_txt}; "
+                     f"{n_text}.{special}")
+    if ctx.question.mockup.chart == "table" or ctx.dim is not None:
+        # By group, the summary table is the comparison; the distribution comes second.
+        return Results(values, summary, table, (replace(hist, caption=DISTRIBUTION),))
+    return Results(values, hist, table, (summary,))
+
+
+# Free text and dates.
+
+def text(ctx: Context) -> Results:
+    a = ctx.answers
+    theme = a.theme[a.asked]  # type: ignore[index]
+    answered = theme >= 0
+    counts = np.bincount(theme[answered], minlength=len(THEMES)).astype(float)
+    n_responses = int(answered.sum())
+    values = {"n_locations": number(ctx.n), "n_responses": number(n_responses),
+              "units": ctx.plural}
+    columns = ["Responses"]
+    matrix = [counts]
+    left_out = ""
+    if ctx.dim is not None:
+        shown, _, left_out = shown_groups(ctx)
+        g = ctx.dim.index[a.asked][answered]
+        for i in shown:
+            columns.append(ctx.dim.names[i])
+            matrix.append(np.bincount(theme[answered][g == i], minlength=len(THEMES)))
+    m = np.column_stack(matrix).astype(float)
+    m = np.vstack([m, m.sum(axis=0)])
+    rows = (*THEMES, "All responses")
+    table = frame(m, rows, "theme", columns)
     # Free text has no chart: its analysis is coding answers into themes, shown as counts.
     return Results(values, ChartData(
-        "table", "Theme (false category)", THEMES,
-        ("Responses", *(groups.names[i] for i in shown)) if groups.names else ("Responses",),
-        matrix, "count",
-        f"Number of free-text responses by theme{_by(groups)}; {n_responses} responses from "
-        f"{n} locations. Real themes come from coding the answers after collection."
-        + left_out), table)
+        "table", "Theme (false category)", rows, tuple(columns), m, "count",
+        f"Number of free-text responses by theme{ctx.by}; {number(n_responses)} responses "
+        f"from {number(ctx.n)} {ctx.plural} asked. Real themes come from coding the answers "
+        "after collection." + left_out), table)
 
 
-def date(question: Question, country: Country) -> Results:
-    rng, groups, sizes = _setup(question, country)
-    n = int(sizes.sum())
-    days = falsedata.dates(rng, n, country.round.start)
-    group = np.repeat(np.arange(sizes.size), sizes)
-    first_day, last_day = days.min(), days.max()
-    values = {
-        "earliest": _date(first_day.astype(dt.date)), "latest": _date(last_day.astype(dt.date)),
-        "n_locations": str(n),
-    }
+def date(ctx: Context) -> Results:
+    a = ctx.answers
+    days = a.day[a.asked]  # type: ignore[index]
+    first_day = days.min() if days.size else np.datetime64("2000-01-01", "D")
+    last_day = days.max() if days.size else first_day
+    earliest = long_date(first_day.astype(dt.date))
+    latest = long_date(last_day.astype(dt.date))
+    values = {"earliest": earliest, "latest": latest, "n_locations": number(ctx.n),
+              "units": ctx.plural}
     months = days.astype("datetime64[M]")
     first = first_day.astype("datetime64[M]")
     index = (months - first).astype(np.int64)
-    m = int(index.max()) + 1
-    counts = np.bincount(group * m + index, minlength=sizes.size * m).reshape(sizes.size, m)
-    counts = counts.astype(float)
-    month_names = []
-    for i in range(m):
-        month = (first + i).astype(dt.date)
-        month_names.append(f"{MONTHS[month.month - 1][:3]} {month.year}")
-    overall = counts.sum(axis=0)
-    table = _frame(_with_groups(overall, counts, groups), month_names, "month",
-                   [ALL, *groups.names])
-    what = "Number of assessed locations by month of the reported date"
-    count = f"; n = {n} locations."
-    if question.mockup.chart == "table":
-        shown, left_out = _shown_groups(sizes, groups)
-        matrix = _with_groups(overall, counts, groups, shown)
-        return Results(values, ChartData(
-            "table", "Month", tuple(month_names), (ALL, *(groups.names[i] for i in shown)),
-            matrix, "count", what + _by(groups) + count + left_out), table)
-    return Results(values, ChartData("bar", "Month", tuple(month_names), ("Locations",),
-                                     overall[:, None], "count", what + count), table)
+    m = int(index.max()) + 1 if index.size else 1
+    counts = np.bincount(index, minlength=m).astype(float)
+    month_names = tuple(
+        f"{MONTHS[(first + i).astype(dt.date).month - 1][:3]} {(first + i).astype(dt.date).year}"
+        for i in range(m))
+    table = frame(counts[:, None], month_names, "month", [_all(ctx)])
+    summary = ChartData("table", "Statistic", ("Earliest", "Latest", f"Assessed {ctx.plural}"),
+                        (_all(ctx),), np.zeros((3, 1)), "text",
+                        f"Reported dates; {ctx.n_text}.", texts=((earliest,), (latest,),
+                                                                   (number(ctx.n),)),
+                        caption="Summary")
+    what = f"Number of assessed {ctx.plural} by month of the reported date; {ctx.n_text}."
+    extra = [summary]
+    if ctx.question.mockup.chart == "table" and ctx.dim is not None:
+        shown, _, left_out = shown_groups(ctx)
+        g = ctx.dim.index[a.asked]
+        cols = [counts]
+        for i in shown:
+            cols.append(np.bincount(index[g == i], minlength=m).astype(float))
+        main = ChartData("table", "Month", month_names,
+                         (_all(ctx), *(ctx.dim.names[i] for i in shown)), np.column_stack(cols),
+                         "count", what[:-1].replace(";", ctx.by + ";") + "." + left_out)
+        return Results(values, main, table, tuple(extra))
+    main = ChartData("bar", "Month", month_names, (f"Assessed {ctx.plural}",), counts[:, None],
+                     "count", what)
+    return Results(values, main, table, tuple(extra))
 
 
-def compute(question: Question, country: Country) -> Results:
+def compute(question: Question, country: Country,
+            assessment: FalseAssessment | None = None) -> Results:
+    if assessment is None:
+        assessment = FalseAssessment(country, {question.id: question})
+    ctx = context(question, country, assessment)
     if question.type in ("select_one", "select_multiple", "yes_no"):
-        return choice(question, country)
+        return choice(ctx)
     if question.type in ("integer", "decimal"):
-        return numeric(question, country)
+        return numeric(ctx)
     if question.type == "text":
-        return text(question, country)
-    return date(question, country)
+        return text(ctx)
+    return date(ctx)

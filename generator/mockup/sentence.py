@@ -15,20 +15,20 @@ from ..problems import shown
 
 _CHOICE = (
     "top_option", "top_pct", "second_option", "second_pct", "least_option", "least_pct",
-    "n_locations",
+    "n_locations", "units",
 )
 # Only valid when the analysis is disaggregated: the group where the top option peaks.
 GROUP_PLACEHOLDERS = ("top_group", "top_group_pct")
-_NUMBER = ("mean", "median", "min", "max", "total", "n_locations")
+_NUMBER = ("mean", "median", "min", "max", "total", "n_locations", "units", "unit")
 
 PLACEHOLDERS: dict[str, tuple[str, ...]] = {
     "select_one": _CHOICE + GROUP_PLACEHOLDERS,
     "select_multiple": _CHOICE + GROUP_PLACEHOLDERS,
-    "yes_no": _CHOICE + GROUP_PLACEHOLDERS,
+    "yes_no": (*_CHOICE, "yes_pct", *GROUP_PLACEHOLDERS),
     "integer": _NUMBER,
     "decimal": _NUMBER,
-    "text": ("n_locations", "n_responses"),
-    "date": ("earliest", "latest", "n_locations"),
+    "text": ("n_locations", "n_responses", "units"),
+    "date": ("earliest", "latest", "n_locations", "units"),
 }
 
 FIELD = "mockup.sentence"

@@ -29,9 +29,30 @@ class AdminLevel(Record):
     name: ShortText
 
 
+class Admin2Area(Record):
+    pcode: str = Field(pattern=r"^[A-Z]{2,3}[0-9]{4,}$", description="P-code, e.g. BO0201.")
+    name: ShortText
+
+
 class AdminArea(Record):
     pcode: str = Field(pattern=r"^[A-Z]{2,3}[0-9]{2,}$", description="P-code, e.g. BO02.")
     name: ShortText
+    admin2: list[Admin2Area] = Field(
+        default=[], description="Second-level areas (e.g. districts) in this area."
+    )
+
+
+class LocationType(Record):
+    """A kind of assessed location; the false assessment of the mock-ups draws from these."""
+
+    id: Id
+    label: ShortText
+    site: bool = Field(
+        False, description="A displacement site: questions about sites are asked only here."
+    )
+    share: float | None = Field(
+        None, gt=0, le=100, description="About what % of assessed locations are of this type."
+    )
 
 
 class Methodology(Record):
@@ -45,6 +66,9 @@ class Methodology(Record):
     timing: Text
     frequency: ShortText
     coverage: Text | None = None
+    location_types: list[LocationType] = Field(
+        default=[], description="Kinds of assessed location (site, village, neighbourhood...)."
+    )
     unit_of_analysis: UnitOfAnalysis = Field(
         "location", description="Default for questions: who or what each answer describes."
     )
@@ -63,6 +87,11 @@ class Round(Record):
     number: int = Field(ge=1)
     start: dt.date
     end: dt.date
+    planned_units: int | None = Field(
+        None, ge=1, le=100_000,
+        description="Locations (or sites) the round plans to assess; the mock-ups' false "
+        "assessment has this many. Default: 300.",
+    )
 
 
 class Country(Record):

@@ -18,7 +18,9 @@ UnitOfAnalysis = Literal["location", "site", "key_informant", "household", "indi
 Tier = Literal["core", "core_camp", "optional", "recommended", "mission"]
 Status = Literal["proposed", "agreed", "dropped"]
 ChartKind = Literal["bar", "stacked-bar", "table"]
-Disaggregation = Literal["admin1", "population_group", "key_informant_type"]
+Disaggregation = Literal[
+    "admin1", "admin2", "population_group", "location_type", "key_informant_type"
+]
 Statistic = Literal["proportion", "mean", "median", "sum", "count"]
 
 CHOICE_TYPES = ("select_one", "select_multiple")
@@ -71,12 +73,42 @@ class Analysis(Record):
     )
 
 
+class TypicalRange(Record):
+    min: float
+    max: float
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Self:
+        if self.min > self.max:
+            raise ValueError(f"min {self.min:g} is larger than max {self.max:g}: swap them")
+        return self
+
+
 class Mockup(Record):
     sentence: Text = Field(
         description="Mock-up sentence with placeholders such as {top_option} and {top_pct}."
     )
     chart: ChartKind = "bar"
     title: ShortText | None = None
+    # How the false data looks: only for the mock-up, never a rule for the real data.
+    typical: TypicalRange | None = Field(
+        None, description="Numbers: the range most false answers fall in (e.g. 1 to 3 meals)."
+    )
+    expected_share: float | None = Field(
+        None, ge=0, le=100,
+        description="% of units answering Yes (yes_no), any option but 'none' (choices) or "
+        "more than 0 (numbers) in the false data; rare events (alerts) default to a few %.",
+    )
+    shares: dict[Code, float] = Field(
+        default={}, description="Expected % of units choosing an option, by option code."
+    )
+    ordered: bool = Field(
+        False, description="Options are ordered (bands, frequency): sequential colours, kept "
+        "in order.",
+    )
+    rare: bool | None = Field(
+        None, description="A rare event (alert): default true for urgent-action sharing."
+    )
 
 
 class Criteria(Record):
@@ -204,7 +236,7 @@ class Question(Record):
     def statistic(self) -> Statistic:
         if self.analysis.statistic:
             return self.analysis.statistic
-        return "mean" if self.type in ("integer", "decimal") else "proportion"
+        return "median" if self.type in ("integer", "decimal") else "proportion"
 
     @property
     def is_confidential(self) -> bool:

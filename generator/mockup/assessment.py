@@ -1,0 +1,245 @@
+"""One false assessment of the country: the same assessed units answer every question.
+
+The units (locations, by admin1/admin2, population group, location type and main key
+informant type) are drawn once per country and round, in the number the round plans, so
+every mock-up counts the same units and n agrees across pages. Each question's answers
+are drawn for those units from a generator seeded by the question id (adding a question
+changes no other question's data), and a question with skip logic is answered only by
+the units whose earlier false answers satisfy its `relevant` rule.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from .. import expressions
+from ..models import Country, Question
+from ..models.question import Option
+from . import falsedata
+from .spec import DEFAULT_UNITS, ChoiceSpec, choice_spec, number_spec
+
+CHOICE = ("select_one", "yes_no")
+
+
+def rng_for(*parts: str) -> np.random.Generator:
+    """A generator seeded from text alone: same text, same draws, in any process.
+
+    Python's hash() is salted per process, so the seed comes from sha256 instead.
+    """
+    digest = hashlib.sha256("/".join(("country-toolkit/mockup", *parts)).encode()).digest()
+    return np.random.default_rng(int.from_bytes(digest[:16], "big"))
+
+
+@dataclass(frozen=True)
+class Dimension:
+    key: str  # the disaggregation name (admin1, population_group...)
+    title: str  # what a group is called on the page
+    names: tuple[str, ...]
+    index: np.ndarray  # group of each unit
+
+
+@dataclass(frozen=True)
+class Units:
+    n: int
+    dimensions: dict[str, Dimension]
+    admin1_pcode: tuple[str, ...]  # per unit, for the dataset
+    admin2_pcode: tuple[str, ...]
+    site: np.ndarray  # bool per unit: the location is a displacement site
+
+
+def _weights(rng: np.random.Generator, k: int, spread: float = 0.5) -> np.ndarray:
+    w = rng.lognormal(0.0, spread, k)
+    return w / w.sum()
+
+
+def _draw_units(country: Country) -> Units:
+    rng = rng_for(country.iso3, str(country.round.number), "units")
+    n = country.round.planned_units or DEFAULT_UNITS
+    levels = {a.level: a.name for a in country.msla.admin_levels}
+    dims: dict[str, Dimension] = {}
+    a1 = rng.choice(len(country.admin1), n, p=_weights(rng, len(country.admin1)))
+    dims["admin1"] = Dimension("admin1", levels.get(1, "Admin 1"),
+                               tuple(a.name for a in country.admin1), a1)
+    a1_pcode = tuple(country.admin1[i].pcode for i in a1)
+    admin2 = [(i, d) for i, a in enumerate(country.admin1) for d in a.admin2]
+    if admin2:
+        a2 = np.zeros(n, dtype=np.int64)
+        for i in range(len(country.admin1)):
+            members = [j for j, (parent, _) in enumerate(admin2) if parent == i]
+            mask = a1 == i
+            if members:
+                a2[mask] = rng.choice(members, int(mask.sum()), p=_weights(rng, len(members)))
+        dims["admin2"] = Dimension("admin2", levels.get(2, "Admin 2"),
+                                   tuple(d.name for _, d in admin2), a2)
+        has = {i for i, _ in admin2}
+        a2_pcode = tuple(admin2[j][1].pcode if a1[u] in has else ""
+                         for u, j in enumerate(a2.tolist()))
+    else:
+        a2_pcode = ("",) * n
+    groups = country.msla.target_population
+    pop = rng.choice(len(groups), n, p=_weights(rng, len(groups)))
+    dims["population_group"] = Dimension("population_group", "Population group",
+                                         tuple(groups), pop)
+    types = country.msla.location_types
+    site = np.zeros(n, dtype=bool)
+    if types:
+        given = [t.share for t in types]
+        free = max(100.0 - sum(s for s in given if s), 0.0)
+        unknown = sum(1 for s in given if not s)
+        w = np.array([s if s else free / max(unknown, 1) for s in given]) + 1e-9
+        kind = rng.choice(len(types), n, p=w / w.sum())
+        dims["location_type"] = Dimension("location_type", "Location type",
+                                          tuple(t.label for t in types), kind)
+        site = np.array([t.site for t in types])[kind]
+    kis = country.msla.key_informant_types
+    ki = rng.choice(len(kis), n, p=_weights(rng, len(kis)))
+    dims["key_informant_type"] = Dimension("key_informant_type", "Key informant type",
+                                           tuple(k.label for k in kis), ki)
+    return Units(n, dims, a1_pcode, a2_pcode, site)
+
+
+@lru_cache(maxsize=16)
+def _units_cached(key: str, country_json: str) -> Units:
+    return _draw_units(Country.model_validate_json(country_json))
+
+
+def units_for(country: Country) -> Units:
+    return _units_cached(country.iso3, country.model_dump_json())
+
+
+@dataclass(frozen=True)
+class Answers:
+    """One question's false answers, one entry per unit; `asked` is False where skipped."""
+
+    question: Question
+    asked: np.ndarray  # bool (n,)
+    choice: np.ndarray | None = None  # int (n,), -1 where not asked: select_one, yes_no
+    chosen: np.ndarray | None = None  # bool (n, k): select_multiple
+    value: np.ndarray | None = None  # float (n,), nan where not asked: numbers
+    day: np.ndarray | None = None  # datetime64[D] (n,): dates
+    theme: np.ndarray | None = None  # int (n,), -1 where not answered: free text
+    spec: ChoiceSpec | None = None
+
+    @property
+    def n(self) -> int:
+        return int(self.asked.sum())
+
+    def odk(self) -> list[object]:
+        """Each unit's answer as ODK stores it: what relevance rules see ("" when skipped)."""
+        out: list[object] = [""] * self.asked.size
+        idx = np.flatnonzero(self.asked).tolist()
+        if self.choice is not None and self.spec:
+            codes = self.spec.codes
+            for i in idx:
+                out[i] = codes[self.choice[i]]
+        elif self.chosen is not None and self.spec:
+            codes = self.spec.codes
+            for i in idx:
+                out[i] = " ".join(c for c, on in zip(codes, self.chosen[i], strict=True) if on)
+        elif self.value is not None:
+            for i in idx:
+                out[i] = float(self.value[i])
+        elif self.day is not None:
+            for i in idx:
+                out[i] = str(self.day[i])
+        elif self.theme is not None:
+            for i in idx:
+                out[i] = "text" if self.theme[i] >= 0 else ""
+        return out
+
+
+OptionsOf = Callable[[Question], Sequence[Option]]
+
+
+class FalseAssessment:
+    """The false dataset of one round, drawn question by question on demand."""
+
+    def __init__(self, country: Country, questions: Mapping[str, Question] | None = None,
+                 options_of: OptionsOf | None = None) -> None:
+        self.country = country
+        self.units = units_for(country)
+        self.questions = dict(questions or {})
+        self.by_name = {q.var_name: q for q in self.questions.values()}
+        self.options_of: OptionsOf = options_of or (lambda q: q.options)
+        self._answers: dict[str, Answers] = {}
+        self._busy: set[str] = set()
+
+    def answers(self, question: Question) -> Answers:
+        found = self._answers.get(question.id)
+        if found is not None and found.question is question:
+            return found
+        answers = self._draw(question)
+        self._answers[question.id] = answers
+        return answers
+
+    def _relevant(self, question: Question) -> np.ndarray:
+        asked = np.ones(self.units.n, dtype=bool)
+        if not question.relevant:
+            # A site question without its own rule is asked where the location is a site.
+            if question.unit_of_analysis == "site" and "location_type" in self.units.dimensions:
+                asked &= self.units.site
+            return asked
+        if question.id in self._busy:
+            return asked
+        try:
+            expr = expressions.parse(question.relevant)
+        except expressions.ExpressionError:
+            return asked  # reported by validation
+        parents = {}
+        self._busy.add(question.id)
+        try:
+            for name in sorted(expressions.references(expr)):
+                parent = self.by_name.get(name)
+                if parent is None or parent.id == question.id:
+                    return asked  # an unknown name is a validation error, not our business
+                parents[name] = self.answers(parent).odk()
+        finally:
+            self._busy.discard(question.id)
+        names = list(parents)
+        columns = [parents[name] for name in names]
+        memo: dict[tuple[object, ...], bool] = {}
+        for i in np.flatnonzero(asked).tolist():
+            key = tuple(col[i] for col in columns)
+            ok = memo.get(key)
+            if ok is None:
+                try:
+                    result = expressions.evaluate(expr, dict(zip(names, key, strict=True)))
+                except (expressions.ExpressionError, ValueError, TypeError, ZeroDivisionError):
+                    result = False
+                ok = memo[key] = bool(result) if not isinstance(result, str) else result != ""
+            asked[i] = ok
+        return asked
+
+    def _draw(self, question: Question) -> Answers:
+        rng = rng_for(self.country.iso3, str(self.country.round.number), question.id)
+        asked = self._relevant(question)
+        region = self.units.dimensions["admin1"].index
+        group = self.units.dimensions["population_group"].index
+        qtype = question.type
+        if qtype in ("select_one", "yes_no", "select_multiple"):
+            spec = choice_spec(question, self.options_of(question))
+            if qtype == "select_multiple":
+                chosen = falsedata.multiple_choice(rng, spec, region, group)
+                chosen &= asked[:, None]
+                return Answers(question, asked, chosen=chosen, spec=spec)
+            choice = falsedata.single_choice(rng, spec, region, group)
+            return Answers(question, asked, choice=np.where(asked, choice, -1), spec=spec)
+        if qtype in ("integer", "decimal"):
+            value = falsedata.numbers(rng, number_spec(question), region)
+            if question.special_codes:
+                # A few units give a reserved answer (e.g. -999 = don't know), as in real data.
+                codes = np.array([c.code for c in question.special_codes], dtype=float)
+                special = rng.random(value.size) < rng.uniform(0.01, 0.03)
+                value[special] = rng.choice(codes, int(special.sum()))
+            return Answers(question, asked, value=np.where(asked, value, np.nan))
+        if qtype == "date":
+            day = falsedata.dates(rng, self.units.n, self.country.round.start)
+            return Answers(question, asked, day=np.where(asked, day, np.datetime64("NaT")))
+        theme = falsedata.themes(rng, self.units.n)
+        return Answers(question, asked, theme=np.where(asked, theme, -1))
+

@@ -1,8 +1,18 @@
-"""Build time, peak memory and output size of the whole site at 100 and 1,000 questions.
+"""Build cost, peak memory, search index and page sizes at 100, 1,000 (and 5,000) questions.
 
-Also builds the 1,000-question kb with a naive nav that lists every question page, to show
-what keeping questions out of the nav saves. Each build runs in its own process, so peak
-memory (ru_maxrss) is that build's alone. Run: .venv/bin/python benchmarks/build.py
+Each build runs in its own process, so peak memory (ru_maxrss) is that build's alone. Times
+are CPU seconds of that process (user + system), not wall time: the development machine is
+shared, and CPU time does not grow when other work competes for the cores. Per size:
+
+- cold: a build without the page cache (what every build cost before it existed);
+- cold+cache: the first build with an empty cache (it fills .cache/country-toolkit);
+- warm: the next build after editing one question, reading the cache back from disk;
+- with --compare-with REF: a cold build by the code at git REF, in the same run, as the
+  baseline for "today's" CPU (e.g. --compare-with main).
+
+Also reports the search index size per question and the largest page. With --flat, builds
+the largest kb with a naive nav that lists every question page too (the trap).
+Run: .venv/bin/python benchmarks/build.py [--sizes 100,1000,5000] [--compare-with main]
 """
 
 from __future__ import annotations
@@ -23,12 +33,22 @@ from synthetic_kb import write_synthetic_kb  # noqa: E402
 CHILD = """
 import json, os, resource, sys, time
 from pathlib import Path
+if os.environ.get("TOOLKIT_BASELINE"):
+    # The baseline's code, not the editable install's (whose finder would take precedence).
+    sys.meta_path = [f for f in sys.meta_path if "editable" not in repr(f)]
+    sys.path.insert(0, os.environ["TOOLKIT_BASELINE"])
+    import generator
+    assert generator.__file__.startswith(os.environ["TOOLKIT_BASELINE"]), generator.__file__
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
-kb, site, flat = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3] == "1"
-config = load_config(str(Path(sys.argv[4]) / "mkdocs.yml"), site_dir=str(site))
+kb, site, flat, project, cache = (Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3] == "1",
+                                  Path(sys.argv[4]), sys.argv[5])
+config = load_config(str(project / "mkdocs.yml"), site_dir=str(site))
 plugin = config.plugins["country-toolkit"]
 plugin.config["kb"] = str(kb)
+if cache != "default":
+    plugin.config["cache"] = cache == "1"
+    plugin.config["cache_dir"] = str(site.parent / ".cache")
 if flat:
     # The trap: every question page in the nav, so every page renders all of them.
     from generator.loader import load_or_raise
@@ -36,53 +56,100 @@ if flat:
     config["nav"] = list(config["nav"]) + [
         {"All questions": [f"questions/{q.sector}/{q.id}.md" for q in kb_obj.questions.values()]}
     ]
-start = time.perf_counter()
+start = time.process_time()
 build(config)
-elapsed = time.perf_counter() - start
+cpu = time.process_time() - start
 rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-print(json.dumps({"seconds": elapsed, "peak_mb": rss}))
+print(json.dumps({"cpu": cpu, "peak_mb": rss}))
 """
 
 
-def site_size(site: Path) -> tuple[int, int]:
+def site_stats(site: Path, questions: int) -> dict[str, float]:
     files = [p for p in site.rglob("*") if p.is_file()]
-    return len(files), sum(p.stat().st_size for p in files)
+    pages = [p for p in files if p.suffix == ".html"]
+    largest = max(pages, key=lambda p: p.stat().st_size)
+    index = site / "search" / "search_index.json"
+    return {
+        "files": len(files), "mb": sum(p.stat().st_size for p in files) / 1e6,
+        "largest_page_mb": largest.stat().st_size / 1e6,
+        "largest_page": largest.relative_to(site).as_posix(),
+        "index_kb_per_q": index.stat().st_size / 1e3 / questions if index.exists() else 0.0,
+    }
 
 
-def run(kb: Path, site: Path, flat: bool) -> dict[str, float]:
+def run(kb: Path, site: Path, *, cache: str, flat: bool = False,
+        pythonpath: Path | None = None) -> dict[str, float]:
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    if pythonpath is not None:
+        env["TOOLKIT_BASELINE"] = str(pythonpath)
+    project = pythonpath or ROOT
     out = subprocess.run(
-        [sys.executable, "-c", CHILD, str(kb), str(site), "1" if flat else "0", str(ROOT)],
+        [sys.executable, "-c", CHILD, str(kb), str(site), "1" if flat else "0", str(project),
+         cache],
         capture_output=True, text=True, env=env, check=False,
     )
     if out.returncode != 0:
         sys.exit(f"build failed:\n{out.stderr[-3000:]}")
-    result = json.loads(out.stdout.strip().splitlines()[-1])
-    files, size = site_size(site)
-    result.update(files=files, mb=size / 1e6)
-    return result
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def edit_one_question(kb: Path) -> None:
+    path = sorted((kb / "questions").rglob("*.yml"))[0]
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("Purpose of question", "Edited purpose of question", 1),
+                    encoding="utf-8")
+
+
+def checkout(ref: str, dest: Path) -> Path:
+    """The project's files at git ref (code, templates, mkdocs.yml, docs, overrides)."""
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", ref], capture_output=True,
+                             check=True).stdout
+    dest.mkdir(parents=True)
+    subprocess.run(["tar", "-x", "-C", str(dest)], input=archive, check=True)
+    return dest
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", default="100,1000")
-    parser.add_argument("--no-flat", action="store_true", help="skip the naive-nav build")
+    parser.add_argument("--flat", action="store_true", help="also build the naive-nav trap")
+    parser.add_argument("--compare-with", metavar="REF", help="cold baseline by git REF")
     args = parser.parse_args()
-    rows = []
+    sizes = [int(s) for s in args.sizes.split(",")]
+    rows: list[tuple[str, dict[str, float]]] = []
     with tempfile.TemporaryDirectory() as tmp:
-        for n in [int(s) for s in args.sizes.split(",")]:
+        base = checkout(args.compare_with, Path(tmp) / "baseline") if args.compare_with else None
+        for n in sizes:
             kb = write_synthetic_kb(Path(tmp) / f"kb-{n}", n)
-            rows.append((f"{n} questions", run(kb, Path(tmp) / f"site-{n}", flat=False)))
-            if n >= 1000 and not args.no_flat:
-                rows.append((f"{n}, flat nav (trap)", run(kb, Path(tmp) / f"flat-{n}", True)))
-    print(f"{'build':<26}{'seconds':>9}{'peak MB':>9}{'files':>7}{'site MB':>9}")
+            work = Path(tmp) / f"w-{n}"
+            work.mkdir()
+            if base is not None:
+                r = run(kb, work / "site-base", cache="default", pythonpath=base)
+                rows.append((f"{n}: cold, {args.compare_with}", r))
+            r = run(kb, work / "site-cold", cache="0")
+            r.update(site_stats(work / "site-cold", n))
+            rows.append((f"{n}: cold", r))
+            rows.append((f"{n}: cold+cache", run(kb, work / "site-fill", cache="1")))
+            edit_one_question(kb)
+            rows.append((f"{n}: warm, 1 edit", run(kb, work / "site-warm", cache="1")))
+            if args.flat and n == max(sizes):
+                rows.append((f"{n}: flat nav (trap)", run(kb, work / "site-flat", cache="0",
+                                                          flat=True)))
+    print(f"{'build':<24}{'CPU s':>8}{'peak MB':>9}{'site MB':>9}{'index KB/q':>11}"
+          f"{'largest page MB':>17}")
     for name, r in rows:
-        print(f"{name:<26}{r['seconds']:>9.2f}{r['peak_mb']:>9.0f}{r['files']:>7}{r['mb']:>9.1f}")
-    flat = [r for name, r in rows if "flat" in name]
-    ours = [r for name, r in rows if name == "1000 questions"]
-    if flat and ours:
-        print(f"flat nav / ours at 1,000 questions: {flat[0]['seconds'] / ours[0]['seconds']:.1f}x "
-              f"time, {flat[0]['mb'] / ours[0]['mb']:.1f}x output size")
+        extra = (f"{r['mb']:>9.1f}{r['index_kb_per_q']:>11.2f}{r['largest_page_mb']:>17.2f}"
+                 f"  {r['largest_page']}") if "mb" in r else ""
+        print(f"{name:<24}{r['cpu']:>8.1f}{r['peak_mb']:>9.0f}{extra}")
+    cold = {name.split(":")[0]: r["cpu"] for name, r in rows if name.endswith(": cold")}
+    for name, r in rows:
+        n = name.split(":")[0]
+        if name != f"{n}: cold":
+            print(f"{name}: {r['cpu'] / cold[n]:.2f} x cold")
+    if len(sizes) > 1:
+        small, big = sizes[-2], sizes[-1]
+        print(f"cold {big} / cold {small}: {cold[str(big)] / cold[str(small)]:.2f} x "
+              f"({big / small:.0f} x the questions)")
 
 
 if __name__ == "__main__":

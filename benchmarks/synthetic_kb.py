@@ -100,6 +100,13 @@ def _copy_base(dest: Path) -> None:
         _dump(dest / "partners" / "dtm.yml", MINIMAL_PARTNERS["dtm"])
 
 
+VERIFICATION = {"date": "2026-09-24", "verified_by": [
+    {"expertise": "subject-matter", "role": "Cluster Coordinator", "organisation": "UNICEF"},
+    {"expertise": "context", "role": "District Focal Point", "organisation": "NCDR"},
+    {"expertise": "imo", "role": "Information Management Officer", "organisation": "IOM"},
+]}
+
+
 def _question(i: int, sector: str, partners: list[str], ki_types: list[str],
               rnd: random.Random) -> dict[str, Any]:
     qtype = TYPES[i % len(TYPES)]
@@ -145,8 +152,12 @@ def _question(i: int, sector: str, partners: list[str], ki_types: list[str],
         "sharing": sharing,
         "criteria": {"not_available_elsewhere": "No other assessment covers it.",
                      "methodology_adequate": "Key informants know this for the location.",
-                     "analysis_capacity": "DTM confirmed capacity."},
+                     "analysis_capacity": "DTM confirmed capacity.",
+                     "do_no_harm": "Asks about the location as a whole, never about people."},
         "status": "agreed" if i % 4 else "proposed",
+        "since_round": 1,
+        # Schema version 2: an agreed question names who verified its phrasing and mock-up.
+        **({"verification": VERIFICATION} if i % 4 else {}),
     }
 
 
@@ -160,8 +171,15 @@ def write_synthetic_kb(dest: Path, n_questions: int, seed: int = 0) -> Path:
     ki_types = [k["id"] for k in country["msla"]["key_informant_types"]]
     partners = sorted(p.stem for p in (dest / "partners").glob("*.yml") if p.stem != "dtm")
     partners = partners or ["dtm"]
+    # Form languages besides English need a translation of each text and option (a missing
+    # one is a warning, which strict mode refuses).
+    extra = [lang["code"] for lang in country.get("form_languages", []) if lang["code"] != "en"]
     rnd = random.Random(seed)
     for i, sector in enumerate(islice(cycle(sectors), n_questions)):
         record = _question(i, sector, rnd.sample(partners, min(2, len(partners))), ki_types, rnd)
+        if extra:
+            record["translations"] = {c: {"text": f"[{c}] {record['text']}"} for c in extra}
+            for option in record.get("options", []):
+                option["translations"] = {c: f"[{c}] {option['label']}" for c in extra}
         _dump(dest / "questions" / sector / f"{record['id']}.yml", record)
     return dest

@@ -19,6 +19,7 @@ def build_site(
     internal: bool = False,
     mockups: bool = True,
     language: str = "",
+    cache: bool = True,
     **overrides: Any,
 ) -> None:
     """Run `mkdocs build` of project's mkdocs.yml against another kb folder.
@@ -31,4 +32,5 @@ def build_site(
     plugin.config["internal"] = internal
     plugin.config["mockups"] = mockups
     plugin.config["language"] = language  # "": the kb's source language
+    plugin.config["cache"] = cache
     build(config)

@@ -35,6 +35,8 @@ from .questionnaire import SiteForm, site_form
 from .safe_text import cell, escape_html, escape_md
 
 NO_SEARCH = {"exclude": True}
+# libyaml's emitter when PyYAML has it: the pure-Python one was a quarter of the plugin's time.
+SAFE_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
 @dataclass(frozen=True)
@@ -121,6 +123,8 @@ PROPOSAL = N_("Proposal, not agreed")
 # mockup.MOCKUP_LABEL, marked here for the catalogue (tests/test_i18n_catalog.py checks
 # that the two agree).
 MOCKUP_MESSAGE = N_("MOCK-UP: illustrative false data")
+# Agreed questions up to which the whole plan also prints on one page (about 2.5 KB each).
+PRINT_WHOLE_MAX = 300
 
 
 def front_matter(**meta: object) -> str:
@@ -128,7 +132,8 @@ def front_matter(**meta: object) -> str:
     tags raw (in <title>, the header, the nav, meta tags and the search index), so escaping
     here, for every key, keeps any record value a caller passes from becoming markup."""
     clean = {k: _escape_meta(v) for k, v in meta.items() if v not in (None, [], "", {})}
-    return "---\n" + yaml.safe_dump(clean, allow_unicode=True, sort_keys=False) + "---\n\n"
+    dumped = yaml.dump(clean, Dumper=SAFE_DUMPER, allow_unicode=True, sort_keys=False)
+    return "---\n" + dumped + "---\n\n"
 
 
 def _escape_meta(value: object) -> object:
@@ -359,20 +364,38 @@ class SiteRenderer:
             "sharing": [(v, LABELS[v]) for v in ("public", "confidential", "urgent-action")
                         if any(q.sharing.modality == v for q in listed)],
         }
+        rows = self.kb.agreed()
+        print_whole = len(rows) <= PRINT_WHOLE_MAX
+        print_sectors = [(s, [q for q in rows if q.sector == s.id]) for s in kb.sectors.values()]
+        print_sectors = [(s, qs) for s, qs in print_sectors if qs]
         yield Page("dap/index.md", self.render(
             "dap.md.j2", "dap/index.md", {"title": kb.plan.title, "search": NO_SEARCH},
             groups=[(s, qs) for s, qs in groups if qs], listed=listed, involved=partners_attr,
             filters=filters, agreed=kb.agreed(), sentences=sentences,
+            print_whole=print_whole,
+            print_sectors=[(s, f"print/{s.id}.md") for s, _ in print_sectors],
         ), kb.source("analysis-plan", ""))
-        # One page that prints the whole plan with its mock-ups (docs/assets/css/print.css).
-        # Out of search: it repeats every question page.
-        yield Page("dap/print.md", self.render(
-            "dap_print.md.j2", "dap/print.md",
-            {"title": self._("%(title)s (print)") % {"title": self.kb.plan.title},
-             "search": NO_SEARCH, "hide": ["navigation", "toc"]},
-            rows=self.kb.agreed(), sentences=sentences,
-            charts={qid: self.chart_block(qid) for qid in self.mockups},
-        ), self.kb.source("analysis-plan", ""))
+        # Print views with the mock-ups (docs/assets/css/print.css), out of search since they
+        # repeat the question pages: one per sector, and the whole plan on one page while
+        # that page stays small (at 1,000 questions it was 2.5 MB).
+        charts = {qid: self.chart_block(qid) for qid in self.mockups}
+        if print_whole:
+            yield Page("dap/print.md", self.render(
+                "dap_print.md.j2", "dap/print.md",
+                {"title": self._("%(title)s (print)") % {"title": self.kb.plan.title},
+                 "search": NO_SEARCH,
+                 "hide": ["navigation", "toc"]},
+                rows=rows, sentences=sentences, charts=charts, sector=None,
+            ), self.kb.source("analysis-plan", ""))
+        for s, qs in print_sectors:
+            path = f"dap/print/{s.id}.md"
+            yield Page(path, self.render(
+                "dap_print.md.j2", path,
+                {"title": self._("%(title)s: %(sector)s (print)")
+                 % {"title": self.kb.plan.title, "sector": s.name}, "search": NO_SEARCH,
+                 "hide": ["navigation", "toc"]},
+                rows=qs, sentences=sentences, charts=charts, sector=s,
+            ), self.kb.source("analysis-plan", ""))
         yield Page("workshop.md", self.render(
             "workshop.md.j2", "workshop.md",
             {"title": f"Joint workshop pack, round {kb.plan.round}", "search": NO_SEARCH,

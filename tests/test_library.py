@@ -30,8 +30,16 @@ criteria:
   not_available_elsewhere: The water point mapping does not cover sites.
   methodology_adequate: The main source is common knowledge in a location.
   analysis_capacity: DTM and the WASH Cluster IMO.
+  do_no_harm: Asks about the location as a whole, never about people.
 status: agreed
 since_round: 1
+needs: [wash-water-source]
+verification:
+  date: "2026-09-24"
+  verified_by:
+    - {expertise: subject-matter, role: WASH Cluster Coordinator, organisation: UNICEF}
+    - {expertise: context, role: District Focal Point, organisation: NCDR}
+    - {expertise: imo, role: WASH Cluster IMO, organisation: UNICEF}
 overrides:
   text:
     value: What is the main source of drinking water for most IDPs in this location?

@@ -76,6 +76,7 @@ def test_adopt_scaffolds_a_record_that_validates_once_filled(tmp_path: Path) -> 
     assert report.errors
     filled = (text.replace("requested_by:\n  - todo", "requested_by:\n  - wash-cluster")
               .replace("key_informant:\n  - todo", "key_informant:\n  - site-manager")
+              .replace("needs:\n  - todo", "needs:\n  - wash-water-source")
               .replace("TODO why secondary data", "The water point mapping is old, and")
               .replace("TODO why key informants", "Common knowledge, and")
               .replace("TODO who confirmed", "DTM confirmed, and"))

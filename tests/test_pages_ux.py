@@ -180,7 +180,7 @@ def test_partner_page_lists_each_question_once_with_the_partners_role() -> None:
                  "partners/wash-cluster.md"):
         page = PAGES[path]
         assert "Questions requested" not in page and "Questions analysed" not in page
-        assert page.count('<div class="ctk-qtable" markdown>') == 1
+        assert page.count('<div class="ctk-qtable" markdown data-search-exclude>') == 1
     assert question_rows("partners/protection-cluster.md") == {
         # The confidential question is not listed: who requested it is not public.
         "protection-uasc": ["Requested", "Protection", "Agreed", "Urgent action (protocol)"],
@@ -294,3 +294,29 @@ def test_mockup_sentence_stays_under_its_label_when_charts_are_off(small_kb: Pat
     body = to_html("questions/wash/wash-water-source.md", rendered)  # type: ignore[arg-type]
     box = body.split('<div class="admonition example">')[1].split("</div>")[0]
     assert "MOCK-UP: illustrative false data" in box and "Second part." in box
+
+
+def test_dap_prints_per_sector_and_whole_only_for_small_kbs(monkeypatch) -> None:
+    """One print page per sector always; the whole plan on one page only up to
+    PRINT_WHOLE_MAX agreed questions (a 5,000-question plan would be a 12 MB page)."""
+    import generator.pages as pages_module
+    from generator.pages import render_site
+
+    kb = load_or_raise(SMALL_KB)
+    agreed = kb.agreed()
+    sectors = {q.sector for q in agreed}
+    for limit, whole in ((len(agreed), True), (len(agreed) - 1, False)):
+        monkeypatch.setattr(pages_module, "PRINT_WHOLE_MAX", limit)
+        pages = {p.path: p.content for p in render_site(kb)}
+        assert ("dap/print.md" in pages) is whole
+        assert {p for p in pages if p.startswith("dap/print/")} == {
+            f"dap/print/{s}.md" for s in sectors}
+        for s in sectors:
+            printed = pages[f"dap/print/{s}.md"]
+            assert isinstance(printed, str)
+            assert printed.count('<div class="ctk-print-break"></div>') == len(
+                [q for q in agreed if q.sector == s])
+        dap = pages["dap/index.md"]
+        assert isinstance(dap, str)
+        assert ("[Print the whole plan](print.md)" in dap) is whole
+        assert all(f"(print/{s}.md)" in dap for s in sectors)

@@ -178,3 +178,21 @@ def test_render_failure_leaves_previous_output(small_kb: Path, tmp_path: Path,
     assert not (out / "stale.txt").exists()  # a successful render replaces the whole folder
 
 # (`mkdocs serve` of a broken kb shows the validation report instead: tests/test_serve.py.)
+
+
+def test_a_build_with_the_page_cache_equals_one_without(project: Path, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Cold cache, cache read back from disk (as a new process would), and no cache."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(EPOCH))
+    plugin = load_config(str(project / "mkdocs.yml")).plugins["country-toolkit"]
+    trees = []
+    for name, cache in (("none", False), ("cold", True), ("warm", True)):
+        plugin.html_cache = None  # MkDocs keeps the plugin object: drop its in-memory cache
+        build_site(project / "kb", tmp_path / name, project=project, cache=cache)
+        trees.append(tree(tmp_path / name))
+        if name == "warm":
+            assert plugin.html_cache is not None
+            assert plugin.html_cache.store.last[0] == plugin.html_cache.store.last[1] > 100
+    assert differences(trees[0], trees[1]) == []
+    assert differences(trees[0], trees[2]) == []
+    assert not (tmp_path / "none" / ".cache").exists()

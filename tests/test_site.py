@@ -177,3 +177,36 @@ def test_a_docs_page_that_clashes_with_a_generated_one_is_refused(
     logged = "\n".join(r.getMessage() for r in caplog.records)
     assert "docs/checklist.md clashes with a page generated from the kb: rename it" in logged
     assert not (tmp_path / "site").exists()
+
+
+def test_search_indexes_what_people_search_for_once(sample_site: Path) -> None:
+    """A question is found on its own page by its text, options, need, purpose, use, sector
+    and partners; listings (sectors, partners) do not repeat it, and the page's mock-up,
+    analysis and criteria stay out of the index."""
+    index = json.loads((sample_site / "search" / "search_index.json").read_text())
+    docs = index["docs"]
+    questions = [q for q in SAMPLE.questions.values() if not q.is_confidential]
+    for q in questions:
+        where = f"questions/{q.sector}/{q.id}/"
+        own = [d for d in docs if d["location"].split("#")[0] == where]
+        text = html.unescape(" ".join(d["title"] + " " + d["text"] for d in own))
+        for wanted in (q.text, q.information_need, q.purpose, q.use,
+                       SAMPLE.sectors[q.sector].name,
+                       *(o.label for o in q.options),
+                       *(SAMPLE.partners[p].label for p in q.requested_by)):
+            assert " ".join(wanted.split()) in " ".join(text.split()), (q.id, wanted)
+        assert " ".join(q.criteria.not_available_elsewhere.split()) not in text, q.id
+        # Another question's page may name it (skip logic: "asked if ..."); the question
+        # listings (sector pages, a partner's questions, by partner/status, the plan) not.
+        elsewhere = [d["location"] for d in docs if q.text in d["text"] and (
+            (d["location"].startswith("questions/")
+             and d["location"].split("#")[0].count("/") < 3)
+            or d["location"].startswith(("dap/", "tags/"))
+            or (d["location"].startswith("partners/") and "#questions" in d["location"]))]
+        assert elsewhere == [], (q.id, elsewhere)
+    on_questions = sum(len(json.dumps(d, separators=(",", ":"))) for d in docs
+                       if d["location"].count("/") == 3 and d["location"].startswith("questions/"))
+    # The budget is 1.2 KB a question at 1,000 questions (benchmarks/build.py measures it);
+    # the sample's questions are much longer than most (skip logic, needs, long options),
+    # and with every section indexed they took over 5 KB each.
+    assert on_questions / len(SAMPLE.questions) < 2500

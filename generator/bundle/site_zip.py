@@ -16,7 +16,9 @@ def write_zip(site_dir: Path, dest: Path, epoch: int | None = None) -> int:
     Written next to dest and renamed over it, so readers never see half a zip and a
     failure keeps the previous one.
     """
-    files = sorted(p for p in site_dir.rglob("*") if p.is_file())
+    # Sorted by entry name: Path order puts dap/print/x.html before dap/print.html.
+    files = sorted((p for p in site_dir.rglob("*") if p.is_file()),
+                   key=lambda p: p.relative_to(site_dir).as_posix())
     dest.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent)
     tmp = Path(tmp_name)

@@ -65,6 +65,9 @@ def adoption_record(library: Library, lid: str, qid: str, sector: str,
         "  methodology_adequate: TODO why key informants can answer it accurately here",
         "  analysis_capacity: TODO who confirmed they will analyse all the data",
         "status: proposed",
+        "# The information needs it serves in this country (ids of kb/needs/ records).",
+        "needs:",
+        "  - todo",
         "# overrides:",
     ]
     for path in OVERRIDABLE:

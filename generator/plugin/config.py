@@ -39,3 +39,7 @@ class CountryToolkitConfig(base.Config):
     # The site language of this build (a code from site_languages in kb/country.yml);
     # empty: the source language. `toolkit build --all-languages` builds each in turn.
     language = c.Type(str, default="")
+    # Converted pages are kept here between builds (outside the site; safe to delete).
+    # Relative to mkdocs.yml. Off: every build converts every page.
+    cache = Switch(default=True)
+    cache_dir = c.Type(str, default=".cache/country-toolkit")

@@ -10,11 +10,13 @@ import logging
 from pathlib import Path
 from typing import Literal
 
+from jinja2 import Environment
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page as MkPage
 
 from ..export import default_edit_url, edit_base
@@ -26,6 +28,7 @@ from ..loader import load
 from ..mockup import embed_charts
 from ..pages import Options, Page, SiteRenderer
 from ..problems import Report
+from .cache import HtmlCache, OutputCache, SearchCache, Store
 from .config import CountryToolkitConfig
 from .report_page import replace_not_found, report_markdown
 
@@ -37,6 +40,12 @@ class CountryToolkitPlugin(BasePlugin[CountryToolkitConfig]):
     # commands; a build started from Python, as the tests and the bundle do, is a build).
     serving = False
     languages: list[Language] = []  # site languages (kb/country.yml), set by on_config
+    # Kept across `mkdocs serve` rebuilds (MkDocs keeps a plugin with on_startup alive).
+    html_cache: HtmlCache | None = None
+    output_cache: OutputCache | None = None
+    search_cache: SearchCache | None = None
+    nav: Navigation | None = None
+    cache_ready = False
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"],
                    dirty: bool) -> None:
@@ -60,13 +69,32 @@ class CountryToolkitPlugin(BasePlugin[CountryToolkitConfig]):
             chart_markers=True,
             language=self.language.code,
         )
+        folder = (root / self.config.cache_dir).resolve() if self.config.cache else None
+        if self.html_cache is None or self.html_cache.folder != folder:
+            self.html_cache = HtmlCache(folder)
+            self.output_cache = OutputCache(folder)
+            self.search_cache = SearchCache(folder)
+        for cache in self._caches():
+            cache.load()
+        self.cache_ready = False
         # overrides/main.html shows a "do not publish" banner on every page of internal builds.
         config.extra["toolkit_internal"] = self.config.internal
         if self.config.internal:
             log.info("Internal build: confidential fields are included. Do not publish it.")
         return config
 
+    def _caches(self) -> list[HtmlCache | Store]:
+        if not self.config.cache or self.html_cache is None:
+            return []
+        assert self.output_cache is not None and self.search_cache is not None
+        return [self.html_cache, self.output_cache.store, self.search_cache.store]
+
     def on_pre_build(self, config: MkDocsConfig) -> None:
+        if self.config.enabled and self.config.cache and self.search_cache is not None:
+            # Every on_config has run: Material's search plugin has made this build's index.
+            for other in config.plugins.values():
+                if hasattr(other, "search_index"):
+                    self.search_cache.install(other)
         # Everything that can fail on a bad kb happens here: mkdocs empties site_dir between
         # on_pre_build and on_files, so failing any later would leave an emptied or
         # half-written site behind. Runs again on every `mkdocs serve` rebuild.
@@ -136,6 +164,34 @@ class CountryToolkitPlugin(BasePlugin[CountryToolkitConfig]):
             files.append(File.generated(config, page.path, content=page.content))
         return files
 
+    # Last: the key must be the Markdown every other plugin has finished changing.
+    @event_priority(-100)
+    def on_page_markdown(self, markdown: str, /, *, page: MkPage, config: MkDocsConfig,
+                         files: Files) -> str:
+        if self.html_cache is not None and self.config.cache:
+            if not self.cache_ready:  # every on_files has run: the file set is final
+                self.html_cache.start(config, files)
+                self.cache_ready = True
+            self.html_cache.wrap(page, markdown)
+        return markdown
+
+    def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation:
+        self.nav = nav
+        return nav
+
+    @event_priority(-100)  # after any plugin that adds to the environment
+    def on_env(self, env: Environment, /, *, config: MkDocsConfig, files: Files) -> Environment:
+        if self.config.enabled and self.config.cache and self.output_cache is not None:
+            self.output_cache.install(env, config, self.nav)
+        return env
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.config.internal:
+            write_mark(Path(config.site_dir))
+        if self.cache_ready:
+            for cache in self._caches():
+                cache.save()
+
     def on_post_page(self, output: str, /, *, page: MkPage, config: MkDocsConfig) -> str:
         output = embed_charts(output, self.charts) if self.charts else output
         # The machine-readable mark that publish, bundle and deploy refuse (internal_mark.py).
@@ -151,10 +207,6 @@ class CountryToolkitPlugin(BasePlugin[CountryToolkitConfig]):
         if self.config.internal and template_name.endswith(".html"):
             return mark_page(output_content)
         return output_content
-
-    def on_post_build(self, *, config: MkDocsConfig) -> None:
-        if self.config.internal:
-            write_mark(Path(config.site_dir))
 
     def on_serve(
         self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: object

@@ -1,0 +1,413 @@
+"""Converted HTML of each page, reused while nothing that shapes it has changed.
+
+Python-Markdown is about half of a build. A page's HTML, table of contents and anchors are
+a function of its Markdown, its path, the Markdown configuration, the set of files its links
+resolve against and the versions of the packages that convert it: the key hashes all of
+them, so a change of any one is a miss and the page is converted again (never stale).
+The cache is kept in memory across `mkdocs serve` rebuilds and in one JSON file outside the
+site (default `.cache/country-toolkit/`), safe to delete at any time. A render that logged a
+warning is never stored, so strict mode still sees every warning.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import logging
+import os
+import re
+import tempfile
+from collections.abc import Callable
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import Files
+from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import AnchorLink, TableOfContents
+
+# Bump when the stored entry's layout changes.
+FORMAT = 1
+PACKAGES = ("mkdocs", "markdown", "pymdown-extensions", "mkdocs-material", "country-toolkit")
+
+
+def versions() -> list[str]:
+    out = []
+    for name in PACKAGES:
+        try:
+            out.append(f"{name}=={version(name)}")
+        except PackageNotFoundError:
+            out.append(f"{name}==?")
+    return out
+
+
+def signature(config: MkDocsConfig, files: Files) -> str:
+    """Everything outside a page's own Markdown that its HTML depends on."""
+    parts = {
+        "format": FORMAT,
+        "versions": versions(),
+        "extensions": [str(e) for e in config.markdown_extensions],
+        # repr: a callable option (a slugify function) has an address in it, so it misses in
+        # every new process rather than ever matching something different.
+        "mdx": repr(sorted((config.mdx_configs or {}).items())),
+        "directory_urls": config.use_directory_urls,
+        "validation": repr(config.validation),
+        # Links resolve against every file of the site (and their URLs).
+        "files": sorted(f"{f.src_uri}>{f.url}" for f in files),
+    }
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+
+
+def _toc_out(items: list[AnchorLink]) -> list[dict[str, Any]]:
+    return [{"t": i.title, "i": i.id, "l": i.level, "c": _toc_out(i.children)} for i in items]
+
+
+def _toc_in(items: list[dict[str, Any]]) -> list[AnchorLink]:
+    out = []
+    for d in items:
+        link = AnchorLink(d["t"], d["i"], d["l"])
+        link.children = _toc_in(d["c"])
+        out.append(link)
+    return out
+
+
+class _Warnings(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.count += 1
+
+
+class Store:
+    """One cache file: key -> JSON value. Entries not used by a build are dropped on save."""
+
+    def __init__(self, folder: Path | None, name: str) -> None:
+        self.folder = folder
+        self.name = f"{name}-v{FORMAT}.json"
+        self.entries: dict[str, Any] = {}
+        self.used: set[str] = set()
+        self.added = 0
+        self.hits = 0
+        self.loaded = False
+        self.last = (0, 0)
+
+    def load(self) -> None:
+        """Read the stored cache once (a serve session keeps the in-memory one)."""
+        if self.loaded or self.folder is None:
+            self.loaded = True
+            return
+        self.loaded = True
+        try:
+            data = json.loads((self.folder / self.name).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return  # missing or damaged: start empty, it is only a cache
+        if isinstance(data, dict) and data.get("format") == FORMAT:
+            self.entries = data.get("entries", {})
+
+    def get(self, key: str) -> Any:
+        self.used.add(key)
+        entry = self.entries.get(key)
+        if entry is not None:
+            self.hits += 1
+        return entry
+
+    def put(self, key: str, value: Any) -> None:
+        self.used.add(key)
+        self.entries[key] = value
+        self.added += 1
+
+    def save(self) -> None:
+        """Keep only this build's entries; write atomically (concurrent builds may race)."""
+        stale = self.entries.keys() - self.used
+        for key in stale:
+            del self.entries[key]
+        self.last = (self.hits, len(self.used))  # reused, looked up: for benchmarks and tests
+        changed, self.added, self.hits = bool(stale or self.added), 0, 0
+        self.used = set()
+        if self.folder is None or not changed:
+            return
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".cache-", suffix=".tmp")
+            with os.fdopen(fd, "w", encoding="utf-8") as out:
+                json.dump({"format": FORMAT, "entries": self.entries}, out,
+                          separators=(",", ":"))
+            os.replace(tmp, self.folder / self.name)
+        except OSError as err:
+            logging.getLogger("mkdocs.plugins.country-toolkit").info(
+                "cache %s not written (%s): the next build does that work again", self.name, err)
+
+
+def digest(*parts: str) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(part.encode("utf-8", "surrogatepass"))
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+class HtmlCache:
+    def __init__(self, folder: Path | None) -> None:
+        self.folder = folder
+        self.store = Store(folder, "html")
+        self.signature = ""
+
+    def load(self) -> None:
+        self.store.load()
+
+    def save(self) -> None:
+        self.store.save()
+
+    # -- use ----------------------------------------------------------------------------
+    def start(self, config: MkDocsConfig, files: Files) -> None:
+        self.signature = signature(config, files)
+
+    def key(self, page: Page, markdown: str) -> str:
+        return digest(self.signature, page.file.src_uri, markdown)
+
+    def wrap(self, page: Page, markdown: str) -> None:
+        """Make page.render use the cache: MkDocs calls it right after on_page_markdown."""
+        key = self.key(page, markdown)
+        original: Callable[[MkDocsConfig, Files], None] = page.render
+
+        def render(config: MkDocsConfig, files: Files) -> None:
+            entry = self.store.get(key)
+            if entry is not None:
+                self._restore(page, entry, files)
+                return
+            counter = _Warnings()
+            logger = logging.getLogger("mkdocs")
+            logger.addHandler(counter)
+            try:
+                original(config, files)
+            finally:
+                logger.removeHandler(counter)
+            if counter.count == 0:
+                self.store.put(key, self._entry(page))
+
+        page.render = render  # type: ignore[method-assign]
+
+    @staticmethod
+    def _entry(page: Page) -> dict[str, Any]:
+        links = page.links_to_anchors or {}
+        return {
+            "content": page.content,
+            "toc": _toc_out(list(page.toc)),
+            "title": page._title_from_render,
+            "anchors": sorted(page.present_anchor_ids or ()),
+            "links": {f.src_uri: dict(v) for f, v in links.items()},
+        }
+
+    @staticmethod
+    def _restore(page: Page, entry: dict[str, Any], files: Files) -> None:
+        page.content = entry["content"]
+        toc = _toc_in(entry["toc"])
+        if toc:  # as mkdocs.structure.toc.get_toc does
+            toc[0].active = True  # type: ignore[attr-defined]
+        page.toc = TableOfContents(toc)
+        page._title_from_render = entry["title"]
+        page.present_anchor_ids = set(entry["anchors"])
+        links = {}
+        for src, anchors in entry["links"].items():
+            target = files.get_file_from_path(src)
+            if target is not None:  # the file set is in the key, so it is there
+                links[target] = dict(anchors)
+        page.links_to_anchors = links
+
+
+# -- whole pages and search entries ------------------------------------------------------
+# What MkDocs puts in every page's template context (mkdocs.commands.build.get_context):
+# the page-specific parts are fingerprinted from the page itself, the rest per build.
+STANDARD_CONTEXT = {"nav", "pages", "base_url", "extra_css", "extra_javascript",
+                    "mkdocs_version", "build_date_utc", "config", "page"}
+
+
+ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
+
+
+def fingerprint(value: Any, depth: int = 0) -> Any:
+    """A JSON-able stand-in for a template value. An object without a stable repr (one with
+    an address in it) makes the key differ in every build: a miss, never a wrong hit."""
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    if depth > 6:
+        return repr(value)
+    if isinstance(value, dict):
+        return {str(k): fingerprint(v, depth + 1) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        items = [fingerprint(v, depth + 1) for v in value]
+        return sorted(items, key=repr) if isinstance(value, (set, frozenset)) else items
+    code = getattr(value, "__code__", None)
+    if code is not None:  # a function in the configuration (a sort key): its code, not address
+        return [getattr(value, "__module__", None), getattr(value, "__qualname__", None),
+                hashlib.sha256(code.co_code + ADDRESS.sub("", repr(code.co_consts)).encode()
+                               ).hexdigest()]
+    if isinstance(value, functools.partial):
+        return ["partial", fingerprint(value.func, depth + 1), fingerprint(value.args, depth + 1),
+                fingerprint(value.keywords, depth + 1)]
+    links = getattr(value, "links", None)  # Material's tag references
+    if isinstance(links, list):
+        return [repr(value), [(getattr(x, "title", None), getattr(x, "url", None))
+                              for x in links]]
+    return repr(value)
+
+
+def _nav(items: Any) -> list[Any]:
+    out = []
+    for item in items or ():
+        out.append([type(item).__name__, getattr(item, "title", None),
+                    getattr(item, "url", None), _nav(getattr(item, "children", None))])
+    return out
+
+
+def _link(page: Any) -> Any:
+    return None if page is None else [page.title, page.url]
+
+
+def _folder_digest(folder: str | None) -> str:
+    h = hashlib.sha256()
+    if folder and os.path.isdir(folder):
+        for path in sorted(Path(folder).rglob("*")):
+            if path.is_file():
+                h.update(path.relative_to(folder).as_posix().encode())
+                h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def _uses_build_date(dirs: list[str]) -> bool:
+    for folder in dirs:
+        for path in Path(folder).rglob("*.html"):
+            if "build_date_utc" in path.read_text(encoding="utf-8", errors="replace"):
+                return True
+    return False
+
+
+def config_fingerprint(config: MkDocsConfig) -> Any:
+    out = {k: fingerprint(v) for k, v in config.items() if k not in ("plugins", "theme")}
+    theme = config.theme
+    out["theme"] = [theme.name, list(theme.dirs), sorted(theme.static_templates),
+                    fingerprint(dict(theme.items()))]
+    out["plugins"] = {name: _plugin_state(p) for name, p in config.plugins.items()}
+    return out
+
+
+def _plugin_state(plugin: Any) -> Any:
+    options = getattr(plugin, "config", None)
+    if options is not None:
+        return fingerprint(dict(options))
+    # A hook (a module listed under `hooks:` in mkdocs.yml) has no options: its code is what
+    # can change the pages.
+    source = getattr(plugin, "__file__", None)
+    if source and Path(source).is_file():
+        return hashlib.sha256(Path(source).read_bytes()).hexdigest()
+    return repr(plugin)
+
+
+class OutputCache:
+    """The theme's rendering of each page (Material's templates are a fifth of a build).
+
+    The key holds everything the template reads: the page's HTML, TOC, title, meta, URLs,
+    neighbours and ancestors and any extra context plugins add; per build, the navigation,
+    the configuration (with every plugin's options), the custom_dir templates byte for byte
+    and the package versions. build_date_utc is in it only if a template uses it.
+    """
+
+    def __init__(self, folder: Path | None) -> None:
+        self.store = Store(folder, "pages")
+        self.signature: str | None = None
+        self.build_date: bool | None = None
+
+    def install(self, env: Any, config: MkDocsConfig, nav: Any) -> None:
+        self.signature = None
+        original = env.get_template
+
+        def get_template(name: Any, parent: Any = None, globals: Any = None) -> Any:
+            template = original(name, parent, globals)
+            page = getattr(config, "_current_page", None)
+            if parent is None and isinstance(page, Page) and isinstance(name, str):
+                return _CachedTemplate(self, template, name, config, nav)
+            return template
+
+        env.get_template = get_template
+
+    def build_signature(self, config: MkDocsConfig, nav: Any) -> str:
+        if self.signature is None:
+            if self.build_date is None:
+                self.build_date = _uses_build_date(list(config.theme.dirs))
+            self.signature = digest(json.dumps({
+                "format": FORMAT, "versions": versions(),
+                "config": config_fingerprint(config),
+                "templates": _folder_digest(config.theme.custom_dir),
+                "nav": _nav(nav.items if nav is not None else None),
+            }, sort_keys=True))
+        return self.signature
+
+    def key(self, name: str, context: Any, config: MkDocsConfig, nav: Any) -> str:
+        page = context["page"]
+        extra = {k: fingerprint(v) for k, v in context.items() if k not in STANDARD_CONTEXT}
+        if self.build_date:
+            extra["build_date_utc"] = str(context.get("build_date_utc"))
+        parts = {
+            "template": name, "src": page.file.src_uri, "url": page.url,
+            "abs_url": page.abs_url, "canonical": page.canonical_url,
+            "edit": page.edit_url, "home": page.is_homepage, "title": page.title,
+            "meta": fingerprint(page.meta), "toc": _toc_out(list(page.toc)),
+            "prev": _link(page.previous_page), "next": _link(page.next_page),
+            "ancestors": [getattr(a, "title", None) for a in page.ancestors],
+            "base_url": context.get("base_url"), "extra": extra,
+        }
+        return digest(self.build_signature(config, nav), json.dumps(parts, sort_keys=True),
+                      page.content or "")
+
+
+class _CachedTemplate:
+    def __init__(self, cache: OutputCache, template: Any, name: str,
+                 config: MkDocsConfig, nav: Any) -> None:
+        self.cache, self.template, self.name = cache, template, name
+        self.config, self.nav = config, nav
+
+    def render(self, context: Any) -> str:
+        key = self.cache.key(self.name, context, self.config, self.nav)
+        hit = self.cache.store.get(key)
+        if hit is not None:
+            return str(hit)
+        output = self.template.render(context)
+        self.cache.store.put(key, output)
+        return output
+
+    def __getattr__(self, attr: str) -> Any:
+        return getattr(self.template, attr)
+
+
+class SearchCache:
+    """Material's search entries for each page (its HTML parse is a seventh of a build)."""
+
+    def __init__(self, folder: Path | None) -> None:
+        self.store = Store(folder, "search")
+
+    def install(self, search_plugin: Any) -> None:
+        index = getattr(search_plugin, "search_index", None)
+        if index is None or not hasattr(index, "add_entry_from_context"):
+            return
+        original = index.add_entry_from_context
+        signature = digest(json.dumps({"versions": versions(),
+                                       "config": repr(sorted(index.config.items()))}))
+
+        def add_entry_from_context(page: Page) -> None:
+            key = digest(signature, json.dumps({
+                "url": page.url, "title": page.title, "meta": fingerprint(page.meta),
+                "toc": _toc_out(list(page.toc)),
+            }, sort_keys=True), page.content or "")
+            hit = self.store.get(key)
+            if hit is not None:
+                index.entries.extend(json.loads(json.dumps(hit)))  # a copy
+                return
+            before = len(index.entries)
+            original(page)
+            self.store.put(key, json.loads(json.dumps(index.entries[before:], default=str)))
+
+        index.add_entry_from_context = add_entry_from_context

@@ -129,14 +129,18 @@ def suggest(ref: str, known: Iterable[str]) -> str:
     typed (the person would see two identical ids) or as another known id: a look-alike
     record planted by someone else must never be the one the message steers a contributor to.
     """
-    valid = sorted({k for k in known if ID_RE.match(k)})
     if not ID_RE.match(ref):
         return ""
-    close = difflib.get_close_matches(ref, valid, n=1)
+    return _closest(ref, sorted({k for k in known if ID_RE.match(k)}))
+
+
+def _closest(ref: str, candidates: list[str]) -> str:
+    """The "did you mean" for ref among candidates, unless a look-alike makes it ambiguous."""
+    close = difflib.get_close_matches(ref, candidates, n=1)
     if not close:
         return ""
     best, look = close[0], _skeleton(close[0])
-    if _skeleton(ref) == look or any(_skeleton(k) == look for k in valid if k != best):
+    if _skeleton(ref) == look or any(_skeleton(k) == look for k in candidates if k != best):
         return ""
     return f"did you mean '{best}'? "
 
@@ -526,14 +530,7 @@ def check_questionnaire(loaded: Loaded) -> list[Problem]:
 
 def suggest_name(ref: str, known: Iterable[str]) -> str:
     """suggest() for XLSForm names (letters, digits, _ . -), with its look-alike guard."""
-    names = sorted(set(known))
-    close = difflib.get_close_matches(ref, names, n=1)
-    if not close:
-        return ""
-    best, look = close[0], _skeleton(close[0])
-    if _skeleton(ref) == look or any(_skeleton(k) == look for k in names if k != best):
-        return ""
-    return f"did you mean '{best}'? "
+    return _closest(ref, sorted(set(known)))
 
 
 def _options(q: Question, choice_lists: dict) -> list:

@@ -7,12 +7,9 @@ to a path relative to a site's root; a build per language adds its prefix (`fr/`
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
+
+from support import serve_folder
 
 from generator.kb import KnowledgeBase
 
@@ -55,22 +52,7 @@ def page_types(kb: KnowledgeBase) -> dict[str, str]:
     return pages
 
 
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
-@contextmanager
-def serve(site: Path) -> Iterator[str]:
-    """The built site over local HTTP (file:// would take Material's offline paths)."""
-    handler = functools.partial(QuietHandler, directory=str(site))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    finally:
-        httpd.shutdown()
+serve = serve_folder  # the built site over local HTTP
 
 
 def local_file(site: Path, base: str, url: str) -> Path | None:

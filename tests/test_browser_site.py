@@ -2,23 +2,16 @@
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from support import SAMPLE_KB
+from support import SAMPLE_KB, serve_folder
 
 from generator.loader import load_or_raise
 
 pytestmark = pytest.mark.browser
 
-
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
 
 
 def heading(page) -> str:
@@ -27,12 +20,8 @@ def heading(page) -> str:
 
 @pytest.fixture(scope="module")
 def server(sample_site: Path) -> Iterator[str]:
-    handler = functools.partial(QuietHandler, directory=str(sample_site))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    httpd.shutdown()
+    with serve_folder(sample_site) as url:
+        yield url
 
 
 def words(text: str) -> list[str]:

@@ -3,16 +3,13 @@ file://, without JavaScript, under Material's instant navigation, and on a phone
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
-from support import SAMPLE_KB, SMALL_KB, copy_project, free_port
+from support import SAMPLE_KB, SMALL_KB, copy_project, free_port, serve_folder
 
 from generator.loader import load_or_raise
 
@@ -27,17 +24,9 @@ VISIBLE_ENTRIES = """() => [...document.querySelectorAll('.ctk-dap-q')]
               status: e.dataset.status, sharing: e.dataset.sharing}))"""
 
 
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
 def serve(directory: Path, port: int = 0) -> Iterator[str]:
-    handler = functools.partial(QuietHandler, directory=str(directory))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    httpd.shutdown()
+    with serve_folder(directory, port) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

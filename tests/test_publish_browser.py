@@ -3,15 +3,13 @@ the site root lands on the latest, and an older round says it is not the latest.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import subprocess
 import tarfile
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from support import serve_folder
 from test_publish import git, project, set_round  # noqa: F401 - project is a fixture
 
 from generator.publish import publish
@@ -33,20 +31,9 @@ def published_site(project: Path, tmp_path: Path) -> Iterator[str]:  # noqa: F81
                    check=True)
     with tarfile.open(archive) as tar:
         tar.extractall(web, filter="data")
-    handler = functools.partial(_QuietHandler, directory=str(web))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve_folder(web) as url:
+        yield url
 
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
 
 
 def test_selector_lists_both_rounds_and_the_root_is_the_latest(published_site: str,

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 from hostile import RECORD_FILES, free_text_paths, make_xss_filler, rewrite_kb
-from support import ROOT, SMALL_KB, add_process_records
+from support import ROOT, SMALL_KB, add_process_records, serve_folder
 
 from generator.build import build_site
 
@@ -177,19 +177,8 @@ def test_offline_bundle_pages_are_inert(tmp_path: Path) -> None:
 
 @pytest.fixture(scope="module")
 def served(hostile: tuple[Path, dict[str, str], set[str]]):
-    import functools
-    import http.server
-    import threading
-
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
-    handler = functools.partial(Quiet, directory=str(hostile[0]))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    httpd.shutdown()
+    with serve_folder(hostile[0]) as url:
+        yield url
 
 
 @pytest.mark.browser

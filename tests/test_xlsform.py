@@ -366,10 +366,31 @@ def test_a_form_pyxform_refuses_is_a_failed_export_with_the_reason(small_kb: Pat
         encoding="utf-8")
     with pytest.raises(ExportError, match="pyxform refuses the form: .*nowhere"):
         export_xlsform(load_or_raise(small_kb))
+    with pytest.raises(ExportError):  # refused again: a refusal is never remembered
+        export_xlsform(load_or_raise(small_kb))
     result = CliRunner().invoke(main, ["export", "xlsform", str(small_kb), "--out",
                                        str(small_kb.parent / "f.xlsx")])
     assert result.exit_code == 1 and "export failed: pyxform refuses the form" in result.output
     assert not (small_kb.parent / "f.xlsx").exists()
+
+
+def test_pyxform_checks_a_workbook_once_until_its_bytes_change(
+        small_kb: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import generator.xlsform.export as export
+
+    calls: list[bytes] = []
+    real = export.convert
+    monkeypatch.setattr(export, "_ACCEPTED", set())
+    monkeypatch.setattr(export, "convert", lambda data: calls.append(data) or real(data))
+    kb = load_or_raise(small_kb)
+    first = export_xlsform(kb)
+    assert export_xlsform(kb) == first and len(calls) == 1  # serve rebuild, same form
+    q = small_kb / "questions/wash/wash-water-source.yml"
+    text = q.read_text(encoding="utf-8")
+    assert "\ntext: " in text
+    q.write_text(text.replace("\ntext: ", "\ntext: Reworded - ", 1), encoding="utf-8")
+    changed = export_xlsform(load_or_raise(small_kb))
+    assert changed != first and len(calls) == 2  # the form changed: checked again
 
 
 def test_export_command_writes_the_workbook(tmp_path: Path) -> None:

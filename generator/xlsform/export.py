@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 import json
 import re
@@ -350,8 +351,26 @@ def convert(xlsx: bytes) -> str:
     return result.xform
 
 
+# Workbooks pyxform has accepted in this process, by digest. `mkdocs serve` exports the form
+# on every rebuild and most edits (a purpose, a mock-up) leave its bytes unchanged (the export
+# is byte-reproducible), so the check (seconds at 1,000 questions) reruns only when the form
+# itself changed. A refused workbook is never recorded: it is refused every time.
+_ACCEPTED: set[str] = set()
+
+
+def check(xlsx: bytes) -> None:
+    """Raise ExportError with pyxform's reason unless pyxform converts the workbook."""
+    digest = hashlib.sha256(xlsx).hexdigest()
+    if digest in _ACCEPTED:
+        return
+    convert(xlsx)
+    if len(_ACCEPTED) >= 64:
+        _ACCEPTED.clear()
+    _ACCEPTED.add(digest)
+
+
 def export_xlsform(kb: KnowledgeBase, round_number: int | None = None) -> bytes:
     """The XLSForm workbook of the round; raises ExportError if pyxform would refuse it."""
     data = to_xlsx(build_sheets(kb, round_number))
-    convert(data)
+    check(data)
     return data

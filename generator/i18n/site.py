@@ -50,8 +50,7 @@ def _material_has(kind: str, code: str) -> bool:
     return (_MATERIAL / path).is_file()
 
 
-def configure(config: MkDocsConfig, languages: list[Language], code: str | None,
-              serving: bool = False) -> Language:
+def configure(config: MkDocsConfig, languages: list[Language], code: str | None) -> Language:
     """Set config up for the build in language `code` (None: the source language)."""
     lang = next((x for x in languages if x.code == code), None) if code else languages[0]
     if lang is None:
@@ -71,12 +70,14 @@ def configure(config: MkDocsConfig, languages: list[Language], code: str | None,
     config.extra["toolkit_language"] = lang.code
     # A one-language offline bundle has no other language to link to.
     if len(languages) > 1 and config.extra.get("toolkit_language_selector", True):
-        # link: Material's <link rel="alternate"> in the head, whose sitemap.xml its script
-        # reads; the partial builds the selector's hrefs itself. `mkdocs serve` has this
-        # language only: pointing there would answer 404 (console errors) for the others.
-        config.extra["alternate"] = [
-            {"name": x.name, "lang": x.code, "link": "./" if serving else f"../{x.code}/"}
-            for x in languages]
+        # The partial builds each link to the same page in that language itself (it works
+        # from file:// too). `alternate` is only Material's switch to include the partial:
+        # truthy but not a list, so base.html writes no <link rel="alternate">, for which
+        # Material's script would fetch every language's sitemap.xml on every page load and
+        # re-route selector clicks through it.
+        config.extra["toolkit_alternate"] = [{"name": x.name, "lang": x.code}
+                                             for x in languages]
+        config.extra["alternate"] = True
     return lang
 
 

@@ -58,8 +58,7 @@ class CountryToolkitPlugin(BasePlugin[CountryToolkitConfig]):
             return config
         self.kb_path = Path(self.config.kb).resolve()
         self.languages = i18n_site.declared(self.kb_path)
-        self.language = i18n_site.configure(config, self.languages, self.config.language,
-                                            self.serving)
+        self.language = i18n_site.configure(config, self.languages, self.config.language)
         root = Path(config.config_file_path or ".").resolve().parent
         self.options = Options(
             edit_url=edit_base(

@@ -33,6 +33,7 @@ from ..models.country import AdminLevel, DtmSetup, KeyInformantType, Methodology
 from ..models.partner import Contact, Engagement
 from ..models.plan import Milestone, SignOff
 from ..models.question import Analysis, Change, Criteria, Mockup, Option, SpecialCode
+from .catalog import N_
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,12 @@ SPECS: dict[type[BaseModel], Spec] = {
     SectorList: Spec(items=("sectors",)),
     Sector: Spec(texts=("name", "description")),
 }
+
+# The models' default texts (a text a record may leave out): the generator's words, so they
+# are marked here for the catalogue and translated by it (localize.py), not shown as
+# untranslated record text. tests/test_i18n_catalog.py checks that every default text of a
+# translatable field is listed.
+DEFAULT_TEXTS = (N_("every round"), N_("Joint Data Analysis Plan"))
 
 # The key beside the translated texts that records which source text they were made from.
 HASH_KEY = "source_hash"

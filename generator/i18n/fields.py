@@ -32,7 +32,16 @@ from ..models import (
 from ..models.country import AdminLevel, DtmSetup, KeyInformantType, Methodology
 from ..models.partner import Contact, Engagement
 from ..models.plan import Milestone, SignOff
-from ..models.question import Analysis, Change, Criteria, Mockup, Option, SpecialCode
+from ..models.question import (
+    Analysis,
+    Change,
+    Criteria,
+    Mockup,
+    Option,
+    SpecialCode,
+    Verification,
+    Verifier,
+)
 from .catalog import N_
 
 
@@ -52,7 +61,7 @@ SPECS: dict[type[BaseModel], Spec] = {
     Question: Spec(
         texts=("text", "hint", "information_need", "purpose", "use", "enumerator_notes",
                "constraint_message", "specify_label", "unit"),
-        nested=("analysis", "mockup", "criteria", "sharing"),
+        nested=("analysis", "mockup", "criteria", "sharing", "verification"),
         items=("options", "history", "special_codes"),
     ),
     Analysis: Spec(texts=("descriptive", "frequency", "tools")),
@@ -60,6 +69,9 @@ SPECS: dict[type[BaseModel], Spec] = {
     Criteria: Spec(texts=("not_available_elsewhere", "methodology_adequate",
                           "analysis_capacity", "do_no_harm")),
     Sharing: Spec(texts=("trigger", "contact")),
+    # Reviewers' roles carry their translations beside them, like process steps.
+    Verification: Spec(texts=("notes",), items=("verified_by",)),
+    Verifier: Spec(texts=("role",)),
     Option: Spec(single="label"),
     SpecialCode: Spec(single="label"),
     Change: Spec(single="change"),

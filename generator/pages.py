@@ -6,7 +6,7 @@ import datetime as dt
 import posixpath
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from functools import cache, cached_property
+from functools import cache, cached_property, partial
 
 import yaml
 from jinja2 import Environment, PackageLoader, StrictUndefined
@@ -32,7 +32,7 @@ from .mockup.dataset import false_csv, false_frame, false_xlsx, file_stem
 from .mockup.sentence import fill
 from .models import Question
 from .questionnaire import SiteForm, site_form
-from .safe_text import cell, escape_html, escape_md
+from .safe_text import Typography, cell, escape_html, escape_md, french_spaces
 
 NO_SEARCH = {"exclude": True}
 # libyaml's emitter when PyYAML has it: the pure-Python one was a quarter of the plugin's time.
@@ -61,26 +61,32 @@ class Options:
     language: str | None = None
 
 
+# How each language spaces its punctuation, applied to every text a page prints in it.
+TYPOGRAPHY: dict[str, Typography] = {"fr": french_spaces}
+
+
 @cache
 def environment(lang: str = "en") -> Environment:
+    typography = TYPOGRAPHY.get(lang.split("-")[0])
+    md = partial(escape_md, typography=typography)
     env = Environment(
         # _("...") in templates: the generator's words through the gettext catalogue. The
         # old-style (plain str) gettext, so finalize escapes translated words like any value.
         extensions=["jinja2.ext.i18n"],
         loader=PackageLoader("generator", "templates"),
         undefined=StrictUndefined,
-        finalize=escape_md,  # every printed value is inert Markdown unless marked Markup
+        finalize=md,  # every printed value is inert Markdown unless marked Markup
         # On so that macro output is Markup (not escaped twice); finalize does the escaping.
         autoescape=True,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters["cell"] = cell
-    env.filters["join"] = join_md
+    env.filters["cell"] = partial(cell, typography=typography)
+    env.filters["join"] = partial(join_md, typography=typography)
     # A translated sentence around generated links: `(_("... %(links)s")|md) % {...}` keeps
     # the links (Markup) and escapes the sentence.
-    env.filters["md"] = escape_md
+    env.filters["md"] = md
     # Attribute values in raw HTML (filter data-* attributes, option values): quotes too.
     env.filters["attr"] = lambda value: Markup(escape_html(value))
     env.tests["contains"] = lambda seq, item: item in seq
@@ -91,9 +97,9 @@ def environment(lang: str = "en") -> Environment:
     return env
 
 
-def join_md(items: object, sep: str = ", ") -> Markup:
+def join_md(items: object, sep: str = ", ", typography: Typography | None = None) -> Markup:
     """Jinja's join escapes only HTML; record items also need their Markdown made inert."""
-    return Markup(sep).join(escape_md(i) for i in items)  # type: ignore[attr-defined]
+    return Markup(sep).join(escape_md(i, typography) for i in items)  # type: ignore[attr-defined]
 
 
 def question_path(q: Question) -> str:
@@ -134,6 +140,14 @@ def front_matter(**meta: object) -> str:
     clean = {k: _escape_meta(v) for k, v in meta.items() if v not in (None, [], "", {})}
     dumped = yaml.dump(clean, Dumper=SAFE_DUMPER, allow_unicode=True, sort_keys=False)
     return "---\n" + dumped + "---\n\n"
+
+
+def _typeset(value: object, typography: Typography) -> object:
+    if isinstance(value, str) and getattr(value, "mark", None) is None:
+        return typography(value)
+    if isinstance(value, list):
+        return [_typeset(v, typography) for v in value]
+    return value
 
 
 def _escape_meta(value: object) -> object:
@@ -227,6 +241,9 @@ class SiteRenderer:
             kb=self.kb, link=link, qpath=question_path, ppath=partner_path, spath=sector_path,
             edit=self.edit_link, ki_labels=self.ki_labels, false_data=self.false_data, **ctx,
         )
+        typography = TYPOGRAPHY.get(self.language.code.split("-")[0])
+        if typography is not None:  # titles in the nav and <title> wrap too
+            meta = {k: _typeset(v, typography) for k, v in meta.items()}
         return front_matter(**meta) + body
 
     def chart_block(self, qid: str) -> Markup | None:

@@ -55,6 +55,12 @@ LABELS: dict[str, str] = {
     "subject-matter": N_("Subject-matter expert"),
     "context": N_("Context expert"),
     "imo": N_("Information management (IMO)"),
+    # analysis statistics (a question's default one comes from its type)
+    "proportion": N_("proportion"),
+    "mean": N_("mean"),
+    "median": N_("median"),
+    "sum": N_("sum"),
+    "count": N_("count"),
     # data sharing agreement status
     "drafting": N_("Being drafted"),
     "signed": N_("Signed"),

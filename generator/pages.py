@@ -6,7 +6,8 @@ import datetime as dt
 import posixpath
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from functools import cache, cached_property
+from functools import cache, cached_property, partial
+from typing import TYPE_CHECKING
 
 import yaml
 from jinja2 import Environment, PackageLoader, StrictUndefined
@@ -17,7 +18,7 @@ from .dap import dap_csv, dap_frame, dap_xlsx
 from .i18n.catalog import N_, translations
 from .i18n.languages import find, source_language
 from .i18n.localize import localize
-from .i18n.numbers import localize_values
+from .i18n.numbers import localize_value, localize_values, with_digits
 from .kb import HANDLE_PREFIX, KnowledgeBase
 from .labels import LABELS
 from .mockup import (
@@ -31,8 +32,11 @@ from .mockup import (
 from .mockup.dataset import false_csv, false_frame, false_xlsx, file_stem
 from .mockup.sentence import fill
 from .models import Question
-from .questionnaire import SiteForm, site_form
-from .safe_text import cell, escape_html, escape_md
+from .questionnaire import SiteForm, Words, site_form
+from .safe_text import Typography, cell, escape_html, escape_md, french_spaces
+
+if TYPE_CHECKING:
+    from .mockup.results import Words as ChartWords
 
 NO_SEARCH = {"exclude": True}
 # libyaml's emitter when PyYAML has it: the pure-Python one was a quarter of the plugin's time.
@@ -61,26 +65,32 @@ class Options:
     language: str | None = None
 
 
+# How each language spaces its punctuation, applied to every text a page prints in it.
+TYPOGRAPHY: dict[str, Typography] = {"fr": french_spaces}
+
+
 @cache
 def environment(lang: str = "en") -> Environment:
+    typography = TYPOGRAPHY.get(lang.split("-")[0])
+    md = partial(escape_md, typography=typography)
     env = Environment(
         # _("...") in templates: the generator's words through the gettext catalogue. The
         # old-style (plain str) gettext, so finalize escapes translated words like any value.
         extensions=["jinja2.ext.i18n"],
         loader=PackageLoader("generator", "templates"),
         undefined=StrictUndefined,
-        finalize=escape_md,  # every printed value is inert Markdown unless marked Markup
+        finalize=md,  # every printed value is inert Markdown unless marked Markup
         # On so that macro output is Markup (not escaped twice); finalize does the escaping.
         autoescape=True,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters["cell"] = cell
-    env.filters["join"] = join_md
+    env.filters["cell"] = partial(cell, typography=typography)
+    env.filters["join"] = partial(join_md, typography=typography)
     # A translated sentence around generated links: `(_("... %(links)s")|md) % {...}` keeps
     # the links (Markup) and escapes the sentence.
-    env.filters["md"] = escape_md
+    env.filters["md"] = md
     # Attribute values in raw HTML (filter data-* attributes, option values): quotes too.
     env.filters["attr"] = lambda value: Markup(escape_html(value))
     env.tests["contains"] = lambda seq, item: item in seq
@@ -91,9 +101,9 @@ def environment(lang: str = "en") -> Environment:
     return env
 
 
-def join_md(items: object, sep: str = ", ") -> Markup:
+def join_md(items: object, sep: str = ", ", typography: Typography | None = None) -> Markup:
     """Jinja's join escapes only HTML; record items also need their Markdown made inert."""
-    return Markup(sep).join(escape_md(i) for i in items)  # type: ignore[attr-defined]
+    return Markup(sep).join(escape_md(i, typography) for i in items)  # type: ignore[attr-defined]
 
 
 def question_path(q: Question) -> str:
@@ -134,6 +144,14 @@ def front_matter(**meta: object) -> str:
     clean = {k: _escape_meta(v) for k, v in meta.items() if v not in (None, [], "", {})}
     dumped = yaml.dump(clean, Dumper=SAFE_DUMPER, allow_unicode=True, sort_keys=False)
     return "---\n" + dumped + "---\n\n"
+
+
+def _typeset(value: object, typography: Typography) -> object:
+    if isinstance(value, str) and getattr(value, "mark", None) is None:
+        return typography(value)
+    if isinstance(value, list):
+        return [_typeset(v, typography) for v in value]
+    return value
 
 
 def _escape_meta(value: object) -> object:
@@ -199,8 +217,28 @@ class SiteRenderer:
             for key, q in kb.questions.items()}
         return replace(kb, questions=questions)
 
+    @cached_property
+    def chart_words(self) -> ChartWords | None:
+        """The charts' words, numbers and group names in a language other than the source."""
+        lang = self.language
+        if lang.code == source_language(self.kb.country).code:
+            return None
+        from babel.dates import format_date
+
+        from .mockup.assessment import dimension_words
+        from .mockup.results import Words as ChartWords
+
+        def localize(value: str) -> str:
+            return localize_value(value, lang.locale, lang.digits)
+
+        def month(day: dt.date) -> str:
+            return with_digits(format_date(day, "LLL y", locale=lang.locale), lang.digits)
+
+        return ChartWords(gettext=self._, ngettext=self.env.globals["ngettext"], localize=localize,
+                     month=month, dimensions=dimension_words(self.kb.country, self._))
+
     def _mockup(self, q: Question) -> MockupResult:
-        result = build_mockup(q, self.kb.country, self.assessment)
+        result = build_mockup(q, self.kb.country, self.assessment, self.chart_words)
         lang = self.language
         if lang.code == source_language(self.kb.country).code or not result.placeholders:
             return result
@@ -227,6 +265,9 @@ class SiteRenderer:
             kb=self.kb, link=link, qpath=question_path, ppath=partner_path, spath=sector_path,
             edit=self.edit_link, ki_labels=self.ki_labels, false_data=self.false_data, **ctx,
         )
+        typography = TYPOGRAPHY.get(self.language.code.split("-")[0])
+        if typography is not None:  # titles in the nav and <title> wrap too
+            meta = {k: _typeset(v, typography) for k, v in meta.items()}
         return front_matter(**meta) + body
 
     def chart_block(self, qid: str) -> Markup | None:
@@ -414,10 +455,17 @@ class SiteRenderer:
 
     @cached_property
     def site_form(self) -> SiteForm:
-        return site_form(self.kb)
+        return site_form(self.kb, Words(self._, self.num))
+
+    def num(self, value: float) -> str:
+        """A number of the questionnaire (ranges, skip logic) the page language's way."""
+        if self.language.code == source_language(self.kb.country).code:
+            return _num(value)
+        return localize_value(_num(value).replace(",", ""), self.language.locale,
+                              self.language.digits)
 
     def form_context(self) -> dict[str, object]:
-        return {"form": self.site_form, "kind": lambda e: type(e).__name__, "num": _num,
+        return {"form": self.site_form, "kind": lambda e: type(e).__name__, "num": self.num,
                 "uoa": {k: self._(v) for k, v in UNIT_WORDS.items()},
                 "tiers": {k: self._(v) for k, v in TIER_WORDS.items()}}
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 
 from markupsafe import Markup
 
@@ -41,17 +42,41 @@ _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]")
 _SPACE = re.compile(r"[^\S\u00a0\u202f]+")
 
 
+# French typography: a space before ; : ? ! » and after «. Written as ordinary spaces, they
+# let the browser break the line there, leaving "?" or ";" alone at the start of the next
+# one. The French pages make those spaces non-breaking when they print a text: narrow
+# (U+202F) before ; ? !, full (U+00A0) before : and inside « ». Only spaces and tabs that
+# are already there, or one line break (a wrapped YAML line): never a blank line between
+# two paragraphs, and never a space at the start of a line (Markdown's indentation).
+_FR_BEFORE = re.compile(r"(?<=\S)(?:[ \t]+|[ \t]*\n[ \t]*)(?=([;:?!»]))")
+_FR_AFTER = re.compile(r"«(?:[ \t]+|[ \t]*\n[ \t]*)(?=\S)")
+_FR_SPACE = {";": "\u202f", "?": "\u202f", "!": "\u202f", ":": "\u00a0", "»": "\u00a0"}
+
+Typography = Callable[[str], str]
+
+
+def french_spaces(text: str) -> str:
+    """text with the spaces French puts around ; : ? ! « » made non-breaking."""
+    text = _FR_BEFORE.sub(lambda m: _FR_SPACE[m.group(1)], text)
+    return _FR_AFTER.sub("«\u00a0", text)
+
+
 def plain(value: object) -> str:
     """Record text with one kind of newline and no control characters."""
     return _CONTROL.sub("", _NEWLINES.sub("\n", str(value)))
 
 
-def escape_md(value: object) -> Markup:
+def escape_md(value: object, typography: Typography | None = None) -> Markup:
+    """value as inert Markdown; typography (the page language's spacing, e.g. french_spaces)
+    applies to texts in that language, not to a source text standing in for one."""
     if isinstance(value, Markup):
         return value
     if value is None:
         return Markup("")
-    text = plain(value).translate(_TABLE)
+    text = plain(value)
+    if typography is not None and getattr(value, "mark", None) is None:
+        text = typography(text)
+    text = text.translate(_TABLE)
     text = _LINE_START.sub(lambda m: m.group(1) + f"&#{ord(m.group(2))};", text)
     mark = getattr(value, "mark", None)
     if mark is not None:  # i18n.localize.Untranslated: the source text, marked
@@ -73,13 +98,13 @@ def _untranslated(text: str, value: object) -> Markup:
                   f"{badge}")
 
 
-def cell(value: object) -> Markup:
+def cell(value: object, typography: Typography | None = None) -> Markup:
     """Escaped text on one line, safe inside a Markdown table cell."""
     if isinstance(value, Markup):
         return Markup(_SPACE.sub(" ", value).strip())
     flat = _SPACE.sub(" ", "" if value is None else str(value)).strip()
     same = getattr(value, "same", None)  # keep an untranslated text's mark
-    return escape_md(same(flat) if same else flat)
+    return escape_md(same(flat) if same else flat, typography)
 
 
 def escape_html(value: object) -> str:

@@ -7,34 +7,19 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from i18n_kb import FR_WORD, multilingual_kb
-from support import ROOT, serve_folder
+from i18n_kb import FR_WORD
+from support import serve_folder
 
 from generator.i18n.languages import Language
-from generator.i18n.multibuild import build_languages, redirect_page
+from generator.i18n.multibuild import redirect_page
 
 QUESTION = "questions/wash/wash-water-source/index.html"
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def site(multilingual_site: Path) -> Path:
     """The small kb in en, fr and ar, built as `toolkit build --all-languages` does."""
-    from mkdocs.config import load_config
-
-    tmp = tmp_path_factory.mktemp("i18n")
-    kb = multilingual_kb(tmp / "kb")
-    from generator.i18n.site import declared
-
-    def make(lang: Language, where: Path):  # type: ignore[no-untyped-def]
-        cfg = load_config(str(ROOT / "mkdocs.yml"), site_dir=str(where))
-        plugin = cfg.plugins["country-toolkit"]
-        plugin.config["kb"] = str(kb)
-        plugin.config["language"] = lang.code
-        return cfg
-
-    out = tmp / "site"
-    build_languages(make, declared(kb), out)
-    return out
+    return multilingual_site
 
 
 def test_one_build_per_language_and_a_root_page(site: Path) -> None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +22,7 @@ from pydantic import BaseModel
 
 from ..loaded import Loaded, Source
 from ..models import MODELS
+from .adopted import adopted_view
 from .fields import HASH_KEY, block_fields, item_model, spec_of
 
 Loc = tuple[str | int, ...]
@@ -47,12 +48,15 @@ class Entry:
     source: Source
     lang: str
     field: str  # dotted path inside the record, as shown to people: msla.strengths[2]
-    loc: Loc  # where the source text is (for its line)
+    loc: Loc  # where the source text is in the record (its translations block is beside it)
     translated: bool
     hash_key: str | None  # key in source_hash that covers it (None: items' one text)
     hash_loc: Loc | None
     recorded: str | None  # the fingerprint recorded beside the translation
     current: str  # the fingerprint of the source text now
+    # Where the text is written in the file, for its line: `loc`, or for an adopted
+    # question an override's value or `adopts:` (a library text; i18n/adopted.py).
+    at: Loc = ()
 
     @property
     def stale(self) -> bool:
@@ -78,8 +82,9 @@ def _dict(value: Any) -> dict[str, Any]:
 
 
 class Walker:
-    def __init__(self, source: Source, langs: Sequence[str]) -> None:
-        self.source, self.langs = source, langs
+    def __init__(self, source: Source, langs: Sequence[str],
+                 where: Callable[[Loc], Loc] = lambda loc: loc) -> None:
+        self.source, self.langs, self.where = source, langs, where
         self.entries: list[Entry] = []
         self.unknown: list[Unknown] = []
 
@@ -180,7 +185,7 @@ class Walker:
     def _add(self, lang: str, fld: str, loc: Loc, done: bool, key: str | None,
              hash_loc: Loc | None, recorded: str | None, current: str) -> None:
         self.entries.append(Entry(self.source, lang, fld, loc, done, key, hash_loc, recorded,
-                                  current))
+                                  current, self.where(loc)))
 
 
 def declared_languages(loaded: Loaded) -> tuple[str, list[str]]:
@@ -203,8 +208,11 @@ def walk(loaded: Loaded, langs: Sequence[str] | None = None) -> tuple[list[Entry
         model = MODELS.get(source.kind)
         if model is None:
             continue
-        w = Walker(source, list(langs))
-        w.record(model, source.doc.data, ())
+        data, where = source.doc.data, None
+        if source.kind == "question" and isinstance(data, dict) and "adopts" in data:
+            data, where = adopted_view(source)
+        w = Walker(source, list(langs), *([where] if where else []))
+        w.record(model, data, ())
         entries += w.entries
         unknown += w.unknown
     return entries, unknown

@@ -32,7 +32,17 @@ from ..models import (
 from ..models.country import AdminLevel, DtmSetup, KeyInformantType, Methodology
 from ..models.partner import Contact, Engagement
 from ..models.plan import Milestone, SignOff
-from ..models.question import Analysis, Change, Criteria, Mockup, Option, SpecialCode
+from ..models.question import (
+    Analysis,
+    Change,
+    Criteria,
+    Mockup,
+    Option,
+    SpecialCode,
+    Verification,
+    Verifier,
+)
+from .catalog import N_
 
 
 @dataclass(frozen=True)
@@ -51,7 +61,7 @@ SPECS: dict[type[BaseModel], Spec] = {
     Question: Spec(
         texts=("text", "hint", "information_need", "purpose", "use", "enumerator_notes",
                "constraint_message", "specify_label", "unit"),
-        nested=("analysis", "mockup", "criteria", "sharing"),
+        nested=("analysis", "mockup", "criteria", "sharing", "verification"),
         items=("options", "history", "special_codes"),
     ),
     Analysis: Spec(texts=("descriptive", "frequency", "tools")),
@@ -59,6 +69,9 @@ SPECS: dict[type[BaseModel], Spec] = {
     Criteria: Spec(texts=("not_available_elsewhere", "methodology_adequate",
                           "analysis_capacity", "do_no_harm")),
     Sharing: Spec(texts=("trigger", "contact")),
+    # Reviewers' roles carry their translations beside them, like process steps.
+    Verification: Spec(texts=("notes",), items=("verified_by",)),
+    Verifier: Spec(texts=("role",)),
     Option: Spec(single="label"),
     SpecialCode: Spec(single="label"),
     Change: Spec(single="change"),
@@ -87,6 +100,12 @@ SPECS: dict[type[BaseModel], Spec] = {
     SectorList: Spec(items=("sectors",)),
     Sector: Spec(texts=("name", "description")),
 }
+
+# The models' default texts (a text a record may leave out): the generator's words, so they
+# are marked here for the catalogue and translated by it (localize.py), not shown as
+# untranslated record text. tests/test_i18n_catalog.py checks that every default text of a
+# translatable field is listed.
+DEFAULT_TEXTS = (N_("every round"), N_("Joint Data Analysis Plan"))
 
 # The key beside the translated texts that records which source text they were made from.
 HASH_KEY = "source_hash"

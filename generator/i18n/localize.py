@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 
 from ..kb import KnowledgeBase
+from .catalog import gettext
 from .fields import spec_of
 from .languages import Language, source_language
 
@@ -54,6 +55,11 @@ def language_block(record: BaseModel, lang: str, single: str | None = None) -> d
     return block if isinstance(block, dict) else {}
 
 
+def _default(record: BaseModel, name: str) -> bool:
+    return name not in record.model_fields_set \
+        and getattr(record, name) == type(record).model_fields[name].default
+
+
 class Localizer:
     def __init__(self, source: Language, target: Language, mark: str) -> None:
         self.source, self.target, self.mark = source, target, mark
@@ -69,7 +75,13 @@ class Localizer:
         names = (spec.single,) if spec.single else spec.texts
         for name in names:
             value = getattr(record, name)
-            if value is not None:
+            if value is not None and _default(record, name):
+                # Not written in the record: the model's default ("every round") is the
+                # generator's word, translated by the catalogue (generator/locale).
+                done = block.get(name)
+                update[name] = done.strip() if isinstance(done, str) and done.strip() \
+                    else gettext(self.target.code, value)
+            elif value is not None:
                 update[name] = self.text(value, block.get(name))
         for name in spec.lists:
             update[name] = self.texts(getattr(record, name), block.get(name))

@@ -65,7 +65,7 @@ def status_text(root: Path, only: str | None = None, missing: bool = False) -> s
         if missing:
             for e in entries:
                 if e.lang == lang and not e.translated:
-                    lines.append(f"  missing: {e.source.rel}:{e.source.doc.line(e.loc)}: "
+                    lines.append(f"  missing: {e.source.rel}:{e.source.doc.line(e.at)}: "
                                  f"{e.field}")
         lines.append("")
     lines.append("Missing texts show in the source language, marked 'not yet translated'. "

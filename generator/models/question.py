@@ -17,6 +17,7 @@ from .common import (
     Record,
     ShortText,
     Text,
+    Translations,
     XmlName,
     rule,
 )
@@ -77,12 +78,13 @@ class QuestionTranslation(Record):
     enumerator_notes: Text | None = None
     unit: ShortText | None = None
     # Groups as in the question: analysis (descriptive, frequency, tools), mockup (sentence,
-    # title), criteria (...), sharing (trigger, contact). Their keys are checked by
-    # generator/i18n/validate.py, with the line of a misspelled one.
+    # title), criteria (...), sharing (trigger, contact), verification (notes). Their keys
+    # are checked by generator/i18n/validate.py, with the line of a misspelled one.
     analysis: dict[str, Text] | None = None
     mockup: dict[str, Text] | None = None
     criteria: dict[str, Text] | None = None
     sharing: dict[str, Text] | None = None
+    verification: dict[str, Text] | None = None  # its notes (each reviewer's role: beside it)
     source_hash: dict[str, ShortText] = Field(
         default={}, description="Fingerprint of each source text the translation was made "
         "from (toolkit i18n hash): toolkit validate warns when the source changes."
@@ -176,6 +178,7 @@ class Verifier(Record):
     role: ShortText = Field(description="The person's role, e.g. WASH Cluster Coordinator.")
     organisation: ShortText = Field(description="The person's organisation.")
     partner: Id | None = Field(None, description="Partner id, if the organisation is one.")
+    translations: Translations = Field(default={}, description=TRANSLATIONS_HELP)
 
 
 class Verification(Record):

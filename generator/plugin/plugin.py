@@ -21,6 +21,7 @@ from mkdocs.structure.pages import Page as MkPage
 
 from ..export import default_edit_url, edit_base
 from ..i18n import site as i18n_site
+from ..i18n.catalog import translations
 from ..i18n.languages import Language
 from ..i18n.validate import ADVISORY
 from ..internal_mark import mark_page, write_mark
@@ -175,6 +176,8 @@ class CountryToolkitPlugin(BasePlugin[CountryToolkitConfig]):
         return markdown
 
     def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation:
+        if self.config.enabled and self.languages and self.language != self.languages[0]:
+            i18n_site.translate_nav(nav, translations(self.language.code).gettext)
         self.nav = nav
         return nav
 

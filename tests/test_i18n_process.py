@@ -145,6 +145,14 @@ def test_french_pages_show_the_process_records_translations(tmp_path: Path) -> N
     # escaped once (it was escaped a second time in the review sheets' headings).
     assert '## Fiche de revue : <span class="ctk-untranslated" lang="en"' in pages["workshop.md"]
     assert "&lt;span" not in pages["workshop.md"]
+    # The generator's words on these pages are French too: titles, coverage, states.
+    assert "title: Besoins d&#x27;information et couverture" in pages["needs.md"]
+    assert "## Partiellement couvert { #partly }" in pages["needs.md"]
+    assert "**Statut :** Fait" in pages["feedback.md"]
+    assert "| Rapport | Publié 2026-07-10 |" in pages["products.md"]
+    assert "| Sans objet | Le rapport n'a pas de cartes. |" in pages["products.md"]
+    assert "| Non couvert | Aucune question pour l'instant |" in pages["partners/wash-cluster.md"]
+    assert "title: Dossier de l&#x27;atelier conjoint, cycle 3" in pages["workshop.md"]
     form = pages["questionnaire/index.md"]
     assert "## Approvisionnement en eau" in form
     assert "Lisez la déclaration de consentement." in form

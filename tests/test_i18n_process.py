@@ -148,7 +148,7 @@ def test_french_pages_show_the_process_records_translations(tmp_path: Path) -> N
     # The generator's words on these pages are French too: titles, coverage, states.
     assert "title: Besoins d&#x27;information et couverture" in pages["needs.md"]
     assert "## Partiellement couvert { #partly }" in pages["needs.md"]
-    assert "**Statut :** Fait" in pages["feedback.md"]
+    assert "**Statut\u00a0:** Fait" in pages["feedback.md"]
     assert "| Rapport | Publié 2026-07-10 |" in pages["products.md"]
     assert "| Sans objet | Le rapport n'a pas de cartes. |" in pages["products.md"]
     assert "| Non couvert | Aucune question pour l'instant |" in pages["partners/wash-cluster.md"]

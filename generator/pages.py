@@ -92,6 +92,8 @@ def environment(lang: str = "en") -> Environment:
     env.install_gettext_translations(catalogue, newstyle=False)  # type: ignore[attr-defined]
     env.globals["L"] = {k: catalogue.gettext(v) for k, v in LABELS.items()}
     env.globals["MOCKUP_LABEL"] = catalogue.gettext(MOCKUP_LABEL)
+    env.globals["FEEDBACK_STATUS"] = {k: catalogue.gettext(v)
+                                      for k, v in process_pages.FEEDBACK_STATUS.items()}
     return env
 
 

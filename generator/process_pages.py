@@ -35,6 +35,11 @@ FEEDBACK_LABELS = {
 }
 
 
+# A feedback's state inside a sentence (question and dataset pages): "(WASH Cluster, done)".
+FEEDBACK_STATUS = {"open": N_("open"), "answered": N_("answered"), "accepted": N_("accepted"),
+                   "declined": N_("declined"), "done": N_("done")}
+
+
 PRODUCT_LABELS = {
     "report": N_("Report"), "dataset": N_("Dataset"), "dashboard": N_("Dashboard"),
     "draft": N_("Draft"), "published": N_("Published"),

@@ -128,9 +128,10 @@ def test_french_pages_show_the_process_records_translations(tmp_path: Path) -> N
     assert "Accepté pour le cycle 3." in feedback and "Réunion du cluster" in feedback
     assert ('<span class="ctk-untranslated" lang="en" dir="ltr">Option "water trucking" '
             'added in round 3.</span>') in feedback.replace("&quot;", '"')
-    # The question the feedback is about lists it in French.
-    assert "Ajouter une option pour le transport d'eau par camion." in pages[
-        "questions/wash/wash-water-source.md"]
+    # The question the feedback is about lists it in French, with its state.
+    question = pages["questions/wash/wash-water-source.md"]
+    assert "Ajouter une option pour le transport d'eau par camion." in question
+    assert "pas encore traduit</small>](../../partners/wash-cluster.md), traité)" in question
     products = _html(pages["products.md"])
     assert "Rapport du cycle 2 de Testland" in products
     assert "Le rapport n'a pas de cartes." in products

@@ -290,8 +290,8 @@ class SiteRenderer:
         yield from self.partner_pages()
         yield from self.dap_pages()
         yield from self.questionnaire_pages()
-        for path, template, title, ctx in process_pages.page_specs(kb, self.options.today,
-                                                                   self._):
+        for path, template, title, ctx in process_pages.page_specs(
+                kb, self.options.today, self._, self.env.globals["ngettext"]):
             yield Page(path, self.render(template, path, {"title": title}, **ctx))
 
     def question_pages(self) -> Iterator[Page]:

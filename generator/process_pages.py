@@ -139,26 +139,35 @@ class Standing:
     late: bool
 
 
-def standing(p: Partner, today: dt.date) -> Standing:
+def _english_plural(singular: str, plural: str, n: int) -> str:
+    return singular if n == 1 else plural
+
+
+def standing(p: Partner, today: dt.date, _: Callable[[str], str] = str,
+             ngettext: Callable[[str, str, int], str] = _english_plural) -> Standing:
+    """What the dashboard says of a partner, in the page's language (`_`, `ngettext`)."""
     e = p.engagement
     if e is None or (e.when is None and e.reply_by is None):
-        return Standing(p, "Not yet planned", False)
+        return Standing(p, _("Not yet planned"), False)
     if e.status == "declined":
-        return Standing(p, "Declined", False)
+        return Standing(p, _("Declined"), False)
     if e.replied is not None:
         if e.reply_by is not None and e.replied > e.reply_by:
             days = (e.replied - e.reply_by).days
-            return Standing(p, f"Replied {days} day{'s' if days != 1 else ''} late", False)
-        return Standing(p, "Replied", False)
+            return Standing(p, ngettext("Replied %(days)d day late", "Replied %(days)d days late",
+                                        days) % {"days": days}, False)
+        return Standing(p, _("Replied"), False)
     if e.status in ("needs-received", "agreed"):
         # Kbs written before `replied` existed: the status says the partner replied.
-        return Standing(p, "Replied (date not recorded)", False)
+        return Standing(p, _("Replied (date not recorded)"), False)
     if e.reply_by is not None and e.reply_by < today:
         days = (today - e.reply_by).days
-        return Standing(p, f"Late: reply due {days} day{'s' if days != 1 else ''} ago", True)
+        return Standing(p, ngettext("Late: reply due %(days)d day ago",
+                                    "Late: reply due %(days)d days ago", days) % {"days": days},
+                        True)
     if e.when is not None and e.when > today:
-        return Standing(p, "To be approached", False)
-    return Standing(p, "Waiting for the reply", False)
+        return Standing(p, _("To be approached"), False)
+    return Standing(p, _("Waiting for the reply"), False)
 
 
 @dataclass(frozen=True)
@@ -216,7 +225,9 @@ def workshop_context(kb: KnowledgeBase) -> dict[str, Any]:
 
 
 def page_specs(kb: KnowledgeBase, today: dt.date | None,
-               _: Callable[[str], str] = str) -> Iterator[PageSpec]:
+               _: Callable[[str], str] = str,
+               ngettext: Callable[[str, str, int], str] = _english_plural,
+               ) -> Iterator[PageSpec]:
     """The process pages of the (public view of the) kb; `_` translates the generator's
     words (titles, labels) into the page's language."""
     cover = {nid: replace(c, note=_(c.note)) if c.note == PROPOSED_ONLY else c
@@ -240,6 +251,6 @@ def page_specs(kb: KnowledgeBase, today: dt.date | None,
            {"rounds": sorted(by_round.items(), reverse=True),
             "labels": {k: _(v) for k, v in PRODUCT_LABELS.items()}})
     day = as_of(today)
-    rows = [standing(p, day) for p in kb.partners.values()]
+    rows = [standing(p, day, _, ngettext) for p in kb.partners.values()]
     yield ("engagement.md", "engagement.md.j2", _("Engagement and schedule"),
            {"rows": rows, "today": day, "late": [s for s in rows if s.late]})

@@ -254,3 +254,31 @@ def test_confidential_process_records_stay_out_of_every_language(tmp_path: Path)
     internal = "\n".join(_pages(kb_dir, "fr", internal=True).values())
     for what in ("besoin", "décision", "retour", "réponse", "produit", "pourquoi", "usage"):
         assert f"{secret} {what}" in internal, what
+
+
+def test_engagement_standing_in_the_pages_language() -> None:
+    import datetime as dt
+
+    from generator.i18n.catalog import translations
+    from generator.models import Partner
+    from generator.process_pages import standing
+
+    fr = translations("fr")
+    today = dt.date(2026, 9, 20)
+
+    def partner(**engagement: Any) -> Partner:
+        return Partner.model_validate({"id": "x", "name": "X", "type": "ngo",
+                                       "engagement": {"approach": "Meeting", **engagement}})
+
+    late = partner(when="2026-09-01", reply_by="2026-09-17")
+    assert standing(late, today).state == "Late: reply due 3 days ago"
+    assert standing(late, today, fr.gettext, fr.ngettext).state == \
+        "En retard : réponse attendue il y a 3 jours"
+    replied = partner(when="2026-09-01", reply_by="2026-09-10", replied="2026-09-11")
+    assert standing(replied, today).state == "Replied 1 day late"
+    assert standing(replied, today, fr.gettext, fr.ngettext).state == \
+        "Répondu avec 1 jour de retard"
+    ar = translations("ar")
+    assert standing(replied, today, ar.gettext, ar.ngettext).state == "تمّ الرد متأخرًا 1 يوم"
+    assert standing(partner(when="2026-10-01"), today, fr.gettext, fr.ngettext).state == \
+        "À approcher"

@@ -487,6 +487,11 @@ def check_questionnaire(loaded: Loaded) -> list[Problem]:
     others = languages[1:]
     # The website's languages (generator/i18n/) may translate a question too.
     site = {lang.code for lang in country.site_languages[1:]} if country else set()
+    library = r.get("library")
+    if country is None and library is not None:
+        # A library kb: its questions may carry translations into its languages, which
+        # adopting countries use for the texts they take unchanged (library/adoption.py).
+        languages, others, site = list(library.languages[:1]), [], set(library.languages[1:])
     for q in questions.values():
         _check_numbers(at, q)
         _check_options(at, q, choice_lists)

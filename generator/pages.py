@@ -98,6 +98,8 @@ def environment(lang: str = "en") -> Environment:
     env.install_gettext_translations(catalogue, newstyle=False)  # type: ignore[attr-defined]
     env.globals["L"] = {k: catalogue.gettext(v) for k, v in LABELS.items()}
     env.globals["MOCKUP_LABEL"] = catalogue.gettext(MOCKUP_LABEL)
+    env.globals["FEEDBACK_STATUS"] = {k: catalogue.gettext(v)
+                                      for k, v in process_pages.FEEDBACK_STATUS.items()}
     return env
 
 
@@ -305,7 +307,8 @@ class SiteRenderer:
         yield from self.partner_pages()
         yield from self.dap_pages()
         yield from self.questionnaire_pages()
-        for path, template, title, ctx in process_pages.page_specs(kb, self.options.today):
+        for path, template, title, ctx in process_pages.page_specs(
+                kb, self.options.today, self._, self.env.globals["ngettext"]):
             yield Page(path, self.render(template, path, {"title": title}, **ctx))
 
     def question_pages(self) -> Iterator[Page]:
@@ -377,6 +380,7 @@ class SiteRenderer:
                 {"title": p.name},
                 p=p, questions=questions, roles=roles[p.id], datasets=datasets,
                 needs=process_pages.needs_of(kb, p, cover),
+                coverage_labels={k: self._(v) for k, v in process_pages.COVERAGE.items()},
             ), kb.source("partner", p.id))
 
     def dap_pages(self) -> Iterator[Page]:
@@ -439,7 +443,8 @@ class SiteRenderer:
             ), self.kb.source("analysis-plan", ""))
         yield Page("workshop.md", self.render(
             "workshop.md.j2", "workshop.md",
-            {"title": f"Joint workshop pack, round {kb.plan.round}", "search": NO_SEARCH,
+            {"title": self._("Joint workshop pack, round %(round)s") % {"round": kb.plan.round},
+             "search": NO_SEARCH,
              "hide": ["navigation", "toc"]},
             **process_pages.workshop_context(kb), sentences=sentences,
             charts={qid: self.chart_block(qid) for qid in self.mockups},

@@ -9,34 +9,42 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
 from typing import Any
 
+from .i18n.catalog import N_
 from .kb import KnowledgeBase
 from .models import Need, Partner, Product, Question, UseReview
 
+# The generator's words on these pages, translated by page_specs (gettext catalogue).
 COVERAGE = {
-    "covered": "Covered",
-    "partly": "Partly covered",
-    "unmet": "Unmet",
-    "out-of-scope": "Out of scope for the MSLA",
+    "covered": N_("Covered"),
+    "partly": N_("Partly covered"),
+    "unmet": N_("Unmet"),
+    "out-of-scope": N_("Out of scope for the MSLA"),
 }
+PROPOSED_ONLY = N_("Only proposed questions serve it so far.")
 
 
 FEEDBACK_LABELS = {
-    "dataset": "Dataset", "question": "Question", "methodology": "Methodology",
-    "resources": "Resources", "use": "Use of the data",
-    "open": "Open", "answered": "Answered", "accepted": "Accepted, to act on",
-    "declined": "Declined", "done": "Done",
+    "dataset": N_("Dataset"), "question": N_("Question"), "methodology": N_("Methodology"),
+    "resources": N_("Resources"), "use": N_("Use of the data"),
+    "open": N_("Open"), "answered": N_("Answered"), "accepted": N_("Accepted, to act on"),
+    "declined": N_("Declined"), "done": N_("Done"),
 }
 
 
+# A feedback's state inside a sentence (question and dataset pages): "(WASH Cluster, done)".
+FEEDBACK_STATUS = {"open": N_("open"), "answered": N_("answered"), "accepted": N_("accepted"),
+                   "declined": N_("declined"), "done": N_("done")}
+
+
 PRODUCT_LABELS = {
-    "report": "Report", "dataset": "Dataset", "dashboard": "Dashboard",
-    "draft": "Draft", "published": "Published",
-    "done": "Done", "not-applicable": "Not applicable", "missing": "Missing",
-    "not-stated": "Not stated",
+    "report": N_("Report"), "dataset": N_("Dataset"), "dashboard": N_("Dashboard"),
+    "draft": N_("Draft"), "published": N_("Published"),
+    "done": N_("Done"), "not-applicable": N_("Not applicable"), "missing": N_("Missing"),
+    "not-stated": N_("Not stated"),
 }
 
 
@@ -101,7 +109,7 @@ def coverage(kb: KnowledgeBase) -> dict[str, Coverage]:
         elif not qs:
             out[nid] = Coverage(n, "unmet", qs)
         elif not any(q.status == "agreed" for q in qs):
-            out[nid] = Coverage(n, "partly", qs, "Only proposed questions serve it so far.")
+            out[nid] = Coverage(n, "partly", qs, PROPOSED_ONLY)
         elif n.gaps:
             out[nid] = Coverage(n, "partly", qs, n.gaps)
         else:
@@ -131,26 +139,35 @@ class Standing:
     late: bool
 
 
-def standing(p: Partner, today: dt.date) -> Standing:
+def _english_plural(singular: str, plural: str, n: int) -> str:
+    return singular if n == 1 else plural
+
+
+def standing(p: Partner, today: dt.date, _: Callable[[str], str] = str,
+             ngettext: Callable[[str, str, int], str] = _english_plural) -> Standing:
+    """What the dashboard says of a partner, in the page's language (`_`, `ngettext`)."""
     e = p.engagement
     if e is None or (e.when is None and e.reply_by is None):
-        return Standing(p, "Not yet planned", False)
+        return Standing(p, _("Not yet planned"), False)
     if e.status == "declined":
-        return Standing(p, "Declined", False)
+        return Standing(p, _("Declined"), False)
     if e.replied is not None:
         if e.reply_by is not None and e.replied > e.reply_by:
             days = (e.replied - e.reply_by).days
-            return Standing(p, f"Replied {days} day{'s' if days != 1 else ''} late", False)
-        return Standing(p, "Replied", False)
+            return Standing(p, ngettext("Replied %(days)d day late", "Replied %(days)d days late",
+                                        days) % {"days": days}, False)
+        return Standing(p, _("Replied"), False)
     if e.status in ("needs-received", "agreed"):
         # Kbs written before `replied` existed: the status says the partner replied.
-        return Standing(p, "Replied (date not recorded)", False)
+        return Standing(p, _("Replied (date not recorded)"), False)
     if e.reply_by is not None and e.reply_by < today:
         days = (today - e.reply_by).days
-        return Standing(p, f"Late: reply due {days} day{'s' if days != 1 else ''} ago", True)
+        return Standing(p, ngettext("Late: reply due %(days)d day ago",
+                                    "Late: reply due %(days)d days ago", days) % {"days": days},
+                        True)
     if e.when is not None and e.when > today:
-        return Standing(p, "To be approached", False)
-    return Standing(p, "Waiting for the reply", False)
+        return Standing(p, _("To be approached"), False)
+    return Standing(p, _("Waiting for the reply"), False)
 
 
 @dataclass(frozen=True)
@@ -207,26 +224,33 @@ def workshop_context(kb: KnowledgeBase) -> dict[str, Any]:
             "sharing": sorted(sharing.items())}
 
 
-def page_specs(kb: KnowledgeBase, today: dt.date | None) -> Iterator[PageSpec]:
-    """The process pages of the (public view of the) kb."""
-    cover = coverage(kb)
-    groups = [(key, label, [c for c in cover.values() if c.status == key])
+def page_specs(kb: KnowledgeBase, today: dt.date | None,
+               _: Callable[[str], str] = str,
+               ngettext: Callable[[str, str, int], str] = _english_plural,
+               ) -> Iterator[PageSpec]:
+    """The process pages of the (public view of the) kb; `_` translates the generator's
+    words (titles, labels) into the page's language."""
+    cover = {nid: replace(c, note=_(c.note)) if c.note == PROPOSED_ONLY else c
+             for nid, c in coverage(kb).items()}
+    groups = [(key, _(label), [c for c in cover.values() if c.status == key])
               for key, label in COVERAGE.items()]
-    yield ("needs.md", "needs.md.j2", "Information needs and coverage",
+    yield ("needs.md", "needs.md.j2", _("Information needs and coverage"),
            {"groups": groups, "cover": cover})
     rounds = [round_use(kb, review) for review in kb.use_reviews.values()]
-    yield "use-review.md", "use_review.md.j2", "Use review", {"rounds": rounds}
+    yield "use-review.md", "use_review.md.j2", _("Use review"), {"rounds": rounds}
     rounds: dict[int, list] = {}
     for f in kb.feedback.values():
         rounds.setdefault(f.round, []).append(f)
-    yield ("feedback.md", "feedback.md.j2", "Feedback log",
-           {"rounds": sorted(rounds.items(), reverse=True), "labels": FEEDBACK_LABELS})
+    yield ("feedback.md", "feedback.md.j2", _("Feedback log"),
+           {"rounds": sorted(rounds.items(), reverse=True),
+            "labels": {k: _(v) for k, v in FEEDBACK_LABELS.items()}})
     by_round: dict[int, list[Compliance]] = {}
     for p in kb.products.values():
         by_round.setdefault(p.round, []).append(compliance(kb, p))
-    yield ("products.md", "products.md.j2", "Products and checklist",
-           {"rounds": sorted(by_round.items(), reverse=True), "labels": PRODUCT_LABELS})
+    yield ("products.md", "products.md.j2", _("Products and checklist"),
+           {"rounds": sorted(by_round.items(), reverse=True),
+            "labels": {k: _(v) for k, v in PRODUCT_LABELS.items()}})
     day = as_of(today)
-    rows = [standing(p, day) for p in kb.partners.values()]
-    yield ("engagement.md", "engagement.md.j2", "Engagement and schedule",
+    rows = [standing(p, day, _, ngettext) for p in kb.partners.values()]
+    yield ("engagement.md", "engagement.md.j2", _("Engagement and schedule"),
            {"rows": rows, "today": day, "late": [s for s in rows if s.late]})

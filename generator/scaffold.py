@@ -320,6 +320,15 @@ secondary_data:
 #   instead: The household survey.
 # true if the need describes confidential data (shown in internal builds only).
 # restricted: true
+# The need's texts in the other site languages (site_languages in kb/country.yml), with the
+# same field names (a secondary-data item carries its own, beside its texts);
+# source_hash: fingerprints from `toolkit i18n hash` (CONTRIBUTING.md, Translations).
+# translations:
+#   fr:
+#     need: ...
+#     decision: ...
+#     source_hash:
+#       need: ...
 """
 
 

@@ -6,6 +6,7 @@ untranslated (shown in English with the mark): both paths into the pages are che
 
 from __future__ import annotations
 
+import copy
 import json
 import shutil
 from pathlib import Path
@@ -14,7 +15,7 @@ from typing import Any
 import pytest
 import yaml
 from hostile import make_xss_filler, rewrite_kb
-from support import ROOT, SMALL_KB
+from support import ROOT, SMALL_KB, add_process_records
 from test_safety_fields import parse
 
 from generator.build import build_site
@@ -42,7 +43,9 @@ def translate_half(model: type, data: Any, counter: list[int]) -> None:
             value = data[name]
             if isinstance(value, list):
                 value = [v["need"] if isinstance(v, dict) else v for v in value]
-            block[name] = value
+            # A copy: the same object twice would be written as a YAML alias, which kb
+            # files refuse.
+            block[name] = copy.deepcopy(value)
     for name in spec.nested:
         sub = data.get(name)
         if isinstance(sub, dict):
@@ -68,21 +71,31 @@ def french(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("i18n-hostile")
     kb = root / "kb"
     shutil.copytree(SMALL_KB, kb)
+    add_process_records(kb)  # needs, use review, feedback, products (issue #11)
     fill, _ = make_xss_filler()
     rewrite_kb(kb, fill)
     counter = [0]
+    translated: set[str] = set()
     paths = [(kb / name, kind) for name, kind in FILES.items()]
     paths += [(p, "partner") for p in sorted((kb / "partners").glob("*.yml"))]
     paths += [(p, "question") for p in sorted((kb / "questions").glob("*/*.yml"))]
     paths += [(p, "dataset") for p in sorted((kb / "datasets").glob("*.yml"))]
+    for folder, kind in (("needs", "need"), ("use-reviews", "use-review"),
+                         ("feedback", "feedback"), ("products", "product")):
+        paths += [(p, kind) for p in sorted((kb / folder).glob("*.yml"))]
     for path, kind in paths:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         if kind == "country":
             data["site_languages"] = [{"code": "en", "name": "English"},
                                       {"code": "fr", "name": "Français"}]
         translate_half(MODELS[kind], data, counter)
-        path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
+        text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+        if "fr:" in text:
+            translated.add(kind)
+        path.write_text(text, "utf-8")
     assert counter[0] > 50
+    # Every kind has payloads in its translations, not only in its source texts.
+    assert {"need", "use-review", "feedback", "product"} <= translated
     build_site(kb, root / "site", project=ROOT, language="fr")
     return root / "site"
 

@@ -126,7 +126,12 @@ def test_adopted_question_is_library_question_plus_overrides(tmp_path: Path) -> 
     q = kb.questions["wash-water-source"]
     library = kb.library.questions["wash-water-source"]
     assert q.text.endswith("for most IDPs in this location?")
-    assert q.options == library.options and q.mockup == library.mockup
+    assert [(o.code, o.label) for o in q.options] == [(o.code, o.label)
+                                                      for o in library.options]
+    assert q.mockup == library.mockup
+    # The library's Data Dictionary labels translate its options into the country's
+    # languages (test_i18n_adoption).
+    assert q.options[0].translations["fr"].startswith("Eau courante")
     assert q.requested_by == ["wash-cluster"] and q.analysis.analysed_by == ["dtm", "wash-cluster"]
     adopted = kb.adoptions["wash-water-source"]
     assert adopted.library_id == "wash-water-source" and adopted.library_version == "2026.1"

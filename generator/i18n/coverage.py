@@ -194,6 +194,11 @@ def declared_languages(loaded: Loaded) -> tuple[str, list[str]]:
     declared = _dict(country.doc.data).get("site_languages") if country else None
     codes = [str(x.get("code")) for x in declared if isinstance(x, dict) and x.get("code")] \
         if isinstance(declared, list) else []
+    library = next((s for s in loaded.sources if s.kind == "library"), None)
+    if country is None and library is not None:  # a library kb: the languages it declares
+        listed = _dict(library.doc.data).get("languages")
+        codes = [str(x) for x in listed if isinstance(x, str)] if isinstance(listed, list) \
+            else []
     if not codes:
         return "en", []
     return codes[0], codes[1:]

@@ -19,19 +19,27 @@ from ..models import (
     AnalysisPlan,
     Checklist,
     ChecklistItem,
+    ChoiceList,
     Country,
     Dataset,
+    Feedback,
+    Need,
     Partner,
     Process,
+    Product,
     Question,
+    Questionnaire,
     Sector,
     SectorList,
     Sharing,
     Step,
+    UseReview,
 )
 from ..models.country import AdminLevel, DtmSetup, KeyInformantType, Methodology
+from ..models.need import OutOfScope, SecondaryData
 from ..models.partner import Contact, Engagement
-from ..models.plan import Milestone, SignOff
+from ..models.plan import DateChange, Milestone, SignOff
+from ..models.product import ChecklistState
 from ..models.question import (
     Analysis,
     Change,
@@ -42,6 +50,8 @@ from ..models.question import (
     Verification,
     Verifier,
 )
+from ..models.questionnaire import Note, Section
+from ..models.review import Use
 from .catalog import N_
 
 
@@ -90,8 +100,10 @@ SPECS: dict[type[BaseModel], Spec] = {
     ),
     KeyInformantType: Spec(single="label"),
     AdminLevel: Spec(single="name"),
-    AnalysisPlan: Spec(texts=("title", "summary"), items=("timeline", "sign_off")),
-    Milestone: Spec(single="milestone"),
+    AnalysisPlan: Spec(texts=("title", "summary"), lists=("feedback",),
+                       items=("timeline", "sign_off")),
+    Milestone: Spec(single="milestone", items=("changes",)),
+    DateChange: Spec(single="reason"),
     SignOff: Spec(single="by"),
     Process: Spec(items=("steps",)),
     Step: Spec(texts=("title", "description", "dtm_role", "partner_role"), lists=("outputs",)),
@@ -99,6 +111,22 @@ SPECS: dict[type[BaseModel], Spec] = {
     ChecklistItem: Spec(texts=("component", "why")),
     SectorList: Spec(items=("sectors",)),
     Sector: Spec(texts=("name", "description")),
+    # The joint process records (issue #11). Ids, dates, states and links stay as they are.
+    Need: Spec(texts=("need", "decision", "frequency", "gaps", "unmet_reason"),
+               nested=("out_of_scope",), items=("secondary_data",)),
+    OutOfScope: Spec(texts=("reason", "instead")),
+    SecondaryData: Spec(texts=("source", "why_insufficient")),
+    UseReview: Spec(texts=("summary",), items=("entries",)),
+    Use: Spec(texts=("used_for", "why_not")),
+    Feedback: Spec(texts=("channel", "asked", "response", "changed")),
+    Product: Spec(texts=("title",), items=("checklist",)),
+    ChecklistState: Spec(single="why"),
+    # Shared reply options and the form's sections and notes: the same translations serve
+    # the XLSForm's language columns and the site. A list's title is for people editing it.
+    ChoiceList: Spec(items=("options",)),
+    Questionnaire: Spec(items=("sections",)),
+    Section: Spec(single="label", items=("items",)),
+    Note: Spec(single="text"),
 }
 
 # The models' default texts (a text a record may leave out): the generator's words, so they

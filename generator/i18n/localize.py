@@ -94,7 +94,9 @@ class Localizer:
                 sub = block.get(name)
                 update[name] = self.record(group, sub if isinstance(sub, dict) else {})
         for name in spec.items:
-            update[name] = [self.record(item) for item in getattr(record, name)]
+            # A questionnaire section also lists question ids (plain strings) among its notes.
+            update[name] = [self.record(item) if isinstance(item, BaseModel) else item
+                            for item in getattr(record, name)]
         if "translations" in type(record).model_fields:
             update["translations"] = {}
         return record.model_copy(update=update)
@@ -132,4 +134,10 @@ def localize(kb: KnowledgeBase, target: Language, mark: str) -> KnowledgeBase:
         process=lz.record(kb.process),
         checklist=lz.record(kb.checklist),
         plan=lz.record(kb.plan),
+        needs={k: lz.record(n) for k, n in kb.needs.items()},
+        use_reviews={k: lz.record(r) for k, r in kb.use_reviews.items()},
+        feedback={k: lz.record(f) for k, f in kb.feedback.items()},
+        products={k: lz.record(p) for k, p in kb.products.items()},
+        choices={k: lz.record(c) for k, c in kb.choices.items()},
+        questionnaire=lz.record(kb.questionnaire) if kb.questionnaire else None,
     )

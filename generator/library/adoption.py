@@ -175,8 +175,12 @@ def _no_reason(value: Any) -> bool:
 class Adoptions:
     """Resolves the adopting questions of one country kb against its library."""
 
-    def __init__(self, library: Library | None, *, broken: bool = False) -> None:
+    def __init__(self, library: Library | None, *, broken: bool = False,
+                 languages: frozenset[str] = frozenset()) -> None:
         self.library = library
+        # The country's languages other than its source ones: the library's translations
+        # into these are used where the country gives none (others would be errors there).
+        self.languages = languages
         # The library declaration has errors (reported there): adopting questions are
         # skipped rather than each reported again.
         self.broken = broken
@@ -209,6 +213,12 @@ class Adoptions:
             return None, problems
         lib_data = self.library.docs[lib_q.id].data
         base = {k: copy.deepcopy(v) for k, v in lib_data.items() if k not in LIBRARY_ONLY}
+        # The library's own translations of what it provides (its translations and the Data
+        # Dictionary labels), kept aside: the country's `translations` replace base's below.
+        library_translations = {lang: block for lang, block
+                                in _library_translations(lib_data).items()
+                                if lang in self.languages}
+        _label_options(base, lib_data, self.languages)
         # Country fields: set directly, replacing the library's suggestion if it has one.
         for key, value in data.items():
             if key in ADOPTION_KEYS:
@@ -256,6 +266,10 @@ class Adoptions:
             _set(effective, path, entry["value"])
         if problems:
             return None, problems
+        effective["translations"] = _merged_translations(
+            library_translations, data.get("translations"), set(map(str, overrides)))
+        if not effective["translations"]:
+            del effective["translations"]
         try:
             question = Question.model_validate(effective)
         except ValidationError as exc:
@@ -339,6 +353,79 @@ class Adoptions:
             out.append(Difference(change.name, change.before, change.after, reason,
                                   change.breaking, tuple(change.notes)))
         return tuple(out)
+
+
+def _library_translations(lib_data: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """lang -> the library question's texts in that language: its `translations`, and the
+    wording from the Data Dictionary labels (companion.labels.<lang>.text) where those give
+    none."""
+    out: dict[str, dict[str, Any]] = {}
+    raw = lib_data.get("translations")
+    if isinstance(raw, dict):
+        for lang, block in raw.items():
+            if isinstance(block, dict):
+                out[str(lang)] = {k: copy.deepcopy(v) for k, v in block.items()
+                                  if k != "source_hash"}  # fingerprints of the library's texts
+    labels = _get(lib_data, ["companion", "labels"])
+    if isinstance(labels, dict):
+        for lang, label in labels.items():
+            text = label.get("text") if isinstance(label, dict) else None
+            if isinstance(text, str) and text.strip():
+                out.setdefault(str(lang), {}).setdefault("text", text)
+    return out
+
+
+def _label_options(base: dict[str, Any], lib_data: dict[str, Any],
+                   languages: frozenset[str]) -> None:
+    """The library's reply options with their Data Dictionary labels as translations, where
+    the option has none of its own. A country restating or overriding the options replaces
+    them (and their translations) with its own."""
+    labels = _get(lib_data, ["companion", "labels"])
+    options = base.get("options")
+    if not isinstance(labels, dict) or not isinstance(options, list):
+        return
+    for option in options:
+        if not isinstance(option, dict):
+            continue
+        for lang, label in labels.items():
+            if lang not in languages:
+                continue
+            text = _get(label, ["options", str(option.get("code"))])
+            if isinstance(text, str) and text.strip():
+                tr = option.setdefault("translations", {})
+                if isinstance(tr, dict):
+                    tr.setdefault(str(lang), text)
+
+
+def _merged_translations(library: dict[str, dict[str, Any]], country: Any,
+                         overridden: set[str]) -> dict[str, Any]:
+    """The effective question's translations: the library's for the texts it provides, the
+    country's over them. A text the country overrides keeps only the country's translation:
+    the library's translates the library's wording, not the country's."""
+    merged: dict[str, Any] = {}
+    for lang, block in library.items():
+        kept: dict[str, Any] = {}
+        for key, value in block.items():
+            if key in overridden:
+                continue
+            if isinstance(value, dict):  # a group: analysis, mockup, criteria, sharing
+                value = {k: v for k, v in value.items() if f"{key}.{k}" not in overridden}
+                if not value:
+                    continue
+            kept[key] = value
+        if kept:
+            merged[lang] = kept
+    for lang, block in (country.items() if isinstance(country, dict) else ()):
+        if not isinstance(block, dict) or not isinstance(merged.get(lang), dict):
+            merged[lang] = copy.deepcopy(block)
+            continue
+        out = merged[lang]
+        for key, value in block.items():
+            if isinstance(value, dict) and isinstance(out.get(key), dict):
+                out[key] = {**out[key], **copy.deepcopy(value)}
+            else:
+                out[key] = copy.deepcopy(value)
+    return merged
 
 
 def _breaking(path: str) -> bool:

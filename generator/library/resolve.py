@@ -35,7 +35,21 @@ def adoptions_for(loader_class: Any, kb_root: Path, country: YamlDoc | None, rep
         return Adoptions(None, broken=True)  # country.yml's own check reports it
     library, problems = find_library(loader_class, kb_root, ref, country)
     report.extend(problems)
-    return Adoptions(library, broken=library is None)
+    return Adoptions(library, broken=library is None, languages=_languages(country.data))
+
+
+def _languages(data: dict[str, Any]) -> frozenset[str]:
+    """The country's form and site languages, without the source ones (the first of each),
+    read from the YAML: country.yml's own check reports a malformed list."""
+    codes: set[str] = set()
+    sources: set[str] = set()
+    for key in ("form_languages", "site_languages"):
+        raw = data.get(key)
+        listed = [str(x["code"]) for x in raw if isinstance(x, dict) and x.get("code")] \
+            if isinstance(raw, list) else []
+        sources.update(listed[:1])
+        codes.update(listed[1:])
+    return frozenset(codes - sources)
 
 
 def find_library(loader_class: Any, kb_root: Path, ref: LibraryRef, country: YamlDoc,

@@ -14,7 +14,7 @@ from typing import Literal, Self
 
 from pydantic import Field, model_validator
 
-from .common import Id, Record, ShortText, Text, rule
+from .common import TRANSLATIONS_HELP, Id, Record, ShortText, Text, Translations, rule
 
 About = Literal["dataset", "question", "methodology", "resources", "use"]
 
@@ -34,6 +34,7 @@ class Feedback(Record):
     status: Literal["open", "answered", "accepted", "declined", "done"] = Field(
         "open", description="open, answered, accepted (to act on), declined or done.")
     changed: Text | None = Field(None, description="What changed because of it.")
+    translations: Translations = Field(default={}, description=TRANSLATIONS_HELP)
 
     @model_validator(mode="after")
     def _complete(self) -> Self:

@@ -10,7 +10,7 @@ import datetime as dt
 
 from pydantic import Field
 
-from .common import Id, Record, ShortText, Text
+from .common import TRANSLATIONS_HELP, Id, Record, ShortText, Text, Translations
 
 
 class SecondaryData(Record):
@@ -19,6 +19,7 @@ class SecondaryData(Record):
     source: ShortText = Field(description="What was reviewed (report, dataset, assessment).")
     date: dt.date | None = Field(None, description="When it was reviewed or published.")
     why_insufficient: Text = Field(description="Why it does not give what the partner needs.")
+    translations: Translations = Field(default={}, description=TRANSLATIONS_HELP)
 
 
 class OutOfScope(Record):
@@ -46,3 +47,4 @@ class Need(Record):
     restricted: bool = Field(
         False, description="True if the need describes confidential data (or a confidential "
         "question serves it): internal builds only.")
+    translations: Translations = Field(default={}, description=TRANSLATIONS_HELP)

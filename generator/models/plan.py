@@ -17,6 +17,8 @@ class DateChange(Record):
     new: dt.date = Field(description="The new planned date.")
     reason: Text
     notified: dt.date | None = Field(None, description="When partners were told.")
+    # The one text, `reason`, in each other site language.
+    translations: ItemTranslations = Field(default={}, description=TRANSLATIONS_HELP)
 
 
 class Milestone(Record):

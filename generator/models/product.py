@@ -8,13 +8,24 @@ from typing import Literal, Self
 
 from pydantic import Field, model_validator
 
-from .common import Id, Record, ShortText, Text, rule
+from .common import (
+    TRANSLATIONS_HELP,
+    Id,
+    ItemTranslations,
+    Record,
+    ShortText,
+    Text,
+    Translations,
+    rule,
+)
 
 
 class ChecklistState(Record):
     item: Id = Field(description="Checklist item id (kb/checklist.yml).")
     state: Literal["done", "not-applicable", "missing"]
     why: Text | None = Field(None, description="not-applicable (or missing): why.")
+    # The one text, `why`, in each other site language.
+    translations: ItemTranslations = Field(default={}, description=TRANSLATIONS_HELP)
 
     @model_validator(mode="after")
     def _why(self) -> Self:
@@ -36,6 +47,7 @@ class Product(Record):
         "a confidential dataset stays off the public site.")
     checklist: list[ChecklistState] = Field(
         default=[], description="Each checklist item: done, not-applicable (why) or missing.")
+    translations: Translations = Field(default={}, description=TRANSLATIONS_HELP)
 
     @property
     def checks_as(self) -> str:

@@ -11,7 +11,7 @@ from typing import Self
 
 from pydantic import Field, model_validator
 
-from .common import Id, Record, Text, rule
+from .common import TRANSLATIONS_HELP, Id, Record, Text, Translations, rule
 
 
 class Use(Record):
@@ -20,6 +20,7 @@ class Use(Record):
     used: bool
     used_for: Text | None = Field(None, description="The product or decision it was used for.")
     why_not: Text | None = Field(None, description="Why the data was not used.")
+    translations: Translations = Field(default={}, description=TRANSLATIONS_HELP)
 
     @model_validator(mode="after")
     def _says_why(self) -> Self:
@@ -37,3 +38,4 @@ class UseReview(Record):
     date: dt.date | None = Field(None, description="When partners reviewed it.")
     summary: Text | None = None
     entries: list[Use] = Field(min_length=1)
+    translations: Translations = Field(default={}, description=TRANSLATIONS_HELP)

@@ -125,6 +125,13 @@ PROPOSAL = N_("Proposal, not agreed")
 MOCKUP_MESSAGE = N_("MOCK-UP: illustrative false data")
 # Agreed questions up to which the whole plan also prints on one page (about 2.5 KB each).
 PRINT_WHOLE_MAX = 300
+# Listed questions (agreed and proposed) up to which the on-screen plan is one page (about
+# 1.1 KB each: 5.6 MB at 5,000); beyond, one page per sector and a sector table.
+DAP_WHOLE_MAX = 300
+
+
+def dap_sector_path(sid: str) -> str:
+    return f"dap/sector/{sid}.md"
 
 
 def front_matter(**meta: object) -> str:
@@ -155,6 +162,29 @@ UNIT_WORDS = {"location": N_("location"), "site": N_("site"),
 TIER_WORDS = {"core": N_("core"), "core_camp": N_("core for camp-like settings"),
               "optional": N_("optional"), "recommended": N_("recommended by global experts"),
               "mission": N_("requested by the mission")}
+
+
+def _filters(kb: KnowledgeBase, listed: list[Question],
+             involved: dict[str, list[str]]) -> dict[str, list[tuple[str, str]]]:
+    """The Data Analysis Plan filter's choices: the values the listed questions have."""
+    used = {p for q in listed for p in involved[q.id]}
+    return {
+        "partner": sorted(((p.id, p.label) for p in kb.partners.values() if p.id in used),
+                          key=lambda item: item[1].casefold()),
+        "status": [(v, LABELS[v]) for v in ("agreed", "proposed")
+                   if any(q.status == v for q in listed)],
+        "sharing": [(v, LABELS[v]) for v in ("public", "confidential", "urgent-action")
+                    if any(q.sharing.modality == v for q in listed)],
+    }
+
+
+def _counts(questions: list[Question]) -> dict[str, int]:
+    """Questions by status and by sharing modality, for the plan's sector table."""
+    counts = dict.fromkeys(("agreed", "proposed", "public", "confidential", "urgent-action"), 0)
+    for q in questions:
+        counts[q.status] += 1
+        counts[q.sharing.modality] += 1
+    return counts
 
 
 def _num(value: float) -> str:
@@ -353,28 +383,39 @@ class SiteRenderer:
             ids = (q.sharing.partners if q.is_confidential and not kb.internal
                    else [*q.requested_by, *q.analysis.analysed_by])
             involved[q.id] = list(dict.fromkeys(ids))
-        used = {p for ids in involved.values() for p in ids}
         partners_attr = {qid: " ".join(ids) for qid, ids in involved.items()}
-        filters = {
-            "sector": [(s.id, s.name) for s, qs in groups if qs],
-            "partner": sorted(((p.id, p.label) for p in kb.partners.values() if p.id in used),
-                              key=lambda item: item[1].casefold()),
-            "status": [(v, LABELS[v]) for v in ("agreed", "proposed")
-                       if any(q.status == v for q in listed)],
-            "sharing": [(v, LABELS[v]) for v in ("public", "confidential", "urgent-action")
-                        if any(q.sharing.modality == v for q in listed)],
-        }
+        filters = {"sector": [(s.id, s.name) for s, qs in groups if qs],
+                   **_filters(kb, listed, involved)}
         rows = self.kb.agreed()
         print_whole = len(rows) <= PRINT_WHOLE_MAX
         print_sectors = [(s, [q for q in rows if q.sector == s.id]) for s in kb.sectors.values()]
         print_sectors = [(s, qs) for s, qs in print_sectors if qs]
+        groups = [(s, qs) for s, qs in groups if qs]
+        whole = len(listed) <= DAP_WHOLE_MAX
+        printed = {s.id for s, _ in print_sectors}
         yield Page("dap/index.md", self.render(
             "dap.md.j2", "dap/index.md", {"title": kb.plan.title, "search": NO_SEARCH},
-            groups=[(s, qs) for s, qs in groups if qs], listed=listed, involved=partners_attr,
+            groups=groups if whole else [], listed=listed, involved=partners_attr,
             filters=filters, agreed=kb.agreed(), sentences=sentences,
             print_whole=print_whole,
             print_sectors=[(s, f"print/{s.id}.md") for s, _ in print_sectors],
+            sector_pages=[] if whole else [
+                (s, posixpath.relpath(dap_sector_path(s.id), "dap"), _counts(qs))
+                for s, qs in groups],
         ), kb.source("analysis-plan", ""))
+        if not whole:
+            # A large plan: one page per sector, each with the filter by partner, status and
+            # sharing (its choices those of the sector's questions).
+            for s, qs in groups:
+                path = dap_sector_path(s.id)
+                yield Page(path, self.render(
+                    "dap_sector.md.j2", path,
+                    {"title": self._("%(title)s: %(sector)s")
+                     % {"title": kb.plan.title, "sector": s.name}, "search": NO_SEARCH},
+                    sector=s, questions=qs, involved=partners_attr, sentences=sentences,
+                    filters=_filters(kb, qs, involved),
+                    print_path=f"dap/print/{s.id}.md" if s.id in printed else None,
+                ), kb.source("analysis-plan", ""))
         # Print views with the mock-ups (docs/assets/css/print.css), out of search since they
         # repeat the question pages: one per sector, and the whole plan on one page while
         # that page stays small (at 1,000 questions it was 2.5 MB).

@@ -30,7 +30,7 @@ from .mockup import (
 )
 from .mockup.dataset import false_csv, false_frame, false_xlsx, file_stem
 from .mockup.sentence import fill
-from .models import Question
+from .models import Partner, Question
 from .questionnaire import SiteForm, site_form
 from .safe_text import cell, escape_html, escape_md
 
@@ -128,6 +128,11 @@ PRINT_WHOLE_MAX = 300
 # Listed questions (agreed and proposed) up to which the on-screen plan is one page (about
 # 1.1 KB each: 5.6 MB at 5,000); beyond, one page per sector and a sector table.
 DAP_WHOLE_MAX = 300
+# Questions on all review sheets of the workshop pack up to which it is one page (about
+# 2.7 KB each with its chart); beyond, a partner's sheet has pages of its own, with at most
+# WORKSHOP_PART_MAX questions each.
+WORKSHOP_WHOLE_MAX = 300
+WORKSHOP_PART_MAX = 150
 
 
 def dap_sector_path(sid: str) -> str:
@@ -437,13 +442,7 @@ class SiteRenderer:
                  "hide": ["navigation", "toc"]},
                 rows=qs, sentences=sentences, charts=charts, sector=s,
             ), self.kb.source("analysis-plan", ""))
-        yield Page("workshop.md", self.render(
-            "workshop.md.j2", "workshop.md",
-            {"title": f"Joint workshop pack, round {kb.plan.round}", "search": NO_SEARCH,
-             "hide": ["navigation", "toc"]},
-            **process_pages.workshop_context(kb), sentences=sentences,
-            charts={qid: self.chart_block(qid) for qid in self.mockups},
-        ), kb.source("analysis-plan", ""))
+        yield from self.workshop_pages()
         yield Page("dap/data-analysis-plan.csv", dap_csv(frame))
         yield Page("dap/data-analysis-plan.xlsx", dap_xlsx(frame, self.kb))
         if self.assessment is not None and self.false_data:
@@ -452,6 +451,56 @@ class SiteRenderer:
             yield Page(f"{self.false_data}.csv", false_csv(data))
             yield Page(f"{self.false_data}.xlsx", false_xlsx(data, self.assessment))
 
+
+    def workshop_pages(self, whole: bool | None = None) -> Iterator[Page]:
+        """The joint workshop pack: one page while its review sheets hold at most
+        WORKSHOP_WHOLE_MAX questions in all (or whole=True: `toolkit workshop`'s file);
+        beyond, each partner's sheet on pages of its own, WORKSHOP_PART_MAX questions each
+        (the one page was 6.7 MB at 1,000 questions)."""
+        kb = self.kb
+        sentences = {qid: m.sentence for qid, m in self.mockups.items()}
+        charts = {qid: self.chart_block(qid) for qid in self.mockups}
+        context = process_pages.workshop_context(kb)
+        sheets: list[tuple[Partner, list[Question]]] = context["sheets"]
+        if whole is None:
+            whole = sum(len(qs) for _, qs in sheets) <= WORKSHOP_WHOLE_MAX
+        source = kb.source("analysis-plan", "")
+        title = f"Joint workshop pack, round {kb.plan.round}"
+        sheet_pages = []
+        parts: list[tuple[str, Partner, list[Question], int, int]] = []
+        if not whole:
+            for p, qs in sheets:
+                chunks = [qs[i:i + WORKSHOP_PART_MAX]
+                          for i in range(0, len(qs), WORKSHOP_PART_MAX)]
+                paths = [f"workshop/{p.id}.md" if n == 1 else f"workshop/{p.id}/{n}.md"
+                         for n in range(1, len(chunks) + 1)]
+                sheet_pages.append((p, len(qs), paths))
+                parts += [(path, p, chunk, len(chunks), len(qs))
+                          for path, chunk in zip(paths, chunks, strict=True)]
+        yield Page("workshop.md", self.render(
+            "workshop.md.j2", "workshop.md",
+            {"title": title, "search": NO_SEARCH, "hide": ["navigation", "toc"]},
+            **context, sentences=sentences, charts=charts, sheet_pages=sheet_pages,
+        ), source)
+        first: dict[str, int] = {}
+        for i, (path, p, qs, count, total) in enumerate(parts):
+            part = first.get(p.id, 0) // WORKSHOP_PART_MAX + 1
+            start = first.get(p.id, 0) + 1
+            first[p.id] = start - 1 + len(qs)
+            previous = parts[i - 1][0] if part > 1 else None
+            following = parts[i + 1][0] if part < count else None
+            heading = self._("Review sheet: %(partner)s") % {"partner": p.name}
+            if count > 1:
+                heading += ", " + self._("part %(part)s of %(parts)s") % {"part": part,
+                                                                          "parts": count}
+            yield Page(path, self.render(
+                "workshop_sheet.md.j2", path,
+                {"title": f"{title}: {heading}", "search": NO_SEARCH,
+                 "hide": ["navigation", "toc"]},
+                p=p, qs=qs, part=part if count > 1 else None, parts=count, total=total,
+                first=start, previous=previous, next=following, sentences=sentences,
+                charts=charts,
+            ), source)
 
     @cached_property
     def site_form(self) -> SiteForm:

@@ -125,6 +125,8 @@ PROPOSAL = N_("Proposal, not agreed")
 MOCKUP_MESSAGE = N_("MOCK-UP: illustrative false data")
 # Agreed questions up to which the whole plan also prints on one page (about 2.5 KB each).
 PRINT_WHOLE_MAX = 300
+# Agreed questions of one sector per print page (about 4.5 KB each with its chart).
+PRINT_PART_MAX = 150
 # Listed questions (agreed and proposed) up to which the on-screen plan is one page (about
 # 1.1 KB each: 5.6 MB at 5,000); beyond, one page per sector and a sector table.
 DAP_WHOLE_MAX = 300
@@ -397,13 +399,18 @@ class SiteRenderer:
         print_sectors = [(s, qs) for s, qs in print_sectors if qs]
         groups = [(s, qs) for s, qs in groups if qs]
         whole = len(listed) <= DAP_WHOLE_MAX
-        printed = {s.id for s, _ in print_sectors}
+        # A sector prints on one page, or in parts of PRINT_PART_MAX questions (at 5,000
+        # questions a sector's 300 printed questions with their charts passed 1 MB).
+        print_paths = {s.id: [f"dap/print/{s.id}.md"] + [
+            f"dap/print/{s.id}/{n}.md" for n in range(2, -(-len(qs) // PRINT_PART_MAX) + 1)]
+            for s, qs in print_sectors}
         yield Page("dap/index.md", self.render(
             "dap.md.j2", "dap/index.md", {"title": kb.plan.title, "search": NO_SEARCH},
             groups=groups if whole else [], listed=listed, involved=partners_attr,
             filters=filters, agreed=kb.agreed(), sentences=sentences,
             print_whole=print_whole,
-            print_sectors=[(s, f"print/{s.id}.md") for s, _ in print_sectors],
+            print_sectors=[(s, [posixpath.relpath(p, "dap") for p in print_paths[s.id]])
+                           for s, _ in print_sectors],
             sector_pages=[] if whole else [
                 (s, posixpath.relpath(dap_sector_path(s.id), "dap"), _counts(qs))
                 for s, qs in groups],
@@ -419,7 +426,7 @@ class SiteRenderer:
                      % {"title": kb.plan.title, "sector": s.name}, "search": NO_SEARCH},
                     sector=s, questions=qs, involved=partners_attr, sentences=sentences,
                     filters=_filters(kb, qs, involved),
-                    print_path=f"dap/print/{s.id}.md" if s.id in printed else None,
+                    print_paths=print_paths.get(s.id, []),
                 ), kb.source("analysis-plan", ""))
         # Print views with the mock-ups (docs/assets/css/print.css), out of search since they
         # repeat the question pages: one per sector, and the whole plan on one page while
@@ -431,17 +438,24 @@ class SiteRenderer:
                 {"title": self._("%(title)s (print)") % {"title": self.kb.plan.title},
                  "search": NO_SEARCH,
                  "hide": ["navigation", "toc"]},
-                rows=rows, sentences=sentences, charts=charts, sector=None,
+                rows=rows, sentences=sentences, charts=charts, sector=None, part=1, parts=[],
+                total=len(rows), first=1,
             ), self.kb.source("analysis-plan", ""))
         for s, qs in print_sectors:
-            path = f"dap/print/{s.id}.md"
-            yield Page(path, self.render(
-                "dap_print.md.j2", path,
-                {"title": self._("%(title)s: %(sector)s (print)")
-                 % {"title": self.kb.plan.title, "sector": s.name}, "search": NO_SEARCH,
-                 "hide": ["navigation", "toc"]},
-                rows=qs, sentences=sentences, charts=charts, sector=s,
-            ), self.kb.source("analysis-plan", ""))
+            paths = print_paths[s.id]
+            for n, path in enumerate(paths, start=1):
+                rows_n = qs[(n - 1) * PRINT_PART_MAX:n * PRINT_PART_MAX]
+                title = self._("%(title)s: %(sector)s (print)") % {
+                    "title": self.kb.plan.title, "sector": s.name}
+                if len(paths) > 1:
+                    title += ", " + self._("part %(part)s of %(parts)s") % {
+                        "part": n, "parts": len(paths)}
+                yield Page(path, self.render(
+                    "dap_print.md.j2", path,
+                    {"title": title, "search": NO_SEARCH, "hide": ["navigation", "toc"]},
+                    rows=rows_n, sentences=sentences, charts=charts, sector=s,
+                    part=n, parts=paths, total=len(qs), first=(n - 1) * PRINT_PART_MAX + 1,
+                ), self.kb.source("analysis-plan", ""))
         yield from self.workshop_pages()
         yield Page("dap/data-analysis-plan.csv", dap_csv(frame))
         yield Page("dap/data-analysis-plan.xlsx", dap_xlsx(frame, self.kb))

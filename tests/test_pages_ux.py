@@ -399,3 +399,32 @@ def test_dap_prints_per_sector_and_whole_only_for_small_kbs(monkeypatch) -> None
         assert isinstance(dap, str)
         assert ("[Print the whole plan](print.md)" in dap) is whole
         assert all(f"(print/{s}.md)" in dap for s in sectors)
+
+
+def test_a_long_sector_prints_in_parts_each_question_once(monkeypatch) -> None:
+    """A sector with more than PRINT_PART_MAX agreed questions prints in parts (at 5,000
+    questions one sector's print page passed 1 MB); the plan and the sector page link them."""
+    import generator.pages as pages_module
+
+    monkeypatch.setattr(pages_module, "PRINT_PART_MAX", 1)
+    monkeypatch.setattr(pages_module, "DAP_WHOLE_MAX", 3)
+    rendered = pages()
+    agreed = [q for q in PUBLIC.questions.values() if q.status == "agreed"]
+    for s in dict.fromkeys(q.sector for q in agreed):
+        qs = [q for q in agreed if q.sector == s]
+        paths = [f"dap/print/{s}.md"] + [f"dap/print/{s}/{n}.md" for n in range(2, len(qs) + 1)]
+        assert sorted(p for p in rendered if p.startswith((f"dap/print/{s}.md",
+                                                           f"dap/print/{s}/"))) == sorted(paths)
+        printed = []
+        for n, path in enumerate(paths, start=1):
+            page = rendered[path]
+            assert page.count('<div class="ctk-print-break"></div>') == 1
+            printed += [q.id for q in qs if f"`{q.id}`" in page]
+            if len(paths) > 1:
+                assert f"Part {n} of {len(paths)}: questions {n} to {n}." in page
+                assert f"**{n}**" in page  # this part, not linked
+        assert printed == [q.id for q in qs]
+        for page, prefix in ((rendered["dap/index.md"], "print/"),
+                             (rendered[f"dap/sector/{s}.md"], "../print/")):
+            for path in paths:
+                assert f"({prefix}{path.removeprefix('dap/print/')})" in page

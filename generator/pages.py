@@ -134,6 +134,9 @@ PRINT_PART_MAX = 150
 # Listed questions (agreed and proposed) up to which the on-screen plan is one page (about
 # 1.1 KB each: 5.6 MB at 5,000); beyond, one page per sector and a sector table.
 DAP_WHOLE_MAX = 300
+# Rows (a question once per partner that requested it) up to which "Questions by partner"
+# lists them all (about 430 bytes each).
+BY_PARTNER_MAX = 2000
 # Questions on all review sheets of the workshop pack up to which it is one page (about
 # 2.7 KB each with its chart); beyond, a partner's sheet has pages of its own, with at most
 # WORKSHOP_PART_MAX questions each.
@@ -333,6 +336,14 @@ class SiteRenderer:
         yield Page("questions/index.md", self.render(
             "questions_index.md.j2", "questions/index.md",
             {"title": self._("Questions by sector")}))
+        requested = {p: 0 for p in kb.partners}
+        for q in kb.questions.values():
+            for p in q.requested_by:
+                requested[p] += 1
+        # Beyond BY_PARTNER_MAX rows, "Questions by partner" is a table of the partners
+        # (their pages list their questions): the one page was 2 MB at 5,000 questions.
+        partner_counts = ([(p, requested[p.id]) for p in kb.partners.values() if requested[p.id]]
+                          if sum(requested.values()) > BY_PARTNER_MAX else [])
         for path, template, title in (
             ("questions/by-partner.md", "questions_by_partner.md.j2", N_("Questions by partner")),
             ("questions/by-status.md", "questions_by_status.md.j2", N_("Questions by status")),
@@ -340,7 +351,8 @@ class SiteRenderer:
             # Listings repeat question texts: out of search, so a search lands on the
             # question itself (and the index stays small at 1,000 questions).
             yield Page(path, self.render(template, path,
-                                         {"title": self._(title), "search": NO_SEARCH}))
+                                         {"title": self._(title), "search": NO_SEARCH},
+                                         partner_counts=partner_counts))
         for sector in kb.sectors.values():
             path = sector_path(sector.id)
             yield Page(path, self.render("sector.md.j2", path, {"title": sector.name},

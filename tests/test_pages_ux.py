@@ -432,3 +432,20 @@ def test_a_long_sector_prints_in_parts_each_question_once(monkeypatch) -> None:
                              (rendered[f"dap/sector/{s}.md"], "../print/")):
             for path in paths:
                 assert f"({prefix}{path.removeprefix('dap/print/')})" in page
+
+
+def test_questions_by_partner_becomes_a_partner_table_in_a_large_kb(monkeypatch) -> None:
+    """Beyond BY_PARTNER_MAX rows the page links each partner's page with its count instead
+    of listing every question under every partner (2 MB at 5,000 questions)."""
+    import generator.pages as pages_module
+
+    assert "ctk-qtable" in PAGES["questions/by-partner.md"]
+    assert "There are too many" not in PAGES["questions/by-partner.md"]
+    monkeypatch.setattr(pages_module, "BY_PARTNER_MAX", 1)
+    index = to_html("questions/by-partner.md", pages())
+    rows = re.findall(r'<tr>\s*<td><a href="../partners/([a-z-]+)\.md">[^<]+</a></td>\s*'
+                      r'<td style="text-align: right;">(\d+)</td>', index)
+    expected = [(p, str(sum(p in q.requested_by for q in PUBLIC.questions.values())))
+                for p in PUBLIC.partners]
+    assert rows == [(p, n) for p, n in expected if n != "0"]
+    assert "ctk-id" not in index  # no question rows

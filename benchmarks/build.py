@@ -12,12 +12,16 @@ shared, and CPU time does not grow when other work competes for the cores. Per s
 
 Also reports the search index size per question and the largest page. With --flat, builds
 the largest kb with a naive nav that lists every question page too (the trap).
+Also lists the pages over --max-page-mb (1 MB) at each size, and exits 1 if the largest
+size has any: no page may pass 1 MB at 5,000 questions (issue #13).
 Run: .venv/bin/python benchmarks/build.py [--sizes 100,1000,5000] [--compare-with main]
+     [--compare-sizes 1000] [--cold-only]
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import subprocess
@@ -28,6 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
+import yaml  # noqa: E402
 from synthetic_kb import write_synthetic_kb  # noqa: E402
 
 CHILD = """
@@ -44,6 +49,8 @@ from mkdocs.config import load_config
 kb, site, flat, project, cache = (Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3] == "1",
                                   Path(sys.argv[4]), sys.argv[5])
 config = load_config(str(project / "mkdocs.yml"), site_dir=str(site))
+if os.environ.get("TOOLKIT_LENIENT"):
+    config["strict"] = False
 plugin = config.plugins["country-toolkit"]
 plugin.config["kb"] = str(kb)
 if cache != "default":
@@ -78,8 +85,10 @@ def site_stats(site: Path, questions: int) -> dict[str, float]:
 
 
 def run(kb: Path, site: Path, *, cache: str, flat: bool = False,
-        pythonpath: Path | None = None) -> dict[str, float]:
+        pythonpath: Path | None = None, lenient: bool = False) -> dict[str, float]:
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    if lenient:
+        env["TOOLKIT_LENIENT"] = "1"
     if pythonpath is not None:
         env["TOOLKIT_BASELINE"] = str(pythonpath)
     project = pythonpath or ROOT
@@ -109,32 +118,75 @@ def checkout(ref: str, dest: Path) -> Path:
     return dest
 
 
+def write_kb(dest: Path, n: int, baseline: bool) -> Path:
+    """A synthetic kb of n questions. For a comparison with older code, without the fields
+    that code may not know (the languages of issue #12: `translations`, `site_languages`);
+    both builds of the run read this same kb, and both run without `strict`, since the older
+    code warns about what it expected instead (a warning changes no work done)."""
+    kb = write_synthetic_kb(dest, n)
+    if baseline:
+        for path in kb.rglob("*.yml"):
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            path.write_text(yaml.safe_dump(_without_languages(data), allow_unicode=True,
+                                           sort_keys=False), encoding="utf-8")
+    return kb
+
+
+def _without_languages(data: object) -> object:
+    if isinstance(data, dict):
+        return {k: _without_languages(v) for k, v in data.items()
+                if k not in ("translations", "site_languages")}
+    if isinstance(data, list):
+        return [_without_languages(v) for v in data]
+    return data
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", default="100,1000")
     parser.add_argument("--flat", action="store_true", help="also build the naive-nav trap")
     parser.add_argument("--compare-with", metavar="REF", help="cold baseline by git REF")
+    parser.add_argument("--compare-sizes", metavar="N,N",
+                        help="build the baseline at these sizes only (default: every size)")
+    parser.add_argument("--cold-only", action="store_true",
+                        help="only cold builds (no cache fill, no warm rebuild)")
+    parser.add_argument("--max-page-mb", type=float, default=1.0,
+                        help="list the pages larger than this; exit 1 if the largest size "
+                             "has any (default 1 MB)")
+    parser.add_argument("--keep", metavar="DIR", type=Path,
+                        help="work in DIR and keep the kbs and sites (default: a temporary folder)")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
+    compare_sizes = ({int(s) for s in args.compare_sizes.split(",")} if args.compare_sizes
+                     else set(sizes))
+    heavy: dict[int, list[tuple[str, float]]] = {}
     rows: list[tuple[str, dict[str, float]]] = []
-    with tempfile.TemporaryDirectory() as tmp:
+    with (contextlib.nullcontext(str(args.keep)) if args.keep
+          else tempfile.TemporaryDirectory()) as tmp:
         base = checkout(args.compare_with, Path(tmp) / "baseline") if args.compare_with else None
+        lenient = base is not None
         for n in sizes:
-            kb = write_synthetic_kb(Path(tmp) / f"kb-{n}", n)
+            kb = write_kb(Path(tmp) / f"kb-{n}", n, base is not None)
             work = Path(tmp) / f"w-{n}"
             work.mkdir()
-            if base is not None:
-                r = run(kb, work / "site-base", cache="default", pythonpath=base)
+            if base is not None and n in compare_sizes:
+                r = run(kb, work / "site-base", cache="default", pythonpath=base,
+                      lenient=True)
                 rows.append((f"{n}: cold, {args.compare_with}", r))
-            r = run(kb, work / "site-cold", cache="0")
+            r = run(kb, work / "site-cold", cache="0", lenient=lenient)
             r.update(site_stats(work / "site-cold", n))
             rows.append((f"{n}: cold", r))
-            rows.append((f"{n}: cold+cache", run(kb, work / "site-fill", cache="1")))
+            heavy[n] = pages_over(work / "site-cold", args.max_page_mb)
+            if args.cold_only:
+                continue
+            fill = run(kb, work / "site-fill", cache="1", lenient=lenient)
+            rows.append((f"{n}: cold+cache", fill))
             edit_one_question(kb)
-            rows.append((f"{n}: warm, 1 edit", run(kb, work / "site-warm", cache="1")))
+            warm = run(kb, work / "site-warm", cache="1", lenient=lenient)
+            rows.append((f"{n}: warm, 1 edit", warm))
             if args.flat and n == max(sizes):
                 rows.append((f"{n}: flat nav (trap)", run(kb, work / "site-flat", cache="0",
-                                                          flat=True)))
+                                                          flat=True, lenient=lenient)))
     print(f"{'build':<24}{'CPU s':>8}{'peak MB':>9}{'site MB':>9}{'index KB/q':>11}"
           f"{'largest page MB':>17}")
     for name, r in rows:
@@ -150,6 +202,18 @@ def main() -> None:
         small, big = sizes[-2], sizes[-1]
         print(f"cold {big} / cold {small}: {cold[str(big)] / cold[str(small)]:.2f} x "
               f"({big / small:.0f} x the questions)")
+    for n, pages in heavy.items():
+        print(f"{n}: {len(pages)} page(s) over {args.max_page_mb:g} MB"
+              + "".join(f"\n  {mb:6.2f} MB  {path}" for path, mb in pages))
+    if heavy[sizes[-1]]:
+        sys.exit(1)
+
+
+def pages_over(site: Path, limit_mb: float) -> list[tuple[str, float]]:
+    """The HTML pages of site larger than limit_mb, largest first."""
+    sizes = [(p.relative_to(site).as_posix(), p.stat().st_size / 1e6)
+             for p in site.rglob("*.html")]
+    return sorted(((p, mb) for p, mb in sizes if mb > limit_mb), key=lambda x: -x[1])
 
 
 if __name__ == "__main__":

@@ -31,7 +31,7 @@ from .mockup import (
 )
 from .mockup.dataset import false_csv, false_frame, false_xlsx, file_stem
 from .mockup.sentence import fill
-from .models import Question
+from .models import Partner, Question
 from .questionnaire import SiteForm, Words, site_form
 from .safe_text import Typography, cell, escape_html, escape_md, french_spaces
 
@@ -137,6 +137,23 @@ PROPOSAL = N_("Proposal, not agreed")
 MOCKUP_MESSAGE = N_("MOCK-UP: illustrative false data")
 # Agreed questions up to which the whole plan also prints on one page (about 2.5 KB each).
 PRINT_WHOLE_MAX = 300
+# Agreed questions of one sector per print page (about 4.5 KB each with its chart).
+PRINT_PART_MAX = 150
+# Listed questions (agreed and proposed) up to which the on-screen plan is one page (about
+# 1.1 KB each: 5.6 MB at 5,000); beyond, one page per sector and a sector table.
+DAP_WHOLE_MAX = 300
+# Rows (a question once per partner that requested it) up to which "Questions by partner"
+# lists them all (about 430 bytes each).
+BY_PARTNER_MAX = 2000
+# Questions on all review sheets of the workshop pack up to which it is one page (about
+# 2.7 KB each with its chart); beyond, a partner's sheet has pages of its own, with at most
+# WORKSHOP_PART_MAX questions each.
+WORKSHOP_WHOLE_MAX = 300
+WORKSHOP_PART_MAX = 150
+
+
+def dap_sector_path(sid: str) -> str:
+    return f"dap/sector/{sid}.md"
 
 
 def front_matter(**meta: object) -> str:
@@ -175,6 +192,29 @@ UNIT_WORDS = {"location": N_("location"), "site": N_("site"),
 TIER_WORDS = {"core": N_("core"), "core_camp": N_("core for camp-like settings"),
               "optional": N_("optional"), "recommended": N_("recommended by global experts"),
               "mission": N_("requested by the mission")}
+
+
+def _filters(kb: KnowledgeBase, listed: list[Question],
+             involved: dict[str, list[str]]) -> dict[str, list[tuple[str, str]]]:
+    """The Data Analysis Plan filter's choices: the values the listed questions have."""
+    used = {p for q in listed for p in involved[q.id]}
+    return {
+        "partner": sorted(((p.id, p.label) for p in kb.partners.values() if p.id in used),
+                          key=lambda item: item[1].casefold()),
+        "status": [(v, LABELS[v]) for v in ("agreed", "proposed")
+                   if any(q.status == v for q in listed)],
+        "sharing": [(v, LABELS[v]) for v in ("public", "confidential", "urgent-action")
+                    if any(q.sharing.modality == v for q in listed)],
+    }
+
+
+def _counts(questions: list[Question]) -> dict[str, int]:
+    """Questions by status and by sharing modality, for the plan's sector table."""
+    counts = dict.fromkeys(("agreed", "proposed", "public", "confidential", "urgent-action"), 0)
+    for q in questions:
+        counts[q.status] += 1
+        counts[q.sharing.modality] += 1
+    return counts
 
 
 def _num(value: float) -> str:
@@ -316,6 +356,14 @@ class SiteRenderer:
         yield Page("questions/index.md", self.render(
             "questions_index.md.j2", "questions/index.md",
             {"title": self._("Questions by sector")}))
+        requested = {p: 0 for p in kb.partners}
+        for q in kb.questions.values():
+            for p in q.requested_by:
+                requested[p] += 1
+        # Beyond BY_PARTNER_MAX rows, "Questions by partner" is a table of the partners
+        # (their pages list their questions): the one page was 2 MB at 5,000 questions.
+        partner_counts = ([(p, requested[p.id]) for p in kb.partners.values() if requested[p.id]]
+                          if sum(requested.values()) > BY_PARTNER_MAX else [])
         for path, template, title in (
             ("questions/by-partner.md", "questions_by_partner.md.j2", N_("Questions by partner")),
             ("questions/by-status.md", "questions_by_status.md.j2", N_("Questions by status")),
@@ -323,7 +371,8 @@ class SiteRenderer:
             # Listings repeat question texts: out of search, so a search lands on the
             # question itself (and the index stays small at 1,000 questions).
             yield Page(path, self.render(template, path,
-                                         {"title": self._(title), "search": NO_SEARCH}))
+                                         {"title": self._(title), "search": NO_SEARCH},
+                                         partner_counts=partner_counts))
         for sector in kb.sectors.values():
             path = sector_path(sector.id)
             yield Page(path, self.render("sector.md.j2", path, {"title": sector.name},
@@ -398,28 +447,44 @@ class SiteRenderer:
             ids = (q.sharing.partners if q.is_confidential and not kb.internal
                    else [*q.requested_by, *q.analysis.analysed_by])
             involved[q.id] = list(dict.fromkeys(ids))
-        used = {p for ids in involved.values() for p in ids}
         partners_attr = {qid: " ".join(ids) for qid, ids in involved.items()}
-        filters = {
-            "sector": [(s.id, s.name) for s, qs in groups if qs],
-            "partner": sorted(((p.id, p.label) for p in kb.partners.values() if p.id in used),
-                              key=lambda item: item[1].casefold()),
-            "status": [(v, LABELS[v]) for v in ("agreed", "proposed")
-                       if any(q.status == v for q in listed)],
-            "sharing": [(v, LABELS[v]) for v in ("public", "confidential", "urgent-action")
-                        if any(q.sharing.modality == v for q in listed)],
-        }
+        filters = {"sector": [(s.id, s.name) for s, qs in groups if qs],
+                   **_filters(kb, listed, involved)}
         rows = self.kb.agreed()
         print_whole = len(rows) <= PRINT_WHOLE_MAX
         print_sectors = [(s, [q for q in rows if q.sector == s.id]) for s in kb.sectors.values()]
         print_sectors = [(s, qs) for s, qs in print_sectors if qs]
+        groups = [(s, qs) for s, qs in groups if qs]
+        whole = len(listed) <= DAP_WHOLE_MAX
+        # A sector prints on one page, or in parts of PRINT_PART_MAX questions (at 5,000
+        # questions a sector's 300 printed questions with their charts passed 1 MB).
+        print_paths = {s.id: [f"dap/print/{s.id}.md"] + [
+            f"dap/print/{s.id}/{n}.md" for n in range(2, -(-len(qs) // PRINT_PART_MAX) + 1)]
+            for s, qs in print_sectors}
         yield Page("dap/index.md", self.render(
             "dap.md.j2", "dap/index.md", {"title": kb.plan.title, "search": NO_SEARCH},
-            groups=[(s, qs) for s, qs in groups if qs], listed=listed, involved=partners_attr,
+            groups=groups if whole else [], listed=listed, involved=partners_attr,
             filters=filters, agreed=kb.agreed(), sentences=sentences,
             print_whole=print_whole,
-            print_sectors=[(s, f"print/{s.id}.md") for s, _ in print_sectors],
+            print_sectors=[(s, [posixpath.relpath(p, "dap") for p in print_paths[s.id]])
+                           for s, _ in print_sectors],
+            sector_pages=[] if whole else [
+                (s, posixpath.relpath(dap_sector_path(s.id), "dap"), _counts(qs))
+                for s, qs in groups],
         ), kb.source("analysis-plan", ""))
+        if not whole:
+            # A large plan: one page per sector, each with the filter by partner, status and
+            # sharing (its choices those of the sector's questions).
+            for s, qs in groups:
+                path = dap_sector_path(s.id)
+                yield Page(path, self.render(
+                    "dap_sector.md.j2", path,
+                    {"title": self._("%(title)s: %(sector)s")
+                     % {"title": kb.plan.title, "sector": s.name}, "search": NO_SEARCH},
+                    sector=s, questions=qs, involved=partners_attr, sentences=sentences,
+                    filters=_filters(kb, qs, involved),
+                    print_paths=print_paths.get(s.id, []),
+                ), kb.source("analysis-plan", ""))
         # Print views with the mock-ups (docs/assets/css/print.css), out of search since they
         # repeat the question pages: one per sector, and the whole plan on one page while
         # that page stays small (at 1,000 questions it was 2.5 MB).
@@ -430,25 +495,25 @@ class SiteRenderer:
                 {"title": self._("%(title)s (print)") % {"title": self.kb.plan.title},
                  "search": NO_SEARCH,
                  "hide": ["navigation", "toc"]},
-                rows=rows, sentences=sentences, charts=charts, sector=None,
+                rows=rows, sentences=sentences, charts=charts, sector=None, part=1, parts=[],
+                total=len(rows), first=1,
             ), self.kb.source("analysis-plan", ""))
         for s, qs in print_sectors:
-            path = f"dap/print/{s.id}.md"
-            yield Page(path, self.render(
-                "dap_print.md.j2", path,
-                {"title": self._("%(title)s: %(sector)s (print)")
-                 % {"title": self.kb.plan.title, "sector": s.name}, "search": NO_SEARCH,
-                 "hide": ["navigation", "toc"]},
-                rows=qs, sentences=sentences, charts=charts, sector=s,
-            ), self.kb.source("analysis-plan", ""))
-        yield Page("workshop.md", self.render(
-            "workshop.md.j2", "workshop.md",
-            {"title": self._("Joint workshop pack, round %(round)s") % {"round": kb.plan.round},
-             "search": NO_SEARCH,
-             "hide": ["navigation", "toc"]},
-            **process_pages.workshop_context(kb), sentences=sentences,
-            charts={qid: self.chart_block(qid) for qid in self.mockups},
-        ), kb.source("analysis-plan", ""))
+            paths = print_paths[s.id]
+            for n, path in enumerate(paths, start=1):
+                rows_n = qs[(n - 1) * PRINT_PART_MAX:n * PRINT_PART_MAX]
+                title = self._("%(title)s: %(sector)s (print)") % {
+                    "title": self.kb.plan.title, "sector": s.name}
+                if len(paths) > 1:
+                    title += ", " + self._("part %(part)s of %(parts)s") % {
+                        "part": n, "parts": len(paths)}
+                yield Page(path, self.render(
+                    "dap_print.md.j2", path,
+                    {"title": title, "search": NO_SEARCH, "hide": ["navigation", "toc"]},
+                    rows=rows_n, sentences=sentences, charts=charts, sector=s,
+                    part=n, parts=paths, total=len(qs), first=(n - 1) * PRINT_PART_MAX + 1,
+                ), self.kb.source("analysis-plan", ""))
+        yield from self.workshop_pages()
         yield Page("dap/data-analysis-plan.csv", dap_csv(frame))
         yield Page("dap/data-analysis-plan.xlsx", dap_xlsx(frame, self.kb))
         if self.assessment is not None and self.false_data:
@@ -457,6 +522,56 @@ class SiteRenderer:
             yield Page(f"{self.false_data}.csv", false_csv(data))
             yield Page(f"{self.false_data}.xlsx", false_xlsx(data, self.assessment))
 
+
+    def workshop_pages(self, whole: bool | None = None) -> Iterator[Page]:
+        """The joint workshop pack: one page while its review sheets hold at most
+        WORKSHOP_WHOLE_MAX questions in all (or whole=True: `toolkit workshop`'s file);
+        beyond, each partner's sheet on pages of its own, WORKSHOP_PART_MAX questions each
+        (the one page was 6.7 MB at 1,000 questions)."""
+        kb = self.kb
+        sentences = {qid: m.sentence for qid, m in self.mockups.items()}
+        charts = {qid: self.chart_block(qid) for qid in self.mockups}
+        context = process_pages.workshop_context(kb)
+        sheets: list[tuple[Partner, list[Question]]] = context["sheets"]
+        if whole is None:
+            whole = sum(len(qs) for _, qs in sheets) <= WORKSHOP_WHOLE_MAX
+        source = kb.source("analysis-plan", "")
+        title = self._("Joint workshop pack, round %(round)s") % {"round": kb.plan.round}
+        sheet_pages = []
+        parts: list[tuple[str, Partner, list[Question], int, int]] = []
+        if not whole:
+            for p, qs in sheets:
+                chunks = [qs[i:i + WORKSHOP_PART_MAX]
+                          for i in range(0, len(qs), WORKSHOP_PART_MAX)]
+                paths = [f"workshop/{p.id}.md" if n == 1 else f"workshop/{p.id}/{n}.md"
+                         for n in range(1, len(chunks) + 1)]
+                sheet_pages.append((p, len(qs), paths))
+                parts += [(path, p, chunk, len(chunks), len(qs))
+                          for path, chunk in zip(paths, chunks, strict=True)]
+        yield Page("workshop.md", self.render(
+            "workshop.md.j2", "workshop.md",
+            {"title": title, "search": NO_SEARCH, "hide": ["navigation", "toc"]},
+            **context, sentences=sentences, charts=charts, sheet_pages=sheet_pages,
+        ), source)
+        first: dict[str, int] = {}
+        for i, (path, p, qs, count, total) in enumerate(parts):
+            part = first.get(p.id, 0) // WORKSHOP_PART_MAX + 1
+            start = first.get(p.id, 0) + 1
+            first[p.id] = start - 1 + len(qs)
+            previous = parts[i - 1][0] if part > 1 else None
+            following = parts[i + 1][0] if part < count else None
+            heading = self._("Review sheet: %(partner)s") % {"partner": p.name}
+            if count > 1:
+                heading += ", " + self._("part %(part)s of %(parts)s") % {"part": part,
+                                                                          "parts": count}
+            yield Page(path, self.render(
+                "workshop_sheet.md.j2", path,
+                {"title": f"{title}: {heading}", "search": NO_SEARCH,
+                 "hide": ["navigation", "toc"]},
+                p=p, qs=qs, part=part if count > 1 else None, parts=count, total=total,
+                first=start, previous=previous, next=following, sentences=sentences,
+                charts=charts,
+            ), source)
 
     @cached_property
     def site_form(self) -> SiteForm:

@@ -36,11 +36,12 @@ def zip_time(epoch: int | None = None) -> ZipTime:
 
 
 def write_zip(fh: BinaryIO, entries: Iterable[tuple[str, bytes]],
-              epoch: int | None = None) -> int:
+              epoch: int | None = None, level: int = 9) -> int:
     """Write (name, content) entries, in the order given, as a zip into fh.
 
     Every entry gets the same date (the epoch), Unix permissions 0644 and the same
-    compression, so the bytes depend on the entries alone. Returns the entry count.
+    compression (deflate at `level`), so the bytes depend on the entries alone. Returns the
+    entry count.
     """
     stamp = zip_time(epoch)
     count = 0
@@ -50,7 +51,7 @@ def write_zip(fh: BinaryIO, entries: Iterable[tuple[str, bytes]],
             info.compress_type = zipfile.ZIP_DEFLATED
             info.create_system = 3  # Unix, so the permission bits below are honoured
             info.external_attr = (0o100000 | FILE_MODE) << 16
-            zf.writestr(info, content, compresslevel=9)
+            zf.writestr(info, content, compresslevel=level)
             count += 1
     return count
 

@@ -37,7 +37,7 @@ th, td { border: 1px solid #ccc; padding: .3rem .5rem; vertical-align: top; text
 
 def workshop_html(kb: KnowledgeBase, project: Path | None = None) -> str:
     renderer = SiteRenderer(kb, Options(mockups=True))
-    page = next(p for p in renderer.pages() if p.path == "workshop.md")
+    page = next(renderer.workshop_pages(whole=True))  # the file is the whole pack
     text = str(page.content).split("---\n", 2)[2]  # without the front matter
     body = markdown.markdown(text, extensions=["tables", "attr_list", "md_in_html",
                                                "admonition"])

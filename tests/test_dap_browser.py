@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
-from support import SAMPLE_KB, SMALL_KB, copy_project, free_port, serve_folder
+from support import ROOT, SAMPLE_KB, SMALL_KB, copy_project, free_port, serve_folder
 
 from generator.loader import load_or_raise
 
@@ -200,3 +200,109 @@ def test_filter_works_under_instant_navigation(instant_site: str, page) -> None:
     assert page.evaluate("window.ctkNotReloaded") is True
     page.select_option("select[name=sector]", "wash")
     assert {e["sector"] for e in visible(page)} == {"wash"}
+
+
+# --- A large plan: one page per sector -------------------------------------------------
+
+@pytest.fixture(scope="module")
+def split_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample kb built with the on-screen plan split per sector, as a kb of more than
+    DAP_WHOLE_MAX listed questions is (the one page was 5.6 MB at 5,000 questions)."""
+    import generator.pages as pages_module
+    from generator.build import build_site
+
+    site = tmp_path_factory.mktemp("split-site")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(pages_module, "DAP_WHOLE_MAX", 0)
+        build_site(SAMPLE_KB, site, project=ROOT, cache=False)
+    return site
+
+
+@pytest.fixture(scope="module")
+def split_server(split_site: Path) -> Iterator[str]:
+    yield from serve(split_site)
+
+
+def sector_listed(sector: str) -> list:
+    return [q for q in LISTED if q.sector == sector]
+
+
+def test_split_plan_index_links_every_sector_page_and_lists_no_question(
+        split_server: str, page) -> None:
+    page.goto(split_server + "dap/")
+    assert page.locator(".ctk-dap-q").count() == 0
+    links = page.locator("article table a[href^='sector/']")
+    sectors = [s for s in KB.sectors if sector_listed(s)]
+    assert [links.nth(i).get_attribute("href") for i in range(links.count())] == [
+        f"sector/{s}/" for s in sectors]
+    links.nth(sectors.index("wash")).click()
+    page.wait_for_url("**/dap/sector/wash/")
+    page.locator("form.ctk-filter").wait_for(state="visible")
+    assert len(visible(page)) == len(sector_listed("wash"))
+
+
+def test_split_plan_sector_page_filters_by_partner_status_and_sharing(
+        split_server: str, page) -> None:
+    sector = "protection"
+    expected = sector_listed(sector)
+    page.goto(f"{split_server}dap/sector/{sector}/")
+    page.locator("form.ctk-filter").wait_for(state="visible")
+    assert page.locator("select[name=sector]").count() == 0  # the page is one sector
+    assert len(visible(page)) == len(expected)
+    assert page.locator(".ctk-filter__count").inner_text() == f"All {len(expected)} questions"
+    def involving(partner: str) -> list:
+        return [q for q in expected
+                if (q.sharing.partners if q.is_confidential
+                    else [*q.requested_by, *q.analysis.analysed_by]).count(partner)]
+
+    # A partner in some of the sector's questions but not all.
+    partner = next(p for p in KB.partners if 0 < len(involving(p)) < len(expected))
+    page.select_option("select[name=partner]", partner)
+    assert len(visible(page)) == len(involving(partner))
+    assert page.url.endswith(f"dap/sector/{sector}/?partner={partner}")
+    page.select_option("select[name=partner]", "")
+    modality = expected[0].sharing.modality
+    page.select_option("select[name=sharing]", modality)
+    shown = visible(page)
+    assert {e["sharing"] for e in shown} == {modality}
+    assert len(shown) == len([q for q in expected if q.sharing.modality == modality])
+
+
+def test_split_plan_sector_page_works_from_file_and_without_javascript(
+        split_site: Path, page, browser) -> None:
+    sector = "wash"
+    expected = sector_listed(sector)
+    page.goto((split_site / "dap" / "sector" / sector / "index.html").as_uri())
+    page.locator("form.ctk-filter").wait_for(state="visible")
+    page.select_option("select[name=status]", "agreed")
+    assert len(visible(page)) == len([q for q in expected if q.status == "agreed"])
+    page.errors[:] = [e for e in page.errors if not e.endswith("search/search_index.js")]
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        tab = context.new_page()
+        tab.goto((split_site / "dap" / "sector" / sector / "index.html").as_uri())
+        assert tab.locator("form.ctk-filter").is_hidden()
+        assert tab.locator(".ctk-dap-q").count() == len(expected)
+        tab.locator(".ctk-dap-q details summary").first.click()
+        assert tab.locator(".ctk-dap-q details").first.get_attribute("open") is not None
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("width", [390, 1366])
+@pytest.mark.parametrize("path", ["dap/", "dap/sector/wash/"])
+def test_split_plan_pages_fit_the_screen(split_server: str, browser, path: str,
+                                         width: int) -> None:
+    tab = browser.new_page(viewport={"width": width, "height": 844})
+    try:
+        tab.goto(split_server + path)
+        overflow = tab.evaluate("""() => {
+          const article = document.querySelector('article').getBoundingClientRect();
+          return [...document.querySelectorAll('article td, article .ctk-dap-q')]
+            .filter(e => e.getBoundingClientRect().right > article.right + 1)
+            .map(e => e.textContent.slice(0, 40));
+        }""")
+        assert overflow == []
+        assert tab.evaluate("document.documentElement.scrollWidth") <= width
+    finally:
+        tab.close()

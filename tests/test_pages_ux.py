@@ -162,6 +162,89 @@ def test_dap_ids_are_small_and_never_a_table_column() -> None:
     assert len(ids) == 4
 
 
+def split_pages(monkeypatch) -> dict[str, str]:
+    """The small kb's pages with the on-screen plan split per sector (as a kb of more than
+    DAP_WHOLE_MAX listed questions is: the one page was 5.6 MB at 5,000 questions)."""
+    import generator.pages as pages_module
+
+    monkeypatch.setattr(pages_module, "DAP_WHOLE_MAX", 3)  # the small kb lists 4
+    return pages()
+
+
+def test_small_plan_is_one_page_and_has_no_sector_pages() -> None:
+    assert not [p for p in PAGES if p.startswith("dap/sector/")]
+    assert "ctk-dap-q" in PAGES["dap/index.md"]
+
+
+def test_large_plan_has_one_page_per_sector_with_each_question_once(monkeypatch) -> None:
+    rendered = split_pages(monkeypatch)
+    listed = [q for q in PUBLIC.questions.values() if q.status in ("agreed", "proposed")]
+    sectors = list(dict.fromkeys(q.sector for q in listed))
+    assert {p for p in rendered if p.startswith("dap/sector/")} == {
+        f"dap/sector/{s}.md" for s in sectors}
+    seen: list[str] = []
+    for s in sectors:
+        parsed = parse(to_html(f"dap/sector/{s}.md", rendered), text_of="ctk-dap-q")
+        entries = parsed.with_class("ctk-dap-q")
+        expected = [q for q in listed if q.sector == s]
+        assert [e["data-sector"] for e in entries] == [s] * len(expected)
+        for q in expected:
+            (entry,) = [e for t, e in zip(parsed.texts, entries, strict=True) if q.text in t]
+            assert (entry["data-status"], entry["data-sharing"]) == (q.status,
+                                                                     q.sharing.modality)
+            seen.append(q.id)
+        # The filter: partner, status and sharing (the page is one sector), hidden until
+        # the script runs, offering what this sector lists.
+        form = parsed.with_class("ctk-filter")
+        assert len(form) == 1 and "hidden" in form[0]
+        selects = [a["name"] for tag, a in parsed.elements if tag == "select"]
+        assert selects == ["partner", "status", "sharing"]
+        options = {a.get("value") for tag, a in parsed.elements if tag == "option"}
+        assert {q.sharing.modality for q in expected} <= options
+        assert not ({"public", "confidential", "urgent-action"}
+                    - {q.sharing.modality for q in expected}) & options
+        assert meta(f"dap/sector/{s}.md", rendered)["search"] == {"exclude": True}
+    assert sorted(seen) == sorted(q.id for q in listed)  # every question once, on its sector
+
+
+def test_large_plan_index_is_a_sector_table_with_counts_and_no_entries(monkeypatch) -> None:
+    rendered = split_pages(monkeypatch)
+    index = to_html("dap/index.md", rendered)
+    assert "ctk-dap-q" not in index and "ctk-filter" not in index
+    rows = re.findall(r'<tr>\s*<td><a href="sector/([a-z-]+)\.md">[^<]+</a></td>\s*'
+                      r'<td>([^<]*)</td>\s*<td>([^<]*)</td>', index)
+    listed = [q for q in PUBLIC.questions.values() if q.status in ("agreed", "proposed")]
+    labels = {"agreed": "Agreed", "proposed": "Proposals", "public": "Public",
+              "confidential": "Confidential (MoU)", "urgent-action": "Urgent action (protocol)"}
+    expected = []
+    for s in [s for s in PUBLIC.sectors if any(q.sector == s for q in listed)]:
+        qs = [q for q in listed if q.sector == s]
+        cells = []
+        for keys in (("agreed", "proposed"), ("public", "confidential", "urgent-action")):
+            counts = [(k, sum(1 for q in qs if k in (q.status, q.sharing.modality)))
+                      for k in keys]
+            cells.append(" · ".join(f"{labels[k]}: {n}" for k, n in counts if n))
+        expected.append((s, *cells))
+    assert rows == expected
+    # Downloads, print views and the plan's timeline and sign-off stay on the index.
+    page = rendered["dap/index.md"]
+    for kept in ("(data-analysis-plan.csv)", "(data-analysis-plan.xlsx)", "(print/wash.md)",
+                 "## Timeline", "## Sign-off"):
+        assert kept in page
+    sector = rendered["dap/sector/wash.md"]
+    assert "[The whole plan](../index.md)" in sector and "(../print/wash.md)" in sector
+
+
+def test_large_plan_sector_page_keeps_confidential_entries_redacted(monkeypatch) -> None:
+    rendered = split_pages(monkeypatch)
+    parsed = parse(to_html("dap/sector/protection.md", rendered), text_of="ctk-dap-q")
+    text = next(t for t in parsed.texts if "Restricted question 1 (Protection)" in t)
+    assert "Shared only with Protection" in text
+    assert "Requested by" not in text and "Purpose" not in text and "Restricted:" not in text
+    entry = next(e for e in parsed.with_class("ctk-dap-q") if e["data-sharing"] == "confidential")
+    assert entry["data-partners"] == "protection-cluster"
+
+
 # --- Partner pages ----------------------------------------------------------------------
 
 def question_rows(path: str) -> dict[str, list[str]]:
@@ -320,3 +403,49 @@ def test_dap_prints_per_sector_and_whole_only_for_small_kbs(monkeypatch) -> None
         assert isinstance(dap, str)
         assert ("[Print the whole plan](print.md)" in dap) is whole
         assert all(f"(print/{s}.md)" in dap for s in sectors)
+
+
+def test_a_long_sector_prints_in_parts_each_question_once(monkeypatch) -> None:
+    """A sector with more than PRINT_PART_MAX agreed questions prints in parts (at 5,000
+    questions one sector's print page passed 1 MB); the plan and the sector page link them."""
+    import generator.pages as pages_module
+
+    monkeypatch.setattr(pages_module, "PRINT_PART_MAX", 1)
+    monkeypatch.setattr(pages_module, "DAP_WHOLE_MAX", 3)
+    rendered = pages()
+    agreed = [q for q in PUBLIC.questions.values() if q.status == "agreed"]
+    for s in dict.fromkeys(q.sector for q in agreed):
+        qs = [q for q in agreed if q.sector == s]
+        paths = [f"dap/print/{s}.md"] + [f"dap/print/{s}/{n}.md" for n in range(2, len(qs) + 1)]
+        assert sorted(p for p in rendered if p.startswith((f"dap/print/{s}.md",
+                                                           f"dap/print/{s}/"))) == sorted(paths)
+        printed = []
+        for n, path in enumerate(paths, start=1):
+            page = rendered[path]
+            assert page.count('<div class="ctk-print-break"></div>') == 1
+            printed += [q.id for q in qs if f"`{q.id}`" in page]
+            if len(paths) > 1:
+                assert f"Part {n} of {len(paths)}: questions {n} to {n}." in page
+                assert f"**{n}**" in page  # this part, not linked
+        assert printed == [q.id for q in qs]
+        for page, prefix in ((rendered["dap/index.md"], "print/"),
+                             (rendered[f"dap/sector/{s}.md"], "../print/")):
+            for path in paths:
+                assert f"({prefix}{path.removeprefix('dap/print/')})" in page
+
+
+def test_questions_by_partner_becomes_a_partner_table_in_a_large_kb(monkeypatch) -> None:
+    """Beyond BY_PARTNER_MAX rows the page links each partner's page with its count instead
+    of listing every question under every partner (2 MB at 5,000 questions)."""
+    import generator.pages as pages_module
+
+    assert "ctk-qtable" in PAGES["questions/by-partner.md"]
+    assert "There are too many" not in PAGES["questions/by-partner.md"]
+    monkeypatch.setattr(pages_module, "BY_PARTNER_MAX", 1)
+    index = to_html("questions/by-partner.md", pages())
+    rows = re.findall(r'<tr>\s*<td><a href="../partners/([a-z-]+)\.md">[^<]+</a></td>\s*'
+                      r'<td style="text-align: right;">(\d+)</td>', index)
+    expected = [(p, str(sum(p in q.requested_by for q in PUBLIC.questions.values())))
+                for p in PUBLIC.partners]
+    assert rows == [(p, n) for p, n in expected if n != "0"]
+    assert "ctk-id" not in index  # no question rows

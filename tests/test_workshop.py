@@ -62,3 +62,44 @@ def test_site_has_the_workshop_page_out_of_search() -> None:
     page = pages["workshop.md"]
     assert "search:\n  exclude: true" in page
     assert "## Review sheet: Health Cluster { #sheet-health-cluster }" in page
+
+
+def test_large_workshop_pack_puts_each_review_sheet_on_pages_of_its_own(monkeypatch) -> None:
+    """Beyond WORKSHOP_WHOLE_MAX questions the pack links one page per review sheet, a long
+    sheet in parts of WORKSHOP_PART_MAX (the one page was 6.7 MB at 1,000 questions); every
+    question of every sheet is on exactly one part, and `toolkit workshop` keeps the file
+    whole."""
+    import generator.pages as pages_module
+    from generator.process_pages import workshop_context
+
+    kb = load_or_raise(SAMPLE_KB)
+    sheets = workshop_context(kb.public_view())["sheets"]
+    longest = max(len(qs) for _, qs in sheets)
+    assert longest > 2
+    monkeypatch.setattr(pages_module, "WORKSHOP_WHOLE_MAX", 1)
+    monkeypatch.setattr(pages_module, "WORKSHOP_PART_MAX", 2)
+    pages = {p.path: p.content for p in render_site(kb, Options(mockups=False))}
+    pack = pages["workshop.md"]
+    assert isinstance(pack, str)
+    assert "## Review sheets" in pack and "Review sheet:" not in pack.split("## Review sheets")[1]
+    assert "## a. The structured approach" in pack and "## e. Feedback" in pack
+    for p, qs in sheets:
+        n_parts = -(-len(qs) // 2)
+        paths = [f"workshop/{p.id}.md"] + [f"workshop/{p.id}/{n}.md" for n in range(2, n_parts + 1)]
+        assert all(f"]({path})" in pack for path in paths)
+        assert not [x for x in pages if x.startswith(f"workshop/{p.id}/")
+                    and x not in paths]
+        listed = []
+        for n, path in enumerate(paths, start=1):
+            text = pages[path]
+            assert isinstance(text, str) and "search:\n  exclude: true" in text
+            assert f"Reviewed for {p.label}" in text  # each part is signed off
+            if n_parts > 1:
+                assert f"part {n} of {n_parts}" in text
+            listed += [q.id for q in qs if f"`{q.id}`" in text]
+        assert listed == [q.id for q in qs]
+    result_kb = load_or_raise(SAMPLE_KB)
+    from generator.workshop import workshop_html
+
+    html = workshop_html(result_kb)  # the file keeps every sheet whatever the size
+    assert html.count("Review sheet:") == len(sheets)

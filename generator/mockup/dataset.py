@@ -202,7 +202,9 @@ def false_xlsx(frame: pd.DataFrame, assessment: FalseAssessment) -> bytes:
     }
     out = io.BytesIO()
     # The project's one zip writer: same dates and permissions as the other downloads.
-    write_zip(out, ((name, text.encode("utf-8")) for name, text in parts.items()))
+    # Deflate level 6: level 9 took 2.1 s on the 26 MB of sheets of a 1,000-question kb
+    # (a tenth of the build) for a file 11% smaller; level 6 takes 0.3 s.
+    write_zip(out, ((name, text.encode("utf-8")) for name, text in parts.items()), level=6)
     return out.getvalue()
 
 

@@ -13,7 +13,8 @@ from .common import Id, Record, ShortText, Text, rule
 
 class ChecklistState(Record):
     item: Id = Field(description="Checklist item id (kb/checklist.yml).")
-    state: Literal["done", "not-applicable", "missing"]
+    state: Literal["done", "not-applicable", "missing"] = Field(
+        description="done, not-applicable (then say why) or missing.")
     why: Text | None = Field(None, description="not-applicable (or missing): why.")
 
     @model_validator(mode="after")

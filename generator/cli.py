@@ -155,7 +155,7 @@ def render(kb: Path, out: Path, project: Path, internal: bool, no_mockups: bool)
     if kb_obj is None:
         raise InvalidKnowledgeBase(report)
     with _mkdocs_messages():
-        options = render_options(project, kb, mockups=not no_mockups)
+        options = render_options(project, kb, mockups=not no_mockups, loaded=kb_obj)
     n = write_source(kb_obj, project, out, options)
     click.echo(f"Wrote {n} generated pages and the site source to {out}. "
                f"Build it with: cd {out} && mkdocs build")

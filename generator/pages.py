@@ -458,7 +458,9 @@ class SiteRenderer:
         return Page(COMPARISON_PAGE, self.render(
             "comparison.md.j2", COMPARISON_PAGE,
             {"title": self._("Comparison across countries")}, comparison=comparison,
-            rows=[r for r in rows if any(r[2])], everywhere=comparison.comparable_everywhere()))
+            rows=[r for r in rows if any(r[2])], everywhere=comparison.comparable_everywhere(),
+            questions_in=lambda sid: [(lid, by) for lid, by in comparison.questions.items()
+                                      if comparison.question_sector.get(lid) == sid]))
 
 
 COMPARISON_PAGE = "comparison.md"

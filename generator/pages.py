@@ -484,11 +484,15 @@ class SiteRenderer:
     def comparison_page(self, comparison: Comparison) -> Page:
         """comparison.md: the sector × country matrix of `toolkit compare`, from the same
         Comparison (library.compare.compare_kbs), in the site's language."""
+        # Sector names in the site's language where this country's kb translates them.
+        sectors = {sid: self.kb.sectors[sid].name if sid in self.kb.sectors else name
+                   for sid, name in comparison.sectors.items()}
         rows = [(sid, name, [comparison.cells.get((sid, c)) for c in comparison.countries])
-                for sid, name in comparison.sectors.items()]
+                for sid, name in sectors.items()]
         return Page(COMPARISON_PAGE, self.render(
             "comparison.md.j2", COMPARISON_PAGE,
             {"title": self._("Comparison across countries")}, comparison=comparison,
+            sectors=sectors,
             rows=[r for r in rows if any(r[2])], everywhere=comparison.comparable_everywhere(),
             questions_in=lambda sid: [(lid, by) for lid, by in comparison.questions.items()
                                       if comparison.question_sector.get(lid) == sid]))

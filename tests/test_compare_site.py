@@ -198,6 +198,10 @@ def test_page_in_another_site_language() -> None:
     page = comparison_page(SAMPLE_KB, CASMARIA, language="fr")
     assert "# Comparaison entre pays" in page and "Par secteur" in page
     assert "◐ contextualisée, comparable" in page
+    # Sector names as this country's kb words them in French.
+    kb = load_or_raise(SAMPLE_KB)
+    fr = kb.sectors["wash"].translations["fr"]["name"]
+    assert f"\n### {fr}\n" in page and f"| {fr} |" in page
 
 
 def test_no_page_without_compare_with() -> None:

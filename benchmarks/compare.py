@@ -27,6 +27,7 @@ from synthetic_kb import write_synthetic_kb  # noqa: E402
 
 from generator.library.compare import as_html, as_text, compare_kbs  # noqa: E402
 from generator.loader import load_or_raise  # noqa: E402
+from generator.pages import Options, SiteRenderer  # noqa: E402
 
 LIBRARY_KEYS = ("id", "sector", "text", "type", "options", "hint", "information_need",
                 "purpose", "use", "mockup")
@@ -111,12 +112,18 @@ def main() -> None:
         start = time.perf_counter()
         page = as_html(result)
         t_html = time.perf_counter() - start
+        # The site page (plugin option compare_with): the same comparison as Markdown.
+        start = time.perf_counter()
+        site_page = SiteRenderer(loaded[0], Options(mockups=False)).comparison_page(result)
+        t_page = time.perf_counter() - start
         print(json.dumps({
             "countries": args.countries, "questions_per_country": args.questions,
             "load_and_validate_s": round(t_load, 2),
             "load_per_country_s": round(t_load / args.countries, 3),
             "compare_s": round(t_compare, 3), "html_s": round(t_html, 3),
             "html_kb": round(len(page.encode()) / 1024, 1),
+            "site_page_s": round(t_page, 3),
+            "site_page_kb": round(len(str(site_page.content).encode()) / 1024, 1),
             "library_questions_compared": len(result.questions),
             "comparable_everywhere": len(result.comparable_everywhere()),
             "report_lines": len(text.splitlines()),

@@ -65,6 +65,9 @@ def project(dest: Path, n: int) -> Path:
     for name in ("docs", "overrides"):
         shutil.copytree(ROOT / name, dest / name)
     shutil.copy(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
+    # compare_with in mkdocs.yml names the second sample country (which adopts the library).
+    shutil.copytree(ROOT / "examples", dest / "examples")
+    shutil.copytree(ROOT / "library", dest / "library")
     write_synthetic_kb(dest / "kb", n)
     return dest
 

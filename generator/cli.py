@@ -21,7 +21,13 @@ from mkdocs.exceptions import MkDocsException
 
 from .errors import BundleError, InvalidKnowledgeBase, ToolkitError
 from .loader import load
-from .scaffold import PARTNER_TYPES, QUESTION_TYPES, ScaffoldError
+from .scaffold import (
+    FEEDBACK_ABOUT,
+    PARTNER_TYPES,
+    PRODUCT_KINDS,
+    QUESTION_TYPES,
+    ScaffoldError,
+)
 
 
 class ToolkitCommand(click.Command):
@@ -164,7 +170,7 @@ def render(kb: Path, out: Path, project: Path, internal: bool, no_mockups: bool,
         except LookupError as exc:
             raise click.BadParameter(str(exc), param_hint="--language") from None
     with _mkdocs_messages():
-        options = replace(render_options(project, kb, mockups=not no_mockups),
+        options = replace(render_options(project, kb, mockups=not no_mockups, loaded=kb_obj),
                           language=language or None)
     if all_languages:
         written = write_all_sources(kb_obj, project, out, options)
@@ -350,6 +356,49 @@ def new_need(nid: str, partner: str | None, kb: Path) -> None:
     from .scaffold import new_need
 
     _started(new_need(kb, nid, partner), kb)
+
+
+@new_command.command("use-review")
+@click.option("--round", "round_", type=int,
+              help="The round whose data partners reviewed (default: the current round).")
+@click.option("--partner", help="Only the questions this partner requested.")
+@click.option("--id", "rid", help="Review id (default: round-N, or round-N-PARTNER).")
+@KB_OPTION
+def new_use_review(round_: int | None, partner: str | None, rid: str | None, kb: Path) -> None:
+    """Write kb/use-reviews/ID.yml: an entry per question asked in the round and partner."""
+    from .scaffold import new_use_review
+
+    _started(new_use_review(kb, round_, rid, partner), kb)
+
+
+@new_command.command("feedback")
+@click.option("--id", "fid", required=True, help="Feedback id, e.g. r6-water-source-options.")
+@click.option("--about", type=click.Choice(FEEDBACK_ABOUT), default="question",
+              show_default=True, help="What the feedback is about.")
+@click.option("--partner", help="Id of the partner it came from.")
+@click.option("--round", "round_", type=int,
+              help="The round it is about (default: the current round).")
+@KB_OPTION
+def new_feedback(fid: str, about: str, partner: str | None, round_: int | None,
+                 kb: Path) -> None:
+    """Write kb/feedback/ID.yml with every field explained and TODOs to fill in."""
+    from .scaffold import new_feedback
+
+    _started(new_feedback(kb, fid, round_, about, partner), kb)
+
+
+@new_command.command("product")
+@click.option("--id", "pid", required=True, help="Product id, e.g. msla-r6-report.")
+@click.option("--kind", type=click.Choice(PRODUCT_KINDS), default="report",
+              show_default=True, help="Kind of product.")
+@click.option("--round", "round_", type=int,
+              help="The round it presents (default: the current round).")
+@KB_OPTION
+def new_product(pid: str, kind: str, round_: int | None, kb: Path) -> None:
+    """Write kb/products/ID.yml with each checklist item that applies, to fill in."""
+    from .scaffold import new_product
+
+    _started(new_product(kb, pid, kind, round_), kb)
 
 
 def _started(started: Any, kb: Path) -> None:

@@ -64,6 +64,15 @@ def _option_notes(before: list[dict[str, str]], after: list[dict[str, str]]) -> 
     return sorted(notes)
 
 
+def options_change(before: list[dict[str, Any]], after: list[dict[str, Any]],
+                   name: str = "options") -> FieldChange | None:
+    """The change between two reply-option lists (code and label each), or None if they are
+    the same: a shared choice list (kb/choices/) is compared with the rules of inline options."""
+    if before == after:
+        return None
+    return FieldChange(name, before, after, _option_notes(before, after) or [REORDERED])
+
+
 def _list_notes(before: list[Any], after: list[Any]) -> list[str]:
     if all(isinstance(x, str) for x in before + after):
         added = [x for x in after if x not in before]
@@ -84,9 +93,7 @@ def compare_question(before: Question, after: Question) -> list[FieldChange]:
             continue
         change = FieldChange(name, a, b)
         if name == "options":
-            change.notes = _option_notes(a or [], b or [])
-            if not change.notes:
-                change.notes = [REORDERED]
+            change.notes = _option_notes(a or [], b or []) or [REORDERED]
         elif name == "history":
             change.notes = [f"added round {h['round']}: {code_span(h['change'])}"
                             for h in b or [] if h not in (a or [])]

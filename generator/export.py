@@ -16,6 +16,7 @@ from mkdocs.utils.yaml import get_yaml_loader, yaml_load
 from .i18n.languages import find, site_languages
 from .i18n.site import configure_yaml, language_docs
 from .kb import KnowledgeBase
+from .library.compare import compare_with
 from .pages import Options, render_site
 
 PLUGIN_NAME = "country-toolkit"
@@ -113,16 +114,20 @@ def edit_base(edit_url: str | None, kb: Path, project: Path) -> str | None:
     return base if where == "." else f"{base}{where}/"
 
 
-def render_options(project: Path, kb: Path, *, mockups: bool) -> Options:
+def render_options(project: Path, kb: Path, *, mockups: bool,
+                   loaded: KnowledgeBase | None = None) -> Options:
     """Page options from project's mkdocs.yml, read and checked by MkDocs itself (so `!ENV`
-    and the plugin's typed options mean what they mean in `mkdocs build`)."""
+    and the plugin's typed options mean what they mean in `mkdocs build`). With the loaded
+    kb, the countries of `compare_with` are compared with it, as the plugin does."""
     config = load_config(str(project / "mkdocs.yml"))
     plugin = config.plugins.get(PLUGIN_NAME)
     edit_url = plugin.config.get("edit_url") if plugin is not None else None
+    others = plugin.config.get("compare_with") if plugin is not None else None
     return Options(
         edit_url=edit_base(edit_url or default_edit_url(config.repo_url, config.edit_uri),
                            kb, project),
         mockups=mockups,
+        comparison=compare_with(loaded, others) if others and loaded is not None else None,
     )
 
 

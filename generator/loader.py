@@ -233,6 +233,8 @@ def load(root: Path, *, internal: bool = False) -> tuple[KnowledgeBase | None, R
     report = loader.report
     singles = all(kind in loaded.records for kind in SINGLE_FILES)
     report.extend(check_references(loaded))
+    if loader.adoptions is not None:  # shared lists against the library options they replace
+        report.extend(loader.adoptions.check_choices(loaded.records.get("choices", {})))
     if not report.ok or not singles:
         return None, report
     r = loaded.records

@@ -21,6 +21,7 @@ from .i18n.localize import localize
 from .i18n.numbers import localize_value, localize_values, with_digits
 from .kb import HANDLE_PREFIX, KnowledgeBase
 from .labels import LABELS
+from .library.compare import Comparison
 from .mockup import (
     MOCKUP_LABEL,
     MockupResult,
@@ -63,6 +64,8 @@ class Options:
     today: dt.date | None = None
     # Site language code (kb/country.yml site_languages); None: the source language.
     language: str | None = None
+    # This country compared with others (plugin option compare_with): comparison.md.
+    comparison: Comparison | None = None
 
 
 # How each language spaces its punctuation, applied to every text a page prints in it.
@@ -350,6 +353,8 @@ class SiteRenderer:
         for path, template, title, ctx in process_pages.page_specs(
                 kb, self.options.today, self._, self.env.globals["ngettext"]):
             yield Page(path, self.render(template, path, {"title": title}, **ctx))
+        if self.options.comparison is not None:
+            yield self.comparison_page(self.options.comparison)
 
     def question_pages(self) -> Iterator[Page]:
         kb = self.kb
@@ -611,6 +616,26 @@ class SiteRenderer:
             {"title": self._("%(title)s (print)") % {"title": self._("Questionnaire")},
              "search": NO_SEARCH,
              "hide": ["navigation", "toc"]}, **ctx))
+
+
+    def comparison_page(self, comparison: Comparison) -> Page:
+        """comparison.md: the sector × country matrix of `toolkit compare`, from the same
+        Comparison (library.compare.compare_kbs), in the site's language."""
+        # Sector names in the site's language where this country's kb translates them.
+        sectors = {sid: self.kb.sectors[sid].name if sid in self.kb.sectors else name
+                   for sid, name in comparison.sectors.items()}
+        rows = [(sid, name, [comparison.cells.get((sid, c)) for c in comparison.countries])
+                for sid, name in sectors.items()]
+        return Page(COMPARISON_PAGE, self.render(
+            "comparison.md.j2", COMPARISON_PAGE,
+            {"title": self._("Comparison across countries")}, comparison=comparison,
+            sectors=sectors,
+            rows=[r for r in rows if any(r[2])], everywhere=comparison.comparable_everywhere(),
+            questions_in=lambda sid: [(lid, by) for lid, by in comparison.questions.items()
+                                      if comparison.question_sector.get(lid) == sid]))
+
+
+COMPARISON_PAGE = "comparison.md"
 
 
 def render_site(kb: KnowledgeBase, options: Options | None = None) -> list[Page]:

@@ -1,4 +1,5 @@
-"""`toolkit new question|partner`: start a record from a template that explains every field.
+"""`toolkit new question|partner|need|use-review|feedback|product`: start a record from a
+template that explains every field.
 
 The template's values are clearly marked TODOs rather than plausible defaults. The record is
 valid YAML of the right shape, so every TODO is reported in one validation run, each with
@@ -19,12 +20,15 @@ from typing import Any, get_args
 from . import errors
 from .checks import suggest as _suggest  # offers only valid, unambiguous ids
 from .models.common import ID_RE
+from .models.feedback import About
 from .models.partner import PartnerType
 from .models.question import CHOICE_TYPES, QuestionType
 from .yamlio import YamlProblem, read_yaml
 
 QUESTION_TYPES: tuple[str, ...] = get_args(QuestionType)
 PARTNER_TYPES: tuple[str, ...] = get_args(PartnerType)
+FEEDBACK_ABOUT: tuple[str, ...] = get_args(About)
+PRODUCT_KINDS: tuple[str, ...] = ("report", "dataset", "dashboard")
 
 
 class ScaffoldError(errors.ScaffoldError):
@@ -48,6 +52,9 @@ class KbContext:
     steps: list[str]
     round: int | None
     needs: list[str] = field(default_factory=list)  # need ids (kb/needs/)
+    datasets: list[str] = field(default_factory=list)  # dataset ids (kb/datasets/)
+    # Checklist item id -> what it applies to (report, dataset), from kb/checklist.yml.
+    checklist: dict[str, list[str]] = field(default_factory=dict)
 
 
 def _read(path: Path) -> Any:
@@ -75,8 +82,13 @@ def read_context(kb: Path) -> KbContext:
     number = (country.get("round") or {}).get("number") if isinstance(country, dict) else None
     partners = sorted(p.stem for p in (kb / "partners").glob("*.yml"))
     needs = sorted(p.stem for p in (kb / "needs").glob("*.yml"))
+    datasets = sorted(p.stem for p in (kb / "datasets").glob("*.yml"))
+    items = (_read(kb / "checklist.yml") or {})
+    items = items.get("items") if isinstance(items, dict) else None
+    checklist = {i["id"]: [a for a in i.get("applies_to") or [] if isinstance(a, str)]
+                 for i in items or [] if isinstance(i, dict) and isinstance(i.get("id"), str)}
     return KbContext(kb, sectors, partners, kis, steps,
-                     number if isinstance(number, int) else None, needs)
+                     number if isinstance(number, int) else None, needs, datasets, checklist)
 
 
 def _q(text: str) -> str:
@@ -388,6 +400,142 @@ engagement:
 """
 
 
+def use_review_template(ctx: KbContext, rid: str, round_: int,
+                        entries: Sequence[tuple[str, str]]) -> str:
+    if entries:
+        listed = "".join(
+            f"  - question: {q}\n    partner: {p}\n    used: TODO\n"
+            f"    used_for: {_q('TODO: the product or decision it was used for')}\n"
+            for q, p in entries)
+        where = (f"# One entry per question asked in round {round_} and partner that requested "
+                 "it (from kb/questions/).\n# Delete the entries that do not apply; add others "
+                 "the same way.\n")
+    else:
+        listed = (f"  - question: todo\n    partner: todo\n    used: TODO\n"
+                  f"    used_for: {_q('TODO: the product or decision it was used for')}\n")
+        where = "# One entry per question and partner; add more the same way.\n"
+    return f"""\
+# yaml-language-server: $schema=../schemas/use-review.schema.json
+#
+# Use review of round {round_} (process point 8): before the questionnaire is revised,
+# partners say whether they used the data of each question, and for what. The "Use review"
+# page lists the questions nobody used: candidates to drop or reword for the next round.
+# Replace every TODO (the pull-request check lists the ones left, line by line), then run
+#   toolkit validate
+# Lines starting with # explain the field below them; you may keep or delete them.
+# Optional fields are shown commented out: remove the "# " in front to use one.
+
+# Short name: lowercase letters, digits and dashes. It must be the file name.
+id: {rid}
+# The round whose data partners reviewed.
+round: {round_}
+# When partners reviewed it (YYYY-MM-DD).
+# date: 2026-08-20
+# What the review concluded, in a sentence or two (shown on the page).
+# summary: Partners reviewed every question at the feedback session.
+# What each partner said about each question:
+#   question: the question id (its file name in kb/questions/<sector>/)
+#   partner:  the partner id (its file name in kb/partners/)
+#   used:     true if the partner used the data of this question, false if not
+#   used_for: if used, the product or decision it was used for
+#   why_not:  if not used (used: false), why not, written instead of used_for, e.g.
+#     used: false
+#     why_not: The list of languages was too long to analyse.
+{where}entries:
+{listed}"""
+
+
+def feedback_template(ctx: KbContext, fid: str, round_: int, about: str,
+                      partner: str | None) -> str:
+    target = {
+        "question": "# The question it is about: its id (file name in kb/questions/<sector>/).\n"
+                    "question: todo\n",
+        "dataset": "# The dataset it is about: its id (file name in kb/datasets/).\n"
+                   + _listing("Datasets", ctx.datasets) + "dataset: todo\n",
+    }
+    question = target["question"] if about == "question" else (
+        "# The question it is about, if any (file name in kb/questions/<sector>/).\n"
+        "# question: wash-water-source\n")
+    dataset = target["dataset"] if about == "dataset" else (
+        "# The dataset it is about, if any (file name in kb/datasets/).\n"
+        "# dataset: msla-r6-locations\n")
+    return f"""\
+# yaml-language-server: $schema=../schemas/feedback.schema.json
+#
+# Feedback from partners about round {round_} and DTM's response (process points 18-19). The
+# "Feedback log" page lists it by round; the page of the question or dataset it is about
+# shows it too. Feedback about a confidential question stays off the public site.
+# Replace every TODO (the pull-request check lists the ones left, line by line), then run
+#   toolkit validate
+# Lines starting with # explain the field below them; you may keep or delete them.
+# Optional fields are shown commented out: remove the "# " in front to use one.
+
+# Short name: lowercase letters, digits and dashes. It must be the file name.
+id: {fid}
+# The round the feedback is about.
+round: {round_}
+# When it was received (YYYY-MM-DD).
+date: {_q("TODO: the date it was received, e.g. 2026-09-30")}
+# Partner ids (file names in kb/partners/) it came from.
+{_listing("Partners", ctx.partners)}by: [{partner or "todo"}]
+# What it is about: dataset, question, methodology, resources or use.
+about: {about}
+{question}{dataset}# How it came in, e.g. feedback form, ISCG meeting, email, issue #12.
+# channel: ISCG meeting
+# What the partner said or asked, in their words.
+asked: {_q("TODO: what the partner said or asked")}
+# DTM's response. Needed once the status is not 'open'.
+# response: Kept unchanged for round 7, so the results compare with round 6.
+# open (no response yet), answered, accepted (DTM will act on it), declined, or done
+# (acted on: then say what changed).
+status: open
+# What changed because of it (needed when 'status: done').
+# changed: The round 7 questionnaire asks it of women's group representatives too.
+"""
+
+
+def product_template(ctx: KbContext, pid: str, kind: str, round_: int) -> str:
+    checks_as = "dataset" if kind == "dataset" else "report"
+    items = [i for i, applies in ctx.checklist.items() if checks_as in applies]
+    if items:
+        states = "".join(f"  - item: {i}\n    state: TODO\n" for i in items)
+        checklist = (f"# Each item of kb/checklist.yml that applies to a {checks_as}: done, "
+                     "missing, or\n# not-applicable with 'why: ...' on the next line, e.g.\n"
+                     "#   - item: analysis-plan-link\n#     state: not-applicable\n"
+                     "#     why: The plan was first published for the next round.\n"
+                     f"checklist:\n{states}")
+    else:
+        checklist = ("# Each item of kb/checklist.yml: done, not-applicable (why: ...) or "
+                     "missing.\n# checklist:\n#   - item: questionnaire\n#     state: done\n")
+    return f"""\
+# yaml-language-server: $schema=../schemas/product.schema.json
+#
+# A product of round {round_} (report, dataset or dashboard) checked against the jointly agreed
+# checklist (kb/checklist.yml, process point 15). The "Products" page shows what it includes;
+# validation warns when a published product misses a required item.
+# Replace every TODO (the pull-request check lists the ones left, line by line), then run
+#   toolkit validate
+# Lines starting with # explain the field below them; you may keep or delete them.
+# Optional fields are shown commented out: remove the "# " in front to use one.
+
+# Short name: lowercase letters, digits and dashes. It must be the file name.
+id: {pid}
+# Its title, as published.
+title: {_q("TODO: the title, e.g. Veloria MSLA round 6 report")}
+# report, dataset or dashboard (a dashboard is checked like a report).
+kind: {kind}
+# The round whose data it presents.
+round: {round_}
+# draft while it is prepared; published once it is out (then give the date and the link).
+status: draft
+# published: 2026-10-15
+# link: https://dtm.example.org/msla-round-6-report
+# The kb dataset it publishes, if any (file name in kb/datasets/): the product of a
+# confidential dataset stays off the public site.
+{_listing("Datasets", ctx.datasets)}# dataset: msla-r6-locations
+{checklist}"""
+
+
 def _check_id(rid: str) -> None:
     if not ID_RE.match(rid):
         raise ScaffoldError(
@@ -462,6 +610,76 @@ def new_need(kb: Path, nid: str, partner: str | None) -> Started:
     path = kb / "needs" / f"{nid}.yml"
     _write_new(path, need_template(ctx, nid, partner))
     return Started(path, _todos(path))
+
+
+def _round(ctx: KbContext, round_: int | None) -> int:
+    value = round_ if round_ is not None else ctx.round
+    if value is None:
+        raise ScaffoldError("kb/country.yml gives no current round: pass --round",
+                            param="--round")
+    if value < 1:
+        raise ScaffoldError(f"round {value} is not a round: use 1 or more", param="--round")
+    return value
+
+
+def _asked_in(kb: Path, round_: int, partner: str | None) -> list[tuple[str, str]]:
+    """(question, partner) for each agreed question asked by `round_` and each partner that
+    requested it, read leniently from the question files (the kb may be mid-edit)."""
+    out = []
+    for path in sorted((kb / "questions").glob("*/*.yml"), key=lambda p: (p.parent.name, p.stem)):
+        data = _read(path)
+        if not isinstance(data, dict) or data.get("status") != "agreed":
+            continue
+        since = data.get("since_round")
+        if isinstance(since, int) and since > round_:
+            continue
+        requested = data.get("requested_by")
+        for pid in requested if isinstance(requested, list) else []:
+            if isinstance(pid, str) and ID_RE.match(pid) and partner in (None, pid):
+                out.append((path.stem, pid))
+    return out
+
+
+def new_use_review(kb: Path, round_: int, rid: str | None, partner: str | None) -> Started:
+    """Write kb/use-reviews/ID.yml: one entry per question asked in the round and partner."""
+    ctx = read_context(kb)
+    round_ = _round(ctx, round_)
+    rid = rid or (f"round-{round_}" if partner is None else f"round-{round_}-{partner}")
+    _check_id(rid)
+    _known_partner(ctx, partner)
+    (kb / "use-reviews").mkdir(parents=True, exist_ok=True)
+    path = kb / "use-reviews" / f"{rid}.yml"
+    _write_new(path, use_review_template(ctx, rid, round_, _asked_in(kb, round_, partner)))
+    return Started(path, _todos(path))
+
+
+def new_feedback(kb: Path, fid: str, round_: int | None, about: str,
+                 partner: str | None) -> Started:
+    """Write kb/feedback/ID.yml with every field explained and TODOs to fill in."""
+    _check_id(fid)
+    ctx = read_context(kb)
+    _known_partner(ctx, partner)
+    (kb / "feedback").mkdir(parents=True, exist_ok=True)
+    path = kb / "feedback" / f"{fid}.yml"
+    _write_new(path, feedback_template(ctx, fid, _round(ctx, round_), about, partner))
+    return Started(path, _todos(path))
+
+
+def new_product(kb: Path, pid: str, kind: str, round_: int | None) -> Started:
+    """Write kb/products/ID.yml with the checklist items that apply, each to fill in."""
+    _check_id(pid)
+    ctx = read_context(kb)
+    (kb / "products").mkdir(parents=True, exist_ok=True)
+    path = kb / "products" / f"{pid}.yml"
+    _write_new(path, product_template(ctx, pid, kind, _round(ctx, round_)))
+    return Started(path, _todos(path))
+
+
+def _known_partner(ctx: KbContext, partner: str | None) -> None:
+    if partner is not None and partner not in ctx.partners:
+        raise ScaffoldError(
+            f"unknown partner '{partner}': {_suggest(partner, ctx.partners)}use a file name "
+            "from kb/partners/", param="--partner")
 
 
 def _todos(path: Path) -> int:

@@ -52,6 +52,8 @@ def copy_project(dest: Path, kb: Path) -> Path:
     shutil.copy(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
     shutil.copytree(kb, dest / "kb")
     shutil.copytree(ROOT / "library", dest / "library")  # the sample kb adopts from it
+    # mkdocs.yml compares the country with the second sample country (compare_with).
+    shutil.copytree(ROOT / "examples", dest / "examples")
     return dest
 
 

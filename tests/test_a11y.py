@@ -23,7 +23,8 @@ BLOCKING = {"critical", "serious"}
 SCHEMES = {"light": "default", "dark": "slate"}
 # Desktop, and a phone: tables scroll and targets shrink on a narrow screen.
 VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
-PAGES = {**page_types(load_or_raise(SAMPLE_KB)), "search-open": ""}
+# comparison: the page mkdocs.yml's compare_with adds to the sample site.
+PAGES = {**page_types(load_or_raise(SAMPLE_KB)), "comparison": "comparison/", "search-open": ""}
 
 
 @pytest.fixture(scope="module")
@@ -125,7 +126,7 @@ def test_every_page_type_is_found_in_the_sample() -> None:
                 "sector", "question-select_one", "question-select_multiple", "question-number",
                 "question-yes_no", "question-restricted", "partners-index", "partner",
                 "by-partner", "by-status", "dap", "dap-print", "tags", "questionnaire",
-                "questionnaire-print", "search-open"}
+                "questionnaire-print", "comparison", "search-open"}
     assert set(PAGES) == expected
 
 

@@ -239,3 +239,165 @@ def test_new_need_lists_only_todos_until_filled(kb: Path) -> None:
     assert loaded.needs["wash-latrines"].raised_by == ["wash-cluster"]
     bad = run("new", "need", "--id", "x-need", "--partner", "wash-clustr", "--kb", str(kb))
     assert bad.exit_code == 2 and "did you mean 'wash-cluster'" in bad.output
+
+
+# --- issue #11 records: use review, feedback, product -------------------------------------
+
+def fill_process(text: str) -> str:
+    """What DTM's IMO does: real values for every TODO of a process record."""
+    text = re.sub(r'(?m)^date: "TODO:[^"]*"', "date: 2026-10-02", text)
+    text = re.sub(r"(?m)^(\s*)used: TODO$", r"\1used: true", text)
+    text = re.sub(r"(?m)^(\s*)state: TODO$", r"\1state: done", text)
+    text = text.replace("question: todo", "question: wash-water-source")
+    text = re.sub(r'"TODO:[^"]*"', '"Filled in: ZEBRA-MARK."', text)
+    return text.replace("[todo]", "[wash-cluster]")
+
+
+def assert_todo_lines_only(kb: Path, path: Path) -> None:
+    """As written, validation fails, and every error names a TODO line of the new file."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    errors = error_lines(kb)
+    assert errors, "an unfilled template must not pass validation"
+    rel = path.relative_to(kb.parent).as_posix()
+    for where, line, message in errors:
+        assert where == rel, message
+        assert re.search(r"(?i)todo", lines[line - 1]), (message, lines[line - 1])
+    todo_lines = [i for i, line in enumerate(lines, 1)
+                  if not line.lstrip().startswith("#") and re.search(r"(?i)todo", line)]
+    assert sorted({line for _, line, _ in errors}) == todo_lines
+
+
+def explained(text: str, model: type) -> None:
+    assert text.startswith("# yaml-language-server: $schema=../schemas/")
+    for name in sorted(field_names(model)):
+        assert mentioned(text, name), name
+    lines = text.splitlines()
+    for line_no, line in enumerate(lines, 1):
+        stripped = line.strip()
+        if stripped and not stripped.startswith(("#", "- ")) and not line.startswith(" "):
+            before = lines[line_no - 2].strip()
+            # Every top-level field has its explanation right above it.
+            assert before.startswith("#") or before.endswith(":"), (line_no, line)
+
+
+def built_pages(kb: Path) -> dict[str, str]:
+    from generator.pages import Options, render_site
+
+    loaded, report = load(kb)
+    assert loaded is not None, report.format()
+    return {p.path: p.content for p in render_site(loaded, Options(mockups=False))
+            if isinstance(p.content, str)}
+
+
+def test_new_use_review_lists_the_rounds_questions_until_filled(kb: Path) -> None:
+    from generator.models import UseReview
+
+    result = run("new", "use-review", "--round", "6", "--partner", "wash-cluster",
+                 "--kb", str(kb))
+    assert result.exit_code == 0, result.output
+    path = kb / "use-reviews" / "round-6-wash-cluster.yml"
+    text = path.read_text(encoding="utf-8")
+    explained(text, UseReview)
+    # One entry per agreed question asked by round 6 that the WASH Cluster requested.
+    listed = re.findall(r"(?m)^  - question: (\S+)\n    partner: wash-cluster$", text)
+    assert "wash-water-source" in listed and len(listed) == len(set(listed)) > 3
+    assert_todo_lines_only(kb, path)
+    path.write_text(fill_process(text), encoding="utf-8")
+    pages = built_pages(kb)
+    loaded, _ = load(kb)
+    assert loaded is not None
+    review = loaded.use_reviews["round-6-wash-cluster"]
+    assert review.round == 6 and all(e.used for e in review.entries)
+    assert "ZEBRA-MARK" in pages["use-review.md"]
+
+
+def test_new_feedback_until_filled(kb: Path) -> None:
+    from generator.models import Feedback
+
+    result = run("new", "feedback", "--id", "r6-water-options", "--partner", "wash-cluster",
+                 "--kb", str(kb))
+    assert result.exit_code == 0, result.output
+    path = kb / "feedback" / "r6-water-options.yml"
+    text = path.read_text(encoding="utf-8")
+    explained(text, Feedback)
+    assert_todo_lines_only(kb, path)
+    path.write_text(fill_process(text), encoding="utf-8")
+    pages = built_pages(kb)
+    loaded, _ = load(kb)
+    assert loaded is not None
+    f = loaded.feedback["r6-water-options"]
+    assert (f.round, f.about, f.question, f.status) == (6, "question", "wash-water-source",
+                                                         "open")
+    assert "ZEBRA-MARK" in pages["feedback.md"]
+    # A question's page shows the feedback about it.
+    assert "ZEBRA-MARK" in pages["questions/wash/wash-water-source.md"]
+
+
+@pytest.mark.parametrize("about", ["dataset", "methodology"])
+def test_new_feedback_names_what_it_is_about(kb: Path, about: str) -> None:
+    assert run("new", "feedback", "--id", "r6-x", "--about", about, "--kb", str(kb)).exit_code == 0
+    text = (kb / "feedback" / "r6-x.yml").read_text(encoding="utf-8")
+    assert re.search(r"(?m)^dataset: todo$", text) is not None if about == "dataset" \
+        else "\n# dataset:" in text
+    assert "\n# question:" in text
+    assert_todo_lines_only(kb, kb / "feedback" / "r6-x.yml")
+
+
+@pytest.mark.parametrize(("kind", "applies"), [("report", "report"), ("dataset", "dataset"),
+                                                ("dashboard", "report")])
+def test_new_product_lists_its_checklist_items_until_filled(kb: Path, kind: str,
+                                                            applies: str) -> None:
+    from generator.models import Product
+
+    result = run("new", "product", "--id", "msla-r6-x", "--kind", kind, "--kb", str(kb))
+    assert result.exit_code == 0, result.output
+    path = kb / "products" / "msla-r6-x.yml"
+    text = path.read_text(encoding="utf-8")
+    explained(text, Product)
+    checklist = yaml.safe_load((kb / "checklist.yml").read_text(encoding="utf-8"))["items"]
+    expected = [i["id"] for i in checklist if applies in i["applies_to"]]
+    assert re.findall(r"(?m)^  - item: (\S+)$", text) == expected
+    assert_todo_lines_only(kb, path)
+    path.write_text(fill_process(text), encoding="utf-8")
+    pages = built_pages(kb)
+    loaded, _ = load(kb)
+    assert loaded is not None
+    p = loaded.products["msla-r6-x"]
+    assert p.kind == kind and p.round == 6 and {c.state for c in p.checklist} == {"done"}
+    assert "ZEBRA-MARK" in pages["products.md"]
+
+
+@pytest.mark.parametrize("kind", ["use-reviews", "feedback", "products"])
+def test_process_templates_match_the_editor_schema(kb: Path, kind: str) -> None:
+    args = {"use-reviews": ["use-review", "--round", "6"],
+            "feedback": ["feedback", "--id", "r6-x"],
+            "products": ["product", "--id", "r6-x"]}[kind]
+    assert run("new", *args, "--kb", str(kb)).exit_code == 0
+    (path,) = [p for p in (kb / kind).glob("*.yml") if p.stem in ("r6-x", "round-6")]
+    modeline = path.read_text(encoding="utf-8").splitlines()[0]
+    schema_path = (path.parent / modeline.split("$schema=", 1)[1]).resolve()
+    schema_name = {"use-reviews": "use-review", "feedback": "feedback",
+                   "products": "product"}[kind]
+    assert schema_path == (kb / "schemas" / f"{schema_name}.schema.json").resolve()
+    # The filled record is what editors check against the schema (read as the kb reads it).
+    path.write_text(fill_process(path.read_text(encoding="utf-8")), encoding="utf-8")
+    # Editors read dates as strings.
+    data = json.loads(json.dumps(read_yaml(path).data, default=str))
+    jsonschema.validate(data, json.loads(schema_path.read_text(encoding="utf-8")))
+
+
+def test_process_scaffolds_refuse_bad_input(kb: Path) -> None:
+    before = (kb / "use-reviews" / "round-5.yml").read_bytes()
+    result = run("new", "use-review", "--round", "5", "--kb", str(kb))
+    assert result.exit_code == 1 and "already exists" in result.output
+    assert (kb / "use-reviews" / "round-5.yml").read_bytes() == before
+    bad = run("new", "feedback", "--id", "r6-y", "--partner", "wash-clustr", "--kb", str(kb))
+    assert bad.exit_code == 2 and "did you mean 'wash-cluster'" in bad.output
+    assert not (kb / "feedback" / "r6-y.yml").exists()
+    for args in (["feedback", "--id", "Bad Id"], ["product", "--id", "../evil"],
+                 ["use-review", "--id", "x/y"]):
+        result = run("new", *args, "--kb", str(kb))
+        assert result.exit_code == 2 and "not a valid id" in result.output, result.output
+    zero = run("new", "product", "--id", "p0", "--round", "0", "--kb", str(kb))
+    assert zero.exit_code == 2 and "--round" in zero.output
+    assert not (kb / "products" / "p0.yml").exists()

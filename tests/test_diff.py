@@ -238,3 +238,29 @@ def test_moved_to_another_sector(repo: Path) -> None:
     edit(repo, "kb/questions/protection/wash-distance.yml", lambda d: d.update(sector="protection"))
     out = run(repo, "base").output
     assert "- **sector**\n  - `wash` → `protection`" in out
+
+
+def test_changed_override_reason_alone_is_shown(tmp_path: Path) -> None:
+    """Same value, new reason: the question as asked is unchanged, but the diff says why
+    the country deviates now, so reviewers see it."""
+    from support import ROOT, SAMPLE_KB
+
+    root = tmp_path / "repo"
+    shutil.copytree(SAMPLE_KB, root / "kb")
+    shutil.copytree(ROOT / "library", root / "library")
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "kb", "library")
+    git(root, "commit", "-q", "-m", "base")
+    rel = "kb/questions/wash/wash-water-source.yml"
+    data = yaml.safe_load((root / rel).read_text(encoding="utf-8"))
+    assert "text" in data["overrides"], "the sample question overrides its wording"
+    old = data["overrides"]["text"]["reason"]
+    edit(root, rel, lambda d: d["overrides"]["text"].update(
+        reason="Partners asked again at the round 6 workshop."))
+    result = run(root, "HEAD")
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "Questions: 0 added, 0 removed, 1 changed." in out
+    assert "- **overrides.text.reason**" in out
+    assert "Partners asked again at the round 6 workshop." in out and old.split()[0] in out
+    assert "break comparability" not in out.lower()  # a reason changes no answer

@@ -350,3 +350,76 @@ def test_restated_options_may_carry_the_countrys_translations(tmp_path: Path) ->
     kb2 = setup_country(tmp_path / "2", ADOPTING.replace("overrides:",
                                                          f"options:\n{changed}overrides:"))
     assert [p.code for p in errors(kb2)] == ["library-field-set"]
+
+
+# --- shared choice lists (kb/choices/) ----------------------------------------------------
+
+def _with_list(tmp: Path, codes: list[tuple[str, str]], question: str) -> Path:
+    kb = setup_country(tmp, question)
+    lines = "".join(f"  - code: {c}\n    label: {label}\n" for c, label in codes)
+    (kb / "choices" / "water-sources.yml").write_text(
+        f"id: water-sources\noptions:\n{lines}", encoding="utf-8")
+    return kb
+
+
+def _library_codes() -> list[tuple[str, str]]:
+    library, _ = load_library(LIBRARY)
+    assert library is not None
+    return [(o.code, o.label) for o in library.questions["wash-water-source"].options]
+
+
+def test_shared_list_with_the_library_options_stays_comparable(tmp_path: Path) -> None:
+    question = ADOPTING.split("overrides:")[0] + "choices: water-sources\n"
+    kb, report = load(_with_list(tmp_path, _library_codes(), question))
+    assert kb is not None, report.format()
+    assert kb.adoptions["wash-water-source"].comparable
+    assert kb.adoptions["wash-water-source"].differences == ()
+
+
+def test_shared_list_with_other_options_is_a_deviation_that_needs_a_reason(
+        tmp_path: Path) -> None:
+    codes = [*_library_codes()[:-1], ("rainwater", "Rainwater collection")]
+    question = ADOPTING.split("overrides:")[0] + "choices: water-sources\n"
+    kb = _with_list(tmp_path, codes, question)
+    found = errors(kb)
+    path = kb / "questions" / "wash" / "wash-water-source.yml"
+    assert [(p.code, p.field, p.line) for p in found] == [
+        ("override-without-reason", "choices", line_of(path, "choices: water-sources"))]
+    assert "rainwater" in found[0].message and "deviation" in found[0].message
+    assert found[0].path == "kb/questions/wash/wash-water-source.yml"
+    # With its reason, under overrides like inline options: a deviation on the page/compare.
+    question = ADOPTING + ("  choices:\n    value: water-sources\n"
+                           "    reason: Sites collect rainwater in the wet season.\n")
+    kb2 = _with_list(tmp_path / "2", codes, question)
+    loaded, report = load(kb2)
+    assert loaded is not None, report.format()
+    adopted = loaded.adoptions["wash-water-source"]
+    by_field = {d.field: d for d in adopted.differences}
+    assert by_field["options"].deviation and not adopted.comparable
+    assert by_field["options"].reason.startswith("Sites collect")
+    assert any("rainwater" in note for note in by_field["options"].notes)
+    assert [o.code for o in loaded.questions["wash-water-source"].options][-1] == "rainwater"
+
+
+def test_shared_list_in_another_order_needs_a_reason_but_stays_comparable(
+        tmp_path: Path) -> None:
+    codes = list(reversed(_library_codes()))
+    kb = _with_list(tmp_path, codes, ADOPTING.split("overrides:")[0] + "choices: water-sources\n")
+    found = errors(kb)
+    assert [p.code for p in found] == ["override-without-reason"]
+    assert "another order" in found[0].message and "deviation" not in found[0].message
+    question = ADOPTING + ("  choices:\n    value: water-sources\n"
+                           "    reason: Most common first.\n")
+    loaded, report = load(_with_list(tmp_path / "2", codes, question))
+    assert loaded is not None, report.format()
+    options = [d for d in loaded.adoptions["wash-water-source"].differences
+               if d.field == "options"]
+    assert options and not options[0].deviation
+
+
+def test_shared_list_override_without_reason(tmp_path: Path) -> None:
+    codes = [*_library_codes()[:-1], ("rainwater", "Rainwater collection")]
+    question = ADOPTING + "  choices:\n    value: water-sources\n"
+    kb = _with_list(tmp_path, codes, question)
+    assert [(p.code, p.field) for p in errors(kb)] == [
+        ("override-without-reason", "overrides.choices.reason")]

@@ -68,7 +68,7 @@ def test_adopt_scaffolds_a_record_that_validates_once_filled(tmp_path: Path) -> 
     path = kb / "questions/wash/wash-water-source.yml"
     text = path.read_text()
     # Every override is there, commented, with the library's value.
-    for fld in ("text", "options", "hint", "purpose", "mockup.sentence"):
+    for fld in ("text", "options", "choices", "hint", "purpose", "mockup.sentence"):
         assert f"#   {fld}:" in text, fld
     assert "# overrides:" in text and "#     reason:" in text
     _, report = load(kb)

@@ -153,6 +153,8 @@ def test_no_marker_of_a_confidential_record_in_the_public_build(
     # the notice is there, with what is public: the contact to ask
     assert "protection-imo@example.org" in everything
     assert "restricted question 1 (protection)" in everything
+    # The comparison across countries (mkdocs.yml compare_with) is searched too.
+    assert "comparison across countries" in all_text(public / "comparison")
 
 
 def test_the_markers_are_there_to_find(marked: tuple[Path, Path, dict[str, str]]) -> None:

@@ -23,6 +23,9 @@ class Snapshot:
     unreadable: dict[str, str]  # question id (file name) -> file, for files that failed
     files: dict[str, bytes]  # every other kb file (kb-relative path) -> content
     round: int | None
+    # Adopting questions: question id -> overridden field -> its reason. The reason is not
+    # part of the question as asked, yet reviewers must see it change (same value, new why).
+    reasons: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 def snapshot(root: Path, label: str) -> Snapshot:
@@ -41,7 +44,25 @@ def snapshot(root: Path, label: str) -> Snapshot:
         and path.relative_to(root).parts[0] not in ("questions", "schemas")
     }
     country = loaded.records.get("country")
-    return Snapshot(label, questions, unreadable, files, country.round.number if country else None)
+    reasons = {qid: _override_reasons(loaded.docs[("question", qid)].data)
+               for qid in questions if ("question", qid) in loaded.docs}
+    return Snapshot(label, questions, unreadable, files,
+                    country.round.number if country else None,
+                    {qid: r for qid, r in reasons.items() if r})
+
+
+def _override_reasons(data: object) -> dict[str, str]:
+    overrides = data.get("overrides") if isinstance(data, dict) else None
+    if not isinstance(overrides, dict):
+        return {}
+    return {str(path): entry["reason"] for path, entry in overrides.items()
+            if isinstance(entry, dict) and isinstance(entry.get("reason"), str)}
+
+
+def _reason_changes(before: dict[str, str], after: dict[str, str]) -> list[FieldChange]:
+    return [FieldChange(f"overrides.{path}.reason", before.get(path), after.get(path))
+            for path in [*before, *(p for p in after if p not in before)]
+            if before.get(path) != after.get(path)]
 
 
 @dataclass
@@ -95,7 +116,8 @@ def compare(base: Snapshot, head: Snapshot) -> list[QuestionChange]:
             out.append(QuestionChange(qid, "removed", before=old,
                                       asked_before=_asked_before(old, current)))
         else:
-            fields = compare_question(old, new)
+            fields = compare_question(old, new) + _reason_changes(
+                base.reasons.get(qid, {}), head.reasons.get(qid, {}))
             if fields:
                 history = next((f for f in fields if f.name == "history"), None)
                 added = history is not None and any(

@@ -202,6 +202,7 @@ def language_pages(files: Files, config: MkDocsConfig, lang: Language,
 # language shows them in its words; a title a project adds or renames stays as written.
 NAV_TITLES = (
     N_("Home"), N_("Questions"), N_("By partner"), N_("By status"), N_("Questionnaire"),
+    N_("Across countries"),
     N_("Data Analysis Plan"), N_("Joint workshop pack"), N_("Partners"),
     N_("Information needs"), N_("Engagement and schedule"), N_("Use review"),
     N_("Feedback log"), N_("Data sharing"), N_("Process and roles"), N_("Report checklist"),

@@ -80,6 +80,11 @@ def adoption_record(library: Library, lid: str, qid: str, sector: str,
                         "reason": "why partners in this country changed it"}}
         dumped = yaml.safe_dump(entry, sort_keys=False, allow_unicode=True, width=86)
         lines += _commented(dumped, "  ")
+        if path == "options":
+            # A shared list in place of the options is compared with them the same way.
+            lines += ["#   choices:   # or a shared list of kb/choices/ in place of the options",
+                      "#     value: list-id",
+                      "#     reason: why partners in this country changed the options"]
     return "\n".join(lines) + "\n"
 
 

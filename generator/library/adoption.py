@@ -21,16 +21,16 @@ from __future__ import annotations
 
 import copy
 import difflib
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from typing import Any, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
 from ..checks import PLACEHOLDER_TEXTS, TODO_RE
-from ..comparability import FieldChange, compare_question
+from ..comparability import FieldChange, compare_question, options_change
 from ..errors_text import explain, field_path
-from ..models import Question
+from ..models import ChoiceList, Question
 from ..models.library import COUNTRY_ONLY
 from ..problems import Problem, shown
 from ..yamlio import YamlDoc
@@ -88,6 +88,20 @@ class Adopted:
     @property
     def comparable(self) -> bool:
         return not self.deviations
+
+
+@dataclass(frozen=True)
+class ChoiceUse:
+    """A country question asked with a shared choice list (kb/choices/) in place of the
+    library's inline options: compared once every list is read (Adoptions.check_choices)."""
+
+    rel: str
+    line: int
+    field: str  # choices, or overrides.choices
+    list_id: str
+    library_id: str
+    library_options: list[dict[str, Any]]
+    reason: str | None  # from 'overrides: choices: {value, reason}'
 
 
 def as_text(value: Any) -> str:
@@ -185,6 +199,7 @@ class Adoptions:
         # skipped rather than each reported again.
         self.broken = broken
         self.adopted: dict[str, Adopted] = {}
+        self.choice_uses: dict[str, ChoiceUse] = {}
 
     def parse(self, rel: str, doc: YamlDoc) -> tuple[Question | None, list[Problem]]:
         problems: list[Problem] = []
@@ -232,6 +247,7 @@ class Adoptions:
                     "entries", "see CONTRIBUTING.md, 'Adopting a library question'",
                     "wrong-type")
             overrides = {}
+        choices_reason: str | None = None
         for path, entry in overrides.items():
             loc = ["overrides", path]
             fld = f"overrides.{shown(path)}"
@@ -242,7 +258,9 @@ class Adoptions:
                         hint + "override a field of the question (text, options, hint, "
                         "mockup.sentence...)", "override-unknown-field")
                 continue
-            if is_country_field(path):
+            # A shared list whose options differ from the library's is a deviation like
+            # changed inline options: it is overridden, with its reason.
+            if is_country_field(path) and path != "choices":
                 problem(loc, fld, f"'{path}' is a country field: it needs no override",
                         f"set '{path}' directly, outside 'overrides:'", "override-unknown-field")
                 continue
@@ -261,9 +279,13 @@ class Adoptions:
                         "an override needs the reason the country changed the library's "
                         "value", "write why partners changed it (context, language, "
                         "population...)", "override-without-reason")
+            elif path == "choices":
+                choices_reason = entry["reason"].strip()
             else:
                 reasons[path] = entry["reason"].strip()
             _set(effective, path, entry["value"])
+            if path == "choices" and entry["value"]:
+                effective.pop("options", None)
         if problems:
             return None, problems
         effective["translations"] = _merged_translations(
@@ -285,7 +307,46 @@ class Adoptions:
         self.adopted[question.id] = Adopted(
             question.id, lib_q.id, self.library.info.version,
             self._differences(base, question, reasons))
+        if question.choices:
+            overridden = "choices" in overrides
+            loc = ["overrides", "choices", "value"] if overridden else ["choices"]
+            self.choice_uses[question.id] = ChoiceUse(
+                rel, doc.line(loc), "overrides.choices" if overridden else "choices",
+                question.choices, lib_q.id,
+                [{"code": o.code, "label": o.label} for o in lib_q.options], choices_reason)
         return question, problems
+
+    def check_choices(self, lists: Mapping[str, ChoiceList]) -> list[Problem]:
+        """Compare each shared list with the library options it replaces, by the rules of
+        inline options: a difference needs its reason, and changed options are a deviation.
+        Runs once the kb's lists are read (an unknown list is reported by the checks)."""
+        problems = []
+        for qid, use in self.choice_uses.items():
+            lst = lists.get(use.list_id)
+            adopted = self.adopted.get(qid)
+            if lst is None or adopted is None:
+                continue
+            change = options_change(use.library_options,
+                                    [{"code": o.code, "label": o.label} for o in lst.options])
+            if change is None:
+                continue
+            if use.reason is None:
+                what = ("its options in another order" if not change.breaking
+                        else _plain_option_changes(use.library_options, change.after))
+                problems.append(Problem(
+                    use.rel, use.line, use.field,
+                    f"shared list '{shown(use.list_id)}' (kb/choices/) differs from the options "
+                    f"of library question {use.library_id}: {what}"
+                    + ("" if not change.breaking else "; a deviation that breaks comparability"),
+                    f"to keep it, write it under 'overrides:' as 'choices: {{value: "
+                    f"{shown(use.list_id)}, reason: ...}}' with why partners changed the "
+                    "options, or use a list with the library's options",
+                    code="override-without-reason"))
+                continue
+            self.adopted[qid] = replace(adopted, differences=(*adopted.differences, Difference(
+                "options", change.before, change.after, use.reason, change.breaking,
+                tuple(change.notes))))
+        return problems
 
     @staticmethod
     def _country_value(path: str, loc: list[str], value: Any, base: dict[str, Any],
@@ -426,6 +487,19 @@ def _merged_translations(library: dict[str, dict[str, Any]], country: Any,
             else:
                 out[key] = copy.deepcopy(value)
     return merged
+
+
+def _plain_option_changes(before: list[dict[str, Any]], after: list[dict[str, Any]]) -> str:
+    """Which option codes were added, removed or relabelled, for an error message."""
+    old = {o["code"]: o["label"] for o in before}
+    new = {o["code"]: o["label"] for o in after}
+    parts = []
+    for label, codes in (("added", [c for c in new if c not in old]),
+                         ("removed", [c for c in old if c not in new]),
+                         ("relabelled", [c for c in new if c in old and new[c] != old[c]])):
+        if codes:
+            parts.append(f"{label} " + ", ".join(shown(c) for c in codes))
+    return "; ".join(parts)
 
 
 def _breaking(path: str) -> bool:

@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import html
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
+from ..errors import ToolkitError
 from ..kb import KnowledgeBase
 
 AS_IS, CONTEXTUALISED, DEVIATION = "as-is", "contextualised", "deviation"
@@ -90,6 +93,23 @@ def compare_kbs(kbs: list[KnowledgeBase]) -> Comparison:
                                                    result.question_sector.get(kv[0], ""),
                                                    kv[0])))
     return result
+
+
+def compare_with(kb: KnowledgeBase, folders: Sequence[Path | str]) -> Comparison:
+    """This kb and the country kbs in `folders` (the site's `compare_with`), compared as
+    `toolkit compare` compares them. A kb with errors is refused with its whole report."""
+    from ..loader import load  # the loader imports the library package
+
+    others = []
+    for folder in folders:
+        other, report = load(Path(folder).resolve())
+        if other is None:
+            raise ToolkitError(
+                f"compare_with: the kb {folder} has {len(report.errors)} error(s):\n"
+                f"{report.format()}\nFix them (toolkit validate {folder}), or remove it from "
+                "compare_with in mkdocs.yml")
+        others.append(other)
+    return compare_kbs([kb, *others])
 
 
 def as_text(c: Comparison) -> str:

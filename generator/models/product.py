@@ -22,7 +22,8 @@ from .common import (
 
 class ChecklistState(Record):
     item: Id = Field(description="Checklist item id (kb/checklist.yml).")
-    state: Literal["done", "not-applicable", "missing"]
+    state: Literal["done", "not-applicable", "missing"] = Field(
+        description="done, not-applicable (then say why) or missing.")
     why: Text | None = Field(None, description="not-applicable (or missing): why.")
     # The one text, `why`, in each other site language.
     translations: ItemTranslations = Field(default={}, description=TRANSLATIONS_HELP)

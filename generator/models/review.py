@@ -17,7 +17,8 @@ from .common import TRANSLATIONS_HELP, Id, Record, Text, Translations, rule
 class Use(Record):
     question: Id
     partner: Id
-    used: bool
+    used: bool = Field(description="true if the partner used the data of this question, "
+                       "false if not.")
     used_for: Text | None = Field(None, description="The product or decision it was used for.")
     why_not: Text | None = Field(None, description="Why the data was not used.")
     translations: Translations = Field(default={}, description=TRANSLATIONS_HELP)

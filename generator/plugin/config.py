@@ -43,3 +43,6 @@ class CountryToolkitConfig(base.Config):
     # Relative to mkdocs.yml. Off: every build converts every page.
     cache = Switch(default=True)
     cache_dir = c.Type(str, default=".cache/country-toolkit")
+    # Other country kbs (folders, relative to mkdocs.yml) to compare this country with: a
+    # "Comparison across countries" page (comparison.md, as `toolkit compare`). Empty: no page.
+    compare_with = c.ListOfItems(c.Dir(exists=True), default=[])

@@ -7,6 +7,7 @@ at the right build event. Options: config.py.
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from pathlib import Path
 from typing import Literal
 
@@ -19,12 +20,14 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page as MkPage
 
+from ..errors import ToolkitError
 from ..export import default_edit_url, edit_base
 from ..i18n import site as i18n_site
 from ..i18n.catalog import translations
 from ..i18n.languages import Language
 from ..i18n.validate import ADVISORY
 from ..internal_mark import mark_page, write_mark
+from ..library.compare import compare_with
 from ..loader import load
 from ..mockup import embed_charts
 from ..pages import Options, Page, SiteRenderer
@@ -127,7 +130,13 @@ class CountryToolkitPlugin(BasePlugin[CountryToolkitConfig]):
                 f"the knowledge base has {len(blocking)} warning(s), listed above, and "
                 "strict mode is on: fix them and build again"
             )
-        renderer = SiteRenderer(kb, self.options)
+        options = self.options
+        if self.config.compare_with:
+            try:
+                options = replace(options, comparison=compare_with(kb, self.config.compare_with))
+            except ToolkitError as err:
+                raise PluginError(str(err)) from None
+        renderer = SiteRenderer(kb, options)
         pages = list(renderer.pages())
         self.charts = renderer.charts()
         docs = Path(config.docs_dir)
@@ -218,6 +227,8 @@ class CountryToolkitPlugin(BasePlugin[CountryToolkitConfig]):
             library = _library_folder(self.kb_path)
             if library is not None:  # edits to the library change adopted questions too
                 server.watch(str(library))
+            for folder in self.config.compare_with:  # the countries it is compared with
+                server.watch(str(Path(folder).resolve()))
         # mkdocs watches theme folders only with --watch-theme; overrides/ is ours to edit.
         if config.theme.custom_dir:
             server.watch(config.theme.custom_dir)

@@ -31,8 +31,10 @@ from generator.pages import Options, SiteRenderer  # noqa: E402
 
 LIBRARY_KEYS = ("id", "sector", "text", "type", "options", "hint", "information_need",
                 "purpose", "use", "mockup")
+# A country's own fields, including what an agreed question needs since the joint-process
+# rules (issue #11): the needs it serves, its verification and the round it is asked since.
 COUNTRY_KEYS = ("id", "sector", "key_informant", "requested_by", "sharing", "criteria",
-                "status")
+                "status", "needs", "verification", "since_round")
 COMPANION = {
     "information_provided": "What key informants report for the location.",
     "suggested_use": "Prioritise locations for the sector's response.",

@@ -161,7 +161,9 @@ def themes(rng: np.random.Generator, n: int) -> np.ndarray:
     return np.where(answered, theme, -1)
 
 
-def dates(rng: np.random.Generator, n: int, until: dt.date) -> np.ndarray:
-    """A date per unit in the 12 months before `until`, recent dates more likely."""
-    offsets = (rng.beta(1.2, 2.0, n) * 365).astype(np.int64)
-    return np.datetime64(until, "D") - offsets
+def dates(rng: np.random.Generator, n: int, start: dt.date, end: dt.date) -> np.ndarray:
+    """A date per unit from `start` to `end`, recent dates more likely (events are
+    remembered and reported more when recent; the month chart shows the slope)."""
+    span = (end - start).days
+    offsets = np.minimum((rng.beta(1.2, 2.0, n) * span).astype(np.int64), span)
+    return np.datetime64(end, "D") - offsets

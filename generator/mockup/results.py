@@ -32,6 +32,7 @@ ChartKind = Literal["bar", "stacked-bar", "table"]
 MAX_GROUPS = 12
 MAX_SEGMENTS = 5  # one per categorical colour (palette.py)
 MAX_BARS = 12
+MAX_MONTHS = 36  # dates spanning more are counted by year
 OTHER = "Other options"
 DISTRIBUTION = "Distribution"
 THEMES = ("Theme A", "Theme B", "Theme C", "Theme D")
@@ -97,6 +98,16 @@ class Context:
     dim: Dimension | None
     single: str  # "location"
     plural: str  # "locations"
+    level: str  # the unit of analysis: location, site, key_informant, household, individual
+
+    @property
+    def assessed(self) -> str:
+        """How the units are named in notes: locations are assessed, people are not."""
+        return f"assessed {self.plural}" if self.level in ("location", "site") else self.plural
+
+    @property
+    def assessed_one(self) -> str:
+        return f"assessed {self.single}" if self.level in ("location", "site") else self.single
 
     @property
     def n(self) -> int:
@@ -114,12 +125,13 @@ class Context:
 def context(question: Question, country: Country, assessment: FalseAssessment) -> Context:
     unit = question.unit_of_analysis or country.msla.unit_of_analysis
     single, plural = UNIT_WORDS[unit]
+    dims = assessment.level_of(question).dimensions
     dim = None
     for key in question.analysis.disaggregation:
-        dim = assessment.units.dimensions.get(key)
+        dim = dims.get(key)
         if dim is not None:
-            break  # one chart shows one breakdown; the first the country declares
-    return Context(question, assessment.answers(question), dim, single, plural)
+            break  # one chart shows one breakdown; the first the level has
+    return Context(question, assessment.answers(question), dim, single, plural, unit)
 
 
 def shown_groups(ctx: Context) -> tuple[np.ndarray, np.ndarray, str]:
@@ -131,7 +143,7 @@ def shown_groups(ctx: Context) -> tuple[np.ndarray, np.ndarray, str]:
         return np.arange(count), sizes, ""
     largest = np.sort(np.argsort(-sizes, kind="stable")[:MAX_GROUPS])
     return largest, sizes, (f" Showing the {MAX_GROUPS} of {count} groups "
-                            f"({ctx.dim.title.lower()}) with most assessed {ctx.plural}.")
+                            f"({ctx.dim.title.lower()}) with most {ctx.assessed}.")
 
 
 def frame(matrix: np.ndarray, rows: tuple[str, ...] | list[str], index_name: str,
@@ -201,9 +213,9 @@ def choice(ctx: Context) -> Results:
     unit: Unit = "count" if counting else "pct"
     fmt_all = overall if counting else share_all
     what = "Number" if counting else "%"
-    what += (f" of assessed {ctx.plural} selecting each option (several replies possible, so "
+    what += (f" of {ctx.assessed} selecting each option (several replies possible, so "
              "the bars do not add up to 100%)" if multiple else
-             f" of assessed {ctx.plural} by reply")
+             f" of {ctx.assessed} by reply")
     tones = tones_for(spec)
     extra: list[ChartData] = []
     group_cols: list[str] = []
@@ -268,7 +280,7 @@ def choice(ctx: Context) -> Results:
         else:
             bar_values.append(float(fmt_all[rest].sum()))
         bar_tones.append("g")
-    header = f"Assessed {ctx.plural}" if counting else f"% of assessed {ctx.plural}"
+    header = ctx.assessed.capitalize() if counting else f"% of {ctx.assessed}"
     cut = (f" {OTHER} ({len(rest)}): the {len(rest)} least reported options together; "
            "every option is in the table below." if rest else "")
     if multiple and kind == "stacked-bar":
@@ -284,11 +296,11 @@ def _full(ctx: Context, labels: tuple[str, ...], overall: np.ndarray, group_cols
           group_matrix: np.ndarray, unit: Unit, left_out: str = "") -> ChartData:
     what = "Number" if unit == "count" else "%"
     caption = (f"All {len(labels)} options" if unit == "count" or len(labels) > MAX_BARS
-               else f"% of assessed {ctx.plural}")
+               else f"% of {ctx.assessed}")
     caption += f" by {ctx.dim.title.lower()}" if ctx.dim else ""
     return ChartData("table", "Reply", labels, (_all(ctx), *group_cols),
                      np.column_stack([overall, group_matrix]), unit,
-                     f"{what} of assessed {ctx.plural}{ctx.by}; {ctx.n_text}.{left_out}",
+                     f"{what} of {ctx.assessed}{ctx.by}; {ctx.n_text}.{left_out}",
                      caption=caption, collapsed=True)
 
 
@@ -376,21 +388,21 @@ def numeric(ctx: Context) -> Results:
         for i in shown:
             columns.append(ctx.dim.names[i])
             matrix.append(every[i + 1])
-    stat_rows = (*names, f"Assessed {ctx.plural} (n)")
+    stat_rows = (*names, f"{ctx.assessed.capitalize()} (n)")
     values_matrix = np.array(matrix, dtype=float).T
     # The mean is shown to one decimal everywhere, as in the sentence.
     mean_row = stat_rows.index("Mean")
     values_matrix[mean_row] = np.round(values_matrix[mean_row], 1)
     n_text = f"n = {number(x.size)} {ctx.single if x.size == 1 else ctx.plural}"
     summary = ChartData("table", "Statistic", stat_rows, tuple(columns), values_matrix,
-                        "number", f"Reported value{unit_txt} per assessed {ctx.single}{ctx.by};"
+                        "number", f"Reported value{unit_txt} per {ctx.assessed_one}{ctx.by};"
                         f" {n_text}.{special}{left_out}", caption="Summary")
     table = frame(np.array(every, dtype=float).T.round(2), list(stat_rows), "statistic",
                   [_all(ctx), *(ctx.dim.names if ctx.dim else ())])
     bins, counts = _histogram(x, integer)
     header = ctx.question.unit.capitalize() if ctx.question.unit else "Reported value"
-    hist = ChartData("bar", header, bins, (f"Assessed {ctx.plural}",), counts[:, None], "count",
-                     f"Number of assessed {ctx.plural} by reported value{unit_txt}; "
+    hist = ChartData("bar", header, bins, (ctx.assessed.capitalize(),), counts[:, None], "count",
+                     f"Number of {ctx.assessed} by reported value{unit_txt}; "
                      f"{n_text}.{special}")
     if ctx.question.mockup.chart == "table" or ctx.dim is not None:
         # By group, the summary table is the comparison; the distribution comes second.
@@ -424,9 +436,9 @@ def text(ctx: Context) -> Results:
     # Free text has no chart: its analysis is coding answers into themes, shown as counts.
     return Results(values, ChartData(
         "table", "Theme (false category)", rows, tuple(columns), m, "count",
-        f"Number of free-text responses by theme{ctx.by}; {number(n_responses)} responses "
-        f"from {number(ctx.n)} {ctx.plural} asked. Real themes come from coding the answers "
-        "after collection." + left_out), table)
+        f"Number of free-text responses by theme{ctx.by}; {number(n_responses)} responses, "
+        f"{ctx.n_text} asked. Real themes come from coding the answers after collection."
+        + left_out), table)
 
 
 def date(ctx: Context) -> Results:
@@ -442,17 +454,27 @@ def date(ctx: Context) -> Results:
     first = first_day.astype("datetime64[M]")
     index = (months - first).astype(np.int64)
     m = int(index.max()) + 1 if index.size else 1
+    step = "month"
+    if m > MAX_MONTHS:
+        # Years of dates: a bar per month would be unreadable and over the page budget.
+        step = "year"
+        years = days.astype("datetime64[Y]")
+        first = first_day.astype("datetime64[Y]")
+        index = (years - first).astype(np.int64)
+        m = int(index.max()) + 1
+        month_names = tuple(str((first + i).astype(dt.date).year) for i in range(m))
+    else:
+        month_names = tuple(
+            f"{MONTHS[(first + i).astype(dt.date).month - 1][:3]} "
+            f"{(first + i).astype(dt.date).year}" for i in range(m))
     counts = np.bincount(index, minlength=m).astype(float)
-    month_names = tuple(
-        f"{MONTHS[(first + i).astype(dt.date).month - 1][:3]} {(first + i).astype(dt.date).year}"
-        for i in range(m))
-    table = frame(counts[:, None], month_names, "month", [_all(ctx)])
-    summary = ChartData("table", "Statistic", ("Earliest", "Latest", f"Assessed {ctx.plural}"),
+    table = frame(counts[:, None], month_names, step, [_all(ctx)])
+    summary = ChartData("table", "Statistic", ("Earliest", "Latest", ctx.assessed.capitalize()),
                         (_all(ctx),), np.zeros((3, 1)), "text",
                         f"Reported dates; {ctx.n_text}.", texts=((earliest,), (latest,),
                                                                    (number(ctx.n),)),
                         caption="Summary")
-    what = f"Number of assessed {ctx.plural} by month of the reported date; {ctx.n_text}."
+    what = f"Number of {ctx.assessed} by {step} of the reported date; {ctx.n_text}."
     extra = [summary]
     if ctx.question.mockup.chart == "table" and ctx.dim is not None:
         shown, _, left_out = shown_groups(ctx)
@@ -460,11 +482,12 @@ def date(ctx: Context) -> Results:
         cols = [counts]
         for i in shown:
             cols.append(np.bincount(index[g == i], minlength=m).astype(float))
-        main = ChartData("table", "Month", month_names,
+        main = ChartData("table", step.capitalize(), month_names,
                          (_all(ctx), *(ctx.dim.names[i] for i in shown)), np.column_stack(cols),
                          "count", what[:-1].replace(";", ctx.by + ";") + "." + left_out)
         return Results(values, main, table, tuple(extra))
-    main = ChartData("bar", "Month", month_names, (f"Assessed {ctx.plural}",), counts[:, None],
+    main = ChartData("bar", step.capitalize(), month_names, (ctx.assessed.capitalize(),),
+                     counts[:, None],
                      "count", what)
     return Results(values, main, table, tuple(extra))
 

@@ -169,3 +169,13 @@ def test_public_view_drops_the_false_data_spec_of_confidential_questions() -> No
         spec = q.mockup
         assert spec.shares == {} and spec.typical is None and spec.expected_share is None
         assert "insecurity" not in spec.model_dump_json()
+
+
+def test_far_off_numbers_do_not_pile_up_on_one_maximum() -> None:
+    """Before: far draws were clipped, so several provinces shared one maximum (74, 74, 74)."""
+    q = make_question("count", "integer", disaggregation=["admin1"])
+    table = build_mockup(q, COUNTRY).table
+    maxima = table.loc["Maximum"].iloc[1:]
+    assert maxima.value_counts().max() == 1, maxima.tolist()
+    values = FalseAssessment(COUNTRY, {q.id: q}).answers(q).value
+    assert (values == values.max()).sum() <= 3

@@ -143,7 +143,10 @@ def numbers(rng: np.random.Generator, spec: NumberSpec, region: np.ndarray) -> n
         tilt = rng.normal(0.0, (lb - la) / 10, int(region.max()) + 1)[region]
         centre = rng.uniform(0.4, 0.6) * (lb - la) + la
         x = np.exp(rng.normal(centre, (lb - la) / 3.92, n) + tilt) - shift
-        x = np.clip(x, a - (b - a) * 0.25, b + (b - a) * 0.5)
+        # The few far-off draws are drawn again inside the typical range: clipping them
+        # would pile them up on one value, the same maximum in every province.
+        far = (x < a - (b - a) * 0.25) | (x > b + (b - a) * 0.5)
+        x[far] = rng.uniform(a, b, int(far.sum()))
     x = np.round(x) if spec.integer else np.round(x, 1)
     low = np.ceil(spec.low) if spec.integer else spec.low
     high = np.floor(spec.high) if spec.integer and np.isfinite(spec.high) else spec.high

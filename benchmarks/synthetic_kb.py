@@ -111,6 +111,10 @@ def _question(i: int, sector: str, partners: list[str], ki_types: list[str],
               rnd: random.Random) -> dict[str, Any]:
     qtype = TYPES[i % len(TYPES)]
     disaggregation = DISAGGREGATIONS[(i // len(TYPES)) % len(DISAGGREGATIONS)]
+    # One in twenty is about key informants or households: units drawn below locations.
+    unit = ("key_informant", "household")[i // 20 % 2] if i % 20 == 7 else None
+    if unit == "household":
+        disaggregation = [d for d in disaggregation if d != "key_informant_type"]
     charts = ["bar", "table"] + (["stacked-bar"] if disaggregation else [])
     chart = charts[(i // (len(TYPES) * len(DISAGGREGATIONS))) % len(charts)]
     qid = f"{sector}-synthetic-{i:04d}"
@@ -156,9 +160,7 @@ def _question(i: int, sector: str, partners: list[str], ki_types: list[str],
                      "do_no_harm": "Asks about the location as a whole, never about people."},
         "status": "agreed" if i % 4 else "proposed",
         "since_round": 1,
-        # One in twenty is about key informants or households: units drawn below locations.
-        **({"unit_of_analysis": ("key_informant", "household")[i // 20 % 2]}
-           if i % 20 == 7 else {}),
+        **({"unit_of_analysis": unit} if unit else {}),
         # Schema version 2: an agreed question names who verified its phrasing and mock-up.
         **({"verification": VERIFICATION} if i % 4 else {}),
     }

@@ -183,3 +183,32 @@ def test_every_question_of_a_level_counts_the_same_units(
         assert assessment.answers(q).n == units.n
         notes.add(n_note(build_mockup(q, c, assessment).chart_html))
     assert notes == {f"n = {units.n:,} {plural}"}
+
+
+def test_household_questions_cannot_be_split_by_informant_type() -> None:
+    from generator.mockup.spec import disaggregation_problems
+
+    q = make_question("hh", unit_of_analysis="household", disaggregation=["key_informant_type"])
+    (where, fld, message, fix), = disaggregation_problems(q, BASE)
+    assert fld == "analysis.disaggregation[1]" and "key informant type" in message
+    # Drawn anyway (by province), so a page never fails on {top_group}.
+    result = build_mockup(q, BASE, FalseAssessment(BASE, {q.id: q}))
+    assert result.placeholders["top_group"] in [a.name for a in BASE.admin1]
+    ki = make_question("ki", unit_of_analysis="key_informant",
+                       disaggregation=["key_informant_type"])
+    assert disaggregation_problems(ki, BASE) == []
+    assert "by key informant type" in build_mockup(ki, BASE).chart_html
+
+
+def test_a_province_without_districts_names_none() -> None:
+    """Before: its locations carried the first district of another province."""
+    c = make_country(admin1=["North", "South"])
+    data = c.model_dump(mode="json")
+    data["admin1"][0]["admin2"] = [{"pcode": "TS0101", "name": "North Hills"}]
+    c = Country.model_validate(data)
+    q = make_question("q")
+    frame = false_frames(FalseAssessment(c, {q.id: q}), [q])["location"]
+    south = frame[frame["admin1"] == "South"]
+    assert len(south) and (south["admin2"] == "").all() and (south["admin2_pcode"] == "").all()
+    north = frame[frame["admin1"] == "North"]
+    assert (north["admin2"] == "North Hills").all()

@@ -93,8 +93,10 @@ def false_frame(assessment: FalseAssessment, questions: Iterable[Question],
         "admin1_pcode": [u.admin1_pcode[i] for i in at],
         "admin1": _names(dims["admin1"].names, dims["admin1"].index),
         "admin2_pcode": [u.admin2_pcode[i] for i in at],
-        "admin2": (_names(dims["admin2"].names, dims["admin2"].index) if "admin2" in dims
-                   else [""] * lv.n),
+        # A province without districts leaves both empty (not another province's district).
+        "admin2": ([name if u.admin2_pcode[i] else "" for name, i in
+                    zip(_names(dims["admin2"].names, dims["admin2"].index), at, strict=True)]
+                   if "admin2" in dims else [""] * lv.n),
         "location_type": (_names(dims["location_type"].names, dims["location_type"].index)
                           if "location_type" in dims else [""] * lv.n),
         "population_group": _names(dims["population_group"].names,

@@ -131,6 +131,9 @@ def context(question: Question, country: Country, assessment: FalseAssessment) -
         dim = dims.get(key)
         if dim is not None:
             break  # one chart shows one breakdown; the first the level has
+    if dim is None and question.analysis.disaggregation:
+        # None the level has (validation says so): the province keeps {top_group} filled.
+        dim = dims["admin1"]
     return Context(question, assessment.answers(question), dim, single, plural, unit)
 
 

@@ -212,9 +212,18 @@ def disaggregation_problems(question: Question, country: Country
     }
     where = {"admin2": "admin2 areas under admin1 in kb/country.yml",
              "location_type": "msla.location_types in kb/country.yml"}
-    return [
+    problems = [
         (["analysis", "disaggregation", i], f"analysis.disaggregation[{i + 1}]",
          f"the country declares no groups for '{d}'",
          f"declare {where[d]} or disaggregate by what it declares")
         for i, d in enumerate(question.analysis.disaggregation) if declared.get(d) is False
     ]
+    unit = question.unit_of_analysis or country.msla.unit_of_analysis
+    if unit in ("household", "individual") and "key_informant_type" in \
+            question.analysis.disaggregation:
+        i = question.analysis.disaggregation.index("key_informant_type")
+        problems.append((["analysis", "disaggregation", i], f"analysis.disaggregation[{i + 1}]",
+                         f"a {unit.replace('individual', 'person')} question has no key "
+                         "informant type: its answers come from the household",
+                         "disaggregate by admin1, admin2, population_group or location_type"))
+    return problems

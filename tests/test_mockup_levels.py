@@ -31,8 +31,11 @@ def country(**msla: Any) -> Country:
 
 
 def n_note(html: str) -> str:
-    notes = re.findall(r'<p class="ctk-mockup__note">(.*?)</p>', html)
-    return re.search(r"n = [0-9,]+ (key informants?|[a-z]+)", notes[0]).group(0)  # type: ignore[union-attr]
+    """'n = 1,240 locations' from the chart's note (free text says 'from 1,240 ... asked')."""
+    note = re.findall(r'<p class="ctk-mockup__note">(.*?)</p>', html)[0]
+    found = re.search(r"(?:n =|from) ([0-9,]+) (key informants?|[a-z]+)", note)
+    assert found, note
+    return f"n = {found.group(1)} {found.group(2)}"
 
 
 def test_sample_key_informant_questions_count_the_key_informants() -> None:
@@ -49,7 +52,7 @@ def test_sample_key_informant_questions_count_the_key_informants() -> None:
         result = build_mockup(q, kb.country, assessment)
         assert assessment.answers(q).n == kis.n
         assert result.placeholders["n_locations"] == f"{kis.n:,}"
-        assert "% of key informants by reply" in result.chart_html
+        assert "% of interviewed key informants by reply" in result.chart_html
         assert "assessed key informants" not in result.chart_html
         notes.add(n_note(result.chart_html))
     assert notes == {f"n = {kis.n:,} key informants"}
@@ -87,8 +90,8 @@ def test_household_questions_share_households_drawn_once_per_location() -> None:
     a, b = build_mockup(a_q, c, assessment), build_mockup(b_q, c, assessment)
     expected = f"n = {households.n:,} households"
     assert n_note(a.chart_html) == n_note(b.chart_html) == expected
-    assert "% of households by reply" in a.chart_html
-    assert "Households (n)" in b.chart_html
+    assert "% of assessed households by reply" in a.chart_html
+    assert "Assessed households (n)" in b.chart_html
     assert n_note(build_mockup(loc_q, c, assessment).chart_html) == "n = 300 locations"
     # A household lies in its location's province.
     region = households.dimensions["admin1"].index

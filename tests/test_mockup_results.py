@@ -9,10 +9,11 @@ import pytest
 from factories import make_country, make_question
 
 from generator.mockup import build_mockup
-from generator.mockup.results import MAX_BARS, MAX_GROUPS, MAX_SEGMENTS, OTHER
+from generator.mockup.results import MAX_BARS, MAX_GROUPS, MAX_SEGMENTS
 from generator.models import Country
 
 COUNTRY = make_country()
+OTHER = "Other options"  # the English chart's word for the options folded together
 N_UNITS = re.compile(r"n = ([\d,]+) (\w+)")
 
 
@@ -222,7 +223,7 @@ def test_dates_are_counted_by_month() -> None:
 @pytest.mark.parametrize(("unit", "words"), [
     ("site", ("% of assessed sites", "n = 300 sites")),
     # Households are drawn in each location (8 to 12 by default), not the 300 locations.
-    ("household", ("% of households", "n = 3,011 households")),
+    ("household", ("% of assessed households", "n = 3,011 households")),
     ("location", ("% of assessed locations", "n = 300 locations")),
 ])
 def test_unit_of_analysis_drives_the_wording(unit: str, words: tuple[str, str]) -> None:

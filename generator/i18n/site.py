@@ -14,13 +14,16 @@ replaces it in the French build. Pages of other languages never show.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Navigation
 
 from ..yamlio import read_yaml
+from .catalog import N_, translations
 from .languages import DEFAULT, Language, site_languages
 
 _MATERIAL = resources.files("material") / "templates"
@@ -50,8 +53,7 @@ def _material_has(kind: str, code: str) -> bool:
     return (_MATERIAL / path).is_file()
 
 
-def configure(config: MkDocsConfig, languages: list[Language], code: str | None,
-              serving: bool = False) -> Language:
+def configure(config: MkDocsConfig, languages: list[Language], code: str | None) -> Language:
     """Set config up for the build in language `code` (None: the source language)."""
     lang = next((x for x in languages if x.code == code), None) if code else languages[0]
     if lang is None:
@@ -69,14 +71,26 @@ def configure(config: MkDocsConfig, languages: list[Language], code: str | None,
         # The language's own stemmer and stop words; English where lunr has none.
         search.config["lang"] = [base if _material_has("search", base) else "en"]
     config.extra["toolkit_language"] = lang.code
+    _ = translations(lang.code).gettext
+    # overrides/main.html's words (banners, landmark names) in the build's language.
+    config.extra["toolkit_words"] = {
+        "internal": _("Internal build: it includes confidential content shared under MoUs."),
+        "internal_share": _("Do not publish it or share it beyond the partners named on "
+                            "each page."),
+        "outdated": _("This is not the latest signed-off round of the toolkit."),
+        "latest": _("Go to the latest round."),
+        "tags": _("Tags"), "table": _("Table"), "made_with": _("Made with"),
+    }
     # A one-language offline bundle has no other language to link to.
     if len(languages) > 1 and config.extra.get("toolkit_language_selector", True):
-        # link: Material's <link rel="alternate"> in the head, whose sitemap.xml its script
-        # reads; the partial builds the selector's hrefs itself. `mkdocs serve` has this
-        # language only: pointing there would answer 404 (console errors) for the others.
-        config.extra["alternate"] = [
-            {"name": x.name, "lang": x.code, "link": "./" if serving else f"../{x.code}/"}
-            for x in languages]
+        # The partial builds each link to the same page in that language itself (it works
+        # from file:// too). `alternate` is only Material's switch to include the partial:
+        # truthy but not a list, so base.html writes no <link rel="alternate">, for which
+        # Material's script would fetch every language's sitemap.xml on every page load and
+        # re-route selector clicks through it.
+        config.extra["toolkit_alternate"] = [{"name": x.name, "lang": x.code}
+                                             for x in languages]
+        config.extra["alternate"] = True
     return lang
 
 
@@ -102,3 +116,26 @@ def language_pages(files: Files, config: MkDocsConfig, lang: Language,
     for f in replace.values():
         out.append(f)
     return out
+
+
+# The navigation titles of the project's mkdocs.yml, in the catalogue so that each site
+# language shows them in its words; a title a project adds or renames stays as written.
+NAV_TITLES = (
+    N_("Home"), N_("Questions"), N_("By partner"), N_("By status"), N_("Questionnaire"),
+    N_("Data Analysis Plan"), N_("Joint workshop pack"), N_("Partners"),
+    N_("Information needs"), N_("Engagement and schedule"), N_("Use review"),
+    N_("Feedback log"), N_("Data sharing"), N_("Process and roles"), N_("Report checklist"),
+    N_("Products"), N_("Country and methodology"), N_("Tags"), N_("About this toolkit"),
+)
+
+
+def translate_nav(nav: Navigation, gettext: Callable[[str], str]) -> None:
+    """The titles mkdocs.yml gives sections and pages, in the build's language."""
+    def walk(items: list) -> None:  # type: ignore[type-arg]
+        for item in items:
+            if item.title:
+                item.title = gettext(item.title)
+            if item.children:
+                walk(item.children)
+
+    walk(nav.items)

@@ -111,6 +111,9 @@ def test_arabic_page_is_right_to_left(server: str, browser) -> None:
     direction = "el => getComputedStyle(el).direction"
     assert page.locator("article table").first.evaluate(direction) == "rtl"
     assert page.locator("article h1").evaluate(direction) == "rtl"
+    # A title still in English keeps its own direction in the header ("?About..." else).
+    bidi = "el => getComputedStyle(el).unicodeBidi"
+    assert page.locator(".md-header__topic .md-ellipsis").first.evaluate(bidi) == "plaintext"
     # An English text standing in for a missing Arabic one keeps its own direction.
     untranslated = page.locator("article .ctk-untranslated").first
     assert untranslated.evaluate(direction) == "ltr"

@@ -68,7 +68,7 @@ def _summary(data: ChartData, title: str, words: Words) -> str:
     if not title.endswith(("?", "!", "؟")):
         title += "."
     shape = _(SHAPES[data.kind]).format(group=data.row_header.lower())
-    return f"{shape}: {title} {data.note}"
+    return _("{chart}: {title} {note}").format(chart=shape, title=title, note=data.note)
 
 
 def _open(data: ChartData, title: str, css: str, roles: bool = False,

@@ -180,6 +180,10 @@ class Context:
     def n_text(self) -> str:
         return self.count_text(self.n)
 
+    def then_n(self, n_text: str) -> str:
+        """'; n = 300 locations.' closing a note, with the language's punctuation."""
+        return self._("; {n}.").format(n=n_text)
+
     @property
     def group(self) -> str:  # "province"
         assert self.dim is not None
@@ -329,7 +333,7 @@ def choice(ctx: Context) -> Results:
     every = (per_group if counting else _share(per_group, sizes)).T if ctx.dim else group_matrix
     table = frame(np.column_stack([fmt_all, every]).round(1), labels, "option",
                   [_all(ctx), *(ctx.dim.names if ctx.dim else ())])
-    note_n = f"; {ctx.n_text}."
+    note_n = ctx.then_n(ctx.n_text)
     kind = ctx.question.mockup.chart
     full_needed = ctx.dim is not None or k > MAX_BARS
     if counting:
@@ -397,7 +401,8 @@ def _full(ctx: Context, labels: tuple[str, ...], overall: np.ndarray, group_cols
         caption = ctx._("{what} by {group}").format(what=caption, group=ctx.group)
     return ChartData("table", ctx._("Reply"), labels, (_all(ctx), *group_cols),
                      np.column_stack([overall, group_matrix]), unit,
-                     f"{_share_of(ctx, unit == 'count')}{ctx.by}; {ctx.n_text}.{left_out}",
+                     f"{_share_of(ctx, unit == 'count')}{ctx.by}{ctx.then_n(ctx.n_text)}"
+                     f"{left_out}",
                      caption=caption, collapsed=True)
 
 
@@ -499,7 +504,7 @@ def numeric(ctx: Context) -> Results:
     reported = ctx._("Reported value{unit} {per_assessed}").format(
         unit=unit_txt, per_assessed=ctx._(PER_ASSESSED[ctx.unit]))
     summary = ChartData("table", ctx._("Statistic"), stat_rows, tuple(columns), values_matrix,
-                        "number", f"{reported}{ctx.by}; {n_text}.{special}{left_out}",
+                        "number", f"{reported}{ctx.by}{ctx.then_n(n_text)}{special}{left_out}",
                         caption=ctx._("Summary"))
     table = frame(np.array(every, dtype=float).T.round(2), list(stat_rows), "statistic",
                   [_all(ctx), *(ctx.dim.names if ctx.dim else ())])
@@ -508,7 +513,7 @@ def numeric(ctx: Context) -> Results:
               else ctx._("Reported value"))
     hist = ChartData("bar", header, bins, (ctx.assessed_title,), counts[:, None], "count",
                      ctx._("Number of {assessed} by reported value{unit}").format(
-                         assessed=ctx.assessed, unit=unit_txt) + f"; {n_text}.{special}")
+                         assessed=ctx.assessed, unit=unit_txt) + ctx.then_n(n_text) + special)
     if ctx.question.mockup.chart == "table" or ctx.dim is not None:
         # By group, the summary table is the comparison; the distribution comes second.
         return Results(values, summary, table, (replace(
@@ -579,7 +584,7 @@ def date(ctx: Context) -> Results:
     summary = ChartData("table", ctx._("Statistic"),
                         (ctx._("Earliest"), ctx._("Latest"), ctx.assessed_title),
                         (_all(ctx),), np.zeros((3, 1)), "text",
-                        ctx._("Reported dates") + f"; {ctx.n_text}.",
+                        ctx._("Reported dates") + ctx.then_n(ctx.n_text),
                         texts=((ctx.words.localize(earliest),), (ctx.words.localize(latest),),
                                (ctx.words.number(ctx.n),)),
                         caption=ctx._("Summary"))
@@ -587,7 +592,7 @@ def date(ctx: Context) -> Results:
     def what(by: str) -> str:
         message = (N_("Number of {assessed} by year of the reported date{by}") if by_year
                    else N_("Number of {assessed} by month of the reported date{by}"))
-        return ctx._(message).format(assessed=ctx.assessed, by=by) + f"; {ctx.n_text}."
+        return ctx._(message).format(assessed=ctx.assessed, by=by) + ctx.then_n(ctx.n_text)
 
     extra = [summary]
     if ctx.question.mockup.chart == "table" and ctx.dim is not None:

@@ -29,9 +29,9 @@ from synthetic_kb import write_synthetic_kb  # noqa: E402
 
 from generator.loader import load_or_raise  # noqa: E402
 from generator.mockup import assessment_for, build_mockup  # noqa: E402
-from generator.mockup.assessment import _units_cached  # noqa: E402
+from generator.mockup.assessment import _level_cached, _units_cached  # noqa: E402
 from generator.mockup.chart import esc  # noqa: E402
-from generator.mockup.dataset import false_csv, false_frame, false_xlsx  # noqa: E402
+from generator.mockup.dataset import false_csv, false_frames, false_xlsx  # noqa: E402
 
 
 def time_mockups(kb_path: Path, repeat: int) -> tuple[float, int, int, float, int]:
@@ -44,15 +44,17 @@ def time_mockups(kb_path: Path, repeat: int) -> tuple[float, int, int, float, in
     for _ in range(repeat):
         esc.cache_clear()  # a real build starts with a cold cache
         _units_cached.cache_clear()
+        _level_cached.cache_clear()
         start = time.perf_counter()
         assessment = assessment_for(kb)
         results = [build_mockup(q, kb.country, assessment) for q in questions]
         best = min(best, time.perf_counter() - start)
         largest = max(len(r.chart_html.encode()) for r in results)
         start = time.perf_counter()
-        frame = false_frame(assessment, [q for q in questions if not q.is_confidential])
-        false_csv(frame)
-        false_xlsx(frame, assessment)
+        frames = false_frames(assessment, [q for q in questions if not q.is_confidential])
+        for frame in frames.values():
+            false_csv(frame)
+        false_xlsx(frames, assessment)
         best_files = min(best_files, time.perf_counter() - start)
     return best, len(questions), largest, best_files, assessment.units.n
 

@@ -26,17 +26,17 @@ DISAGGREGATIONS: tuple[list[str], ...] = (
     [], ["admin1"], ["population_group"], ["key_informant_type"], ["admin1", "population_group"],
 )
 CHOICE_SENTENCE = (
-    "In {top_pct} of the {n_locations} assessed locations, key informants reported "
+    "In {top_pct} of the {n_locations} {units}, key informants reported "
     "{top_option}; {second_option} followed ({second_pct}) and {least_option} was least "
     "reported ({least_pct})."
 )
 SENTENCES = {
-    "integer": "Locations reported {mean} on average (median {median}, from {min} to {max}); "
-               "{total} in total across {n_locations} locations.",
+    "integer": "The reported value was {mean} on average (median {median}, from {min} to "
+               "{max}); {total} in total across {n_locations} {units}.",
     "decimal": "The reported value averaged {mean} (median {median}, range {min} to {max}) "
-               "across {n_locations} locations.",
-    "text": "{n_responses} of the {n_locations} assessed locations gave an answer.",
-    "date": "Reported dates range from {earliest} to {latest} across {n_locations} locations.",
+               "across {n_locations} {units}.",
+    "text": "{n_responses} of the {n_locations} {units} gave an answer.",
+    "date": "Reported dates range from {earliest} to {latest} across {n_locations} {units}.",
 }
 WORDS = ("water", "shelter", "market", "clinic", "school", "road", "latrine", "borehole",
          "cash", "food", "transport", "fuel", "seeds", "tools", "blankets", "radio")
@@ -111,6 +111,10 @@ def _question(i: int, sector: str, partners: list[str], ki_types: list[str],
               rnd: random.Random) -> dict[str, Any]:
     qtype = TYPES[i % len(TYPES)]
     disaggregation = DISAGGREGATIONS[(i // len(TYPES)) % len(DISAGGREGATIONS)]
+    # One in twenty is about key informants or households: units drawn below locations.
+    unit = ("key_informant", "household")[i // 20 % 2] if i % 20 == 7 else None
+    if unit == "household":
+        disaggregation = [d for d in disaggregation if d != "key_informant_type"]
     charts = ["bar", "table"] + (["stacked-bar"] if disaggregation else [])
     chart = charts[(i // (len(TYPES) * len(DISAGGREGATIONS))) % len(charts)]
     qid = f"{sector}-synthetic-{i:04d}"
@@ -156,6 +160,7 @@ def _question(i: int, sector: str, partners: list[str], ki_types: list[str],
                      "do_no_harm": "Asks about the location as a whole, never about people."},
         "status": "agreed" if i % 4 else "proposed",
         "since_round": 1,
+        **({"unit_of_analysis": unit} if unit else {}),
         # Schema version 2: an agreed question names who verified its phrasing and mock-up.
         **({"verification": VERIFICATION} if i % 4 else {}),
     }

@@ -18,7 +18,7 @@ from .errors_text import describe, field_path
 from .i18n.validate import translation_problems
 from .loaded import Loaded, Source
 from .mockup.sentence import template_problems
-from .mockup.spec import disaggregation_problems, spec_problems
+from .mockup.spec import disaggregation_problems, period_problems, spec_problems
 from .models import MODELS, SINGLE_FILES, Dataset, Question
 from .models.common import ID_RE
 from .problems import Problem, listed, shown
@@ -282,6 +282,8 @@ class Checker:
         country = self.loaded.records.get("country")
         for loc, fld, message, fix in disaggregation_problems(q, country) if country else ():
             self.at(k, q.id, loc, fld, message, fix, code="disaggregation-undeclared")
+        for loc, fld, message, fix in period_problems(q, country) if country else ():
+            self.at(k, q.id, loc, fld, message, fix, code="mockup-spec")
 
     def dataset(self, d: Dataset) -> None:
         k = "dataset"

@@ -30,7 +30,14 @@ from .mockup import (
     chart_marker,
     label_html,
 )
-from .mockup.dataset import false_csv, false_frame, false_xlsx, file_stem
+from .mockup.dataset import (
+    LEVEL_FILES,
+    false_csv,
+    false_frames,
+    false_xlsx,
+    file_stem,
+    level_suffix,
+)
 from .mockup.sentence import fill
 from .models import Partner, Question
 from .questionnaire import SiteForm, Words, site_form
@@ -409,6 +416,7 @@ class SiteRenderer:
                 q=q, sector=sector, mockup=self.mockups.get(q.id),
                 needs=[kb.needs[n] for n in q.needs if n in kb.needs],
                 chart=self.chart_block(q.id), **self.form_context(),
+                false_suffix=level_suffix(self.assessment, q) if self.assessment else "",
             ), kb.source("question", q.id))
 
     def partner_pages(self) -> Iterator[Page]:
@@ -523,9 +531,10 @@ class SiteRenderer:
         yield Page("dap/data-analysis-plan.xlsx", dap_xlsx(frame, self.kb))
         if self.assessment is not None and self.false_data:
             shown = [q for q in self.kb.questions.values() if q.id in self.mockups]
-            data = false_frame(self.assessment, shown)
-            yield Page(f"{self.false_data}.csv", false_csv(data))
-            yield Page(f"{self.false_data}.xlsx", false_xlsx(data, self.assessment))
+            frames = false_frames(self.assessment, shown)
+            for level, data in frames.items():  # a file per unit of analysis
+                yield Page(f"{self.false_data}{LEVEL_FILES[level][0]}.csv", false_csv(data))
+            yield Page(f"{self.false_data}.xlsx", false_xlsx(frames, self.assessment))
 
 
     def workshop_pages(self, whole: bool | None = None) -> Iterator[Page]:

@@ -78,7 +78,8 @@ KINDS: dict[str, Kind] = {k.code: k for k in (
     Kind("override-without-reason", "An override (deviation) without its reason"),
     Kind("library-field-set", "A library field changed outside `overrides:` (no reason)"),
     Kind("mockup-spec", "A mock-up false-data spec no data can satisfy (typical range "
-                        "outside min/max, shares over 100%, unknown option)"),
+                        "outside min/max, shares over 100%, unknown option, a date `period` "
+                        "ending after the round)"),
     Kind("disaggregation-undeclared", "A disaggregation the country record gives no groups "
                                       "for (admin2, location type)"),
     # The questionnaire (XLSForm)

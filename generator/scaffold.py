@@ -236,6 +236,9 @@ mockup:
   # title: optional chart title (default: the question text)
   # Optional, for the false data only (never a rule for the real data):
   # typical: {{min: 1, max: 3}}   numbers: the range most false answers fall in
+  # period:   dates: when false answers fall (default: the year before the round)
+  #   start: 2025-01-01
+  #   end: 2026-10-31
   # expected_share: 5   % of units answering Yes, any option but "none", or above 0
   # shares: {{option_code: 40}}   expected % of units choosing an option
   # ordered: true   options are ordered bands (drawn with a sequential palette)

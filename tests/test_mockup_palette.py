@@ -28,6 +28,8 @@ CVD = {
     "normal": ((1, 0, 0), (0, 1, 0), (0, 0, 1)),
 }
 MIN_DELTA_E = 10.0  # CIE76 distance that still reads as a different colour at a glance
+# Neighbouring ordered steps: also told apart by their order, hairline and legend.
+MIN_SEQUENTIAL_DELTA_E = 8.0
 
 
 def linear(hex_colour: str) -> tuple[float, float, float]:
@@ -120,7 +122,7 @@ def test_ordered_options_get_sequential_colours_and_dont_know_grey() -> None:
                                "Over an hour", "Do not know"], chart="stacked-bar",
                       disaggregation=["admin1"], spec={"ordered": True})
     tones = classes(build_mockup(q, make_country()).chart_html)
-    assert tones == ["s1", "s3", "s5", "s7", "g"]
+    assert tones == ["s1", "s2", "s4", "s5", "g"]
 
 
 def test_categories_get_distinct_colours_and_other_is_grey() -> None:
@@ -130,6 +132,30 @@ def test_categories_get_distinct_colours_and_other_is_grey() -> None:
     assert tones == ["c1", "c2", "c3", "c4", "g"]
 
 
-def test_sequential_ends_stay_visible_on_the_slate_page() -> None:
-    """No ramp keeps 3:1 on both pages at both ends; the darkest step stops short of navy."""
-    assert contrast(SEQUENTIAL[-1], SLATE) >= 2.4
+PALETTES = {"categorical": CATEGORICAL, "sequential": SEQUENTIAL, "grey": (GREY,)}
+
+
+@pytest.mark.parametrize("background", [WHITE, SLATE], ids=["light", "dark"])
+def test_every_palette_colour_has_3_to_1_contrast(background: str) -> None:
+    """WCAG 1.4.11 for every colour a chart can draw, on both page schemes.
+
+    The old sequential blues failed: #c6dbef had 1.4:1 on white, #1f5fa0 2.4:1 on slate.
+    """
+    low = {f"{name} {colour}": round(contrast(colour, background), 2)
+           for name, colours in PALETTES.items() for colour in colours
+           if contrast(colour, background) < 3.0}
+    assert low == {}
+
+
+@pytest.mark.parametrize("vision", sorted(CVD))
+def test_sequential_steps_and_grey_stay_apart(vision: str) -> None:
+    """Neighbouring ordered segments, and "don't know" grey beside them, stay apart."""
+    for a, b in itertools.pairwise(SEQUENTIAL):
+        assert delta_e(a, b, vision) >= MIN_SEQUENTIAL_DELTA_E, (vision, a, b)
+    for colour in SEQUENTIAL:
+        assert delta_e(colour, GREY, vision) >= MIN_DELTA_E, (vision, colour)
+
+
+def test_the_old_sequential_blues_would_fail() -> None:
+    old = ("#c6dbef", "#a6cde6", "#84b9dc", "#5fa2d0", "#3f8bc3", "#2b76b5", "#1f5fa0")
+    assert contrast(old[0], WHITE) < 3.0 and contrast(old[-1], SLATE) < 3.0

@@ -222,7 +222,8 @@ def test_dates_are_counted_by_month() -> None:
 
 @pytest.mark.parametrize(("unit", "words"), [
     ("site", ("% of assessed sites", "n = 300 sites")),
-    ("household", ("% of assessed households", "n = 300 households")),
+    # Households are drawn in each location (8 to 12 by default), not the 300 locations.
+    ("household", ("% of assessed households", "n = 3,011 households")),
     ("location", ("% of assessed locations", "n = 300 locations")),
 ])
 def test_unit_of_analysis_drives_the_wording(unit: str, words: tuple[str, str]) -> None:
@@ -230,7 +231,7 @@ def test_unit_of_analysis_drives_the_wording(unit: str, words: tuple[str, str]) 
     result = build_mockup(q, COUNTRY)
     for text in words:
         assert text in result.chart_html
-    assert result.sentence == f"300 {words[1].split()[-1]}"
+    assert result.sentence == " ".join(words[1].split()[-2:])
 
 
 def test_country_default_unit_of_analysis() -> None:

@@ -2,26 +2,30 @@
 
 The units (locations, by admin1/admin2, population group, location type and main key
 informant type) are drawn once per country and round, in the number the round plans, so
-every mock-up counts the same units and n agrees across pages. Each question's answers
-are drawn for those units from a generator seeded by the question id (adding a question
-changes no other question's data), and a question with skip logic is answered only by
-the units whose earlier false answers satisfy its `relevant` rule.
+every mock-up counts the same units and n agrees across pages. Questions whose unit of
+analysis is below the location (key informants, households, people) are answered by units
+of that level, drawn once too, each in a location and sharing its admin area, population
+group and location type: every key-informant question counts the same key informants.
+Each question's answers are drawn for those units from a generator seeded by the question
+id (adding a question changes no other question's data), and a question with skip logic is
+answered only by the units whose earlier false answers satisfy its `relevant` rule.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import numpy as np
 
 from .. import expressions
 from ..models import Country, Question
+from ..models.country import CountRange
 from ..models.question import Option
 from . import falsedata
-from .spec import DEFAULT_UNITS, ChoiceSpec, choice_spec, number_spec
+from .spec import DEFAULT_UNITS, ChoiceSpec, choice_spec, date_period, number_spec
 
 CHOICE = ("select_one", "yes_no")
 
@@ -131,6 +135,84 @@ def units_for(country: Country) -> Units:
     return _units_cached(country.iso3, country.model_dump_json())
 
 
+# Levels of units below the location: (parent level, country field, default range).
+SUB_LEVELS = {
+    "key_informant": ("location", "key_informants_per_location", (3, 5)),
+    "household": ("location", "households_per_location", (8, 12)),
+    "individual": ("household", "people_per_household", (1, 9)),
+}
+ID_PREFIX = {"key_informant": "KI", "household": "HH", "individual": "P"}
+
+
+@dataclass(frozen=True)
+class Level:
+    """The units of one level of analysis: locations, or units drawn below them."""
+
+    name: str  # location, key_informant, household, individual
+    n: int
+    dimensions: dict[str, Dimension]
+    location: np.ndarray  # each unit's location (its own index for locations)
+    parent: np.ndarray  # each unit's unit at the parent level (household of a person)
+    ordinal: np.ndarray  # 1-based position of the unit within its parent
+
+
+def level_name(question: Question, country: Country) -> str:
+    """The level a question's answers are drawn at; sites are locations of a kind."""
+    unit = question.unit_of_analysis or country.msla.unit_of_analysis
+    return "location" if unit in ("location", "site") else unit
+
+
+def _location_level(units: Units) -> Level:
+    own = np.arange(units.n)
+    return Level("location", units.n, units.dimensions, own, own, own + 1)
+
+
+def _children(rng: np.random.Generator, parents: int, count: CountRange | None,
+              default: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
+    """(parent index of each child, 1-based position within its parent), parents in order."""
+    low, high = (count.min, count.max) if count else default
+    counts = rng.integers(low, high + 1, parents)
+    parent = np.repeat(np.arange(parents), counts)
+    ordinal = np.arange(parent.size) - np.repeat(np.cumsum(counts) - counts, counts) + 1
+    return parent, ordinal
+
+
+def _draw_level(country: Country, units: Units, name: str, above: Level) -> Level:
+    rng = rng_for(country.iso3, str(country.round.number), "level", name)
+    _, field_name, default = SUB_LEVELS[name]
+    parent, ordinal = _children(rng, above.n, getattr(country.msla, field_name), default)
+    location = above.location[parent]
+    # A unit shares its location's place, population group and type.
+    dims = {key: replace(dim, index=dim.index[location])
+            for key, dim in units.dimensions.items() if key != "key_informant_type"}
+    if name == "key_informant":
+        main = units.dimensions["key_informant_type"]
+        kinds = len(main.names)
+        # The location's main informant comes first, then other types without repeats
+        # (weighted sampling without replacement: the largest u ** (1 / w) first).
+        w = _weights(rng, kinds)
+        keys = rng.random((units.n, kinds)) ** (1 / w)
+        keys[np.arange(units.n), main.index] = 2.0
+        order = np.argsort(-keys, axis=1, kind="stable")
+        kind = order[location, (ordinal - 1) % kinds]
+        dims["key_informant_type"] = replace(main, index=kind)
+    return Level(name, int(parent.size), dims, location, parent, ordinal)
+
+
+@lru_cache(maxsize=16)
+def _level_cached(key: str, country_json: str, name: str) -> Level:
+    country = Country.model_validate_json(country_json)
+    units = units_for(country)
+    if name not in SUB_LEVELS:
+        return _location_level(units)
+    above = _level_cached(key, country_json, SUB_LEVELS[name][0])
+    return _draw_level(country, units, name, above)
+
+
+def level_for(country: Country, name: str) -> Level:
+    return _level_cached(country.iso3, country.model_dump_json(), name)
+
+
 @dataclass(frozen=True)
 class Answers:
     """One question's false answers, one entry per unit; `asked` is False where skipped."""
@@ -188,6 +270,12 @@ class FalseAssessment:
         self._answers: dict[str, Answers] = {}
         self._busy: set[str] = set()
 
+    def level(self, name: str) -> Level:
+        return level_for(self.country, name)
+
+    def level_of(self, question: Question) -> Level:
+        return self.level(level_name(question, self.country))
+
     def answers(self, question: Question) -> Answers:
         found = self._answers.get(question.id)
         if found is not None and found.question is question:
@@ -197,7 +285,8 @@ class FalseAssessment:
         return answers
 
     def _relevant(self, question: Question) -> np.ndarray:
-        asked = np.ones(self.units.n, dtype=bool)
+        level = self.level_of(question)
+        asked = np.ones(level.n, dtype=bool)
         if not question.relevant:
             # A site question without its own rule is asked where the location is a site.
             if question.unit_of_analysis == "site" and "location_type" in self.units.dimensions:
@@ -216,7 +305,13 @@ class FalseAssessment:
                 parent = self.by_name.get(name)
                 if parent is None or parent.id == question.id:
                     return asked  # an unknown name is a validation error, not our business
-                parents[name] = self.answers(parent).odk()
+                values = self._on_level(self.answers(parent).odk(), self.level_of(parent),
+                                        level)
+                if values is None:
+                    # A rule on a finer or unrelated level (a roster answer from outside
+                    # the roster) has no single value per unit: not applied.
+                    return asked
+                parents[name] = values
         finally:
             self._busy.discard(question.id)
         names = list(parents)
@@ -234,11 +329,39 @@ class FalseAssessment:
             asked[i] = ok
         return asked
 
+    def _informant_roles(self, level: Level, spec: ChoiceSpec) -> np.ndarray | None:
+        """Each key informant's type as an option index, when the options are the country's
+        key-informant types (by id or label); else None."""
+        dim = level.dimensions.get("key_informant_type")
+        if level.name != "key_informant" or dim is None:
+            return None
+        kinds = self.country.msla.key_informant_types
+        by_code = {c.replace("-", "_"): i for i, c in enumerate(spec.codes)}
+        by_label = {label.casefold(): i for i, label in enumerate(spec.labels)}
+        index = [by_code.get(k.id.replace("-", "_"), by_label.get(k.label.casefold()))
+                 for k in kinds]
+        if any(i is None for i in index):
+            return None
+        return np.array(index, dtype=np.int64)[dim.index]
+
+    @staticmethod
+    def _on_level(values: list[object], source: Level, target: Level) -> list[object] | None:
+        """A parent question's answers seen from each unit of `target`: a key informant or
+        household sees its location's answer, a person their household's."""
+        if source.name == target.name:
+            return values
+        if source.name == "location":
+            return [values[i] for i in target.location.tolist()]
+        if source.name == "household" and target.name == "individual":
+            return [values[i] for i in target.parent.tolist()]
+        return None
+
     def _draw(self, question: Question) -> Answers:
         rng = rng_for(self.country.iso3, str(self.country.round.number), question.id)
         asked = self._relevant(question)
-        region = self.units.dimensions["admin1"].index
-        group = self.units.dimensions["population_group"].index
+        level = self.level_of(question)
+        region = level.dimensions["admin1"].index
+        group = level.dimensions["population_group"].index
         qtype = question.type
         if qtype in ("select_one", "yes_no", "select_multiple"):
             spec = choice_spec(question, self.options_of(question))
@@ -247,6 +370,9 @@ class FalseAssessment:
                 chosen &= asked[:, None]
                 return Answers(question, asked, chosen=chosen, spec=spec)
             choice = falsedata.single_choice(rng, spec, region, group)
+            roles = self._informant_roles(level, spec)
+            if roles is not None:
+                choice = roles  # "who is this informant?" answers what the roster drew
             return Answers(question, asked, choice=np.where(asked, choice, -1), spec=spec)
         if qtype in ("integer", "decimal"):
             value = falsedata.numbers(rng, number_spec(question), region)
@@ -257,8 +383,9 @@ class FalseAssessment:
                 value[special] = rng.choice(codes, int(special.sum()))
             return Answers(question, asked, value=np.where(asked, value, np.nan))
         if qtype == "date":
-            day = falsedata.dates(rng, self.units.n, self.country.round.start)
+            start, end = date_period(question, self.country)
+            day = falsedata.dates(rng, level.n, start, end)
             return Answers(question, asked, day=np.where(asked, day, np.datetime64("NaT")))
-        theme = falsedata.themes(rng, self.units.n)
+        theme = falsedata.themes(rng, level.n)
         return Answers(question, asked, theme=np.where(asked, theme, -1))
 

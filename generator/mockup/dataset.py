@@ -2,15 +2,18 @@
 
 One row per assessed unit, one column per question (its XLSForm name), values as ODK
 exports them: option codes, select_multiple codes separated by spaces, empty where the
-question was skipped. Partners can run their own analysis scripts on it before
-collection. Every row says FALSE DATA, and so do the file names and the workbook.
+question was skipped. Questions about key informants, households or people are in a table
+of their own (a CSV file and a sheet per level), one row per such unit, each pointing to
+its location (and a person to their household), as a form's repeat groups export.
+Partners can run their own analysis scripts on it before collection. Every row says FALSE
+DATA, and so do the file names and the workbook.
 """
 
 from __future__ import annotations
 
 import io
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from xml.sax.saxutils import escape
 
 import numpy as np
@@ -18,11 +21,20 @@ import pandas as pd
 
 from ..models import Question
 from ..reproducible import write_zip, zip_time
-from .assessment import FalseAssessment
+from .assessment import ID_PREFIX, FalseAssessment, Level, level_name
 
 FALSE = "FALSE DATA: illustrative only, not real"
 UNIT_COLUMNS = ("false_data", "unit_id", "admin1_pcode", "admin1", "admin2_pcode", "admin2",
                 "location_type", "population_group", "key_informant_type")
+
+
+# Per level: the end of its CSV file name and its workbook sheet (locations come first).
+LEVEL_FILES = {"location": ("", "false_data"),
+               "key_informant": ("-key-informants", "key_informants"),
+               "household": ("-households", "households"),
+               "individual": ("-people", "people")}
+LEVEL_WORDS = {"location": "Locations", "key_informant": "Key informants",
+               "household": "Households", "individual": "People"}
 
 
 def file_stem(assessment: FalseAssessment) -> str:
@@ -30,28 +42,73 @@ def file_stem(assessment: FalseAssessment) -> str:
     return f"FALSE-DATA-{c.iso3.lower()}-round-{c.round.number}"
 
 
-def false_frame(assessment: FalseAssessment, questions: Iterable[Question]) -> pd.DataFrame:
-    """Units, then one column per question, in the order given."""
-    u = assessment.units
+def level_suffix(assessment: FalseAssessment, question: Question) -> str:
+    """What the file of a question's level adds to file_stem: '' for locations."""
+    return LEVEL_FILES[level_name(question, assessment.country)][0]
+
+
+def unit_ids(assessment: FalseAssessment, level: Level) -> list[str]:
+    """VLR-R6-00012 for a location, VLR-R6-00012-KI2 for its second key informant,
+    VLR-R6-00012-HH03-P4 for the fourth member of its third household."""
     c = assessment.country
-    dims = u.dimensions
-    columns: dict[str, object] = {
-        "false_data": [FALSE] * u.n,
-        "unit_id": [f"{c.iso3}-R{c.round.number}-{i:05d}" for i in range(1, u.n + 1)],
-        "admin1_pcode": list(u.admin1_pcode),
+    if level.name == "location":
+        return [f"{c.iso3}-R{c.round.number}-{i:05d}" for i in range(1, level.n + 1)]
+    if level.name == "individual":
+        households = unit_ids(assessment, assessment.level("household"))
+        parents = [households[i] for i in level.parent.tolist()]
+    else:
+        locations = unit_ids(assessment, assessment.level("location"))
+        parents = [locations[i] for i in level.parent.tolist()]
+    width = 2 if level.name == "household" else 1
+    prefix = ID_PREFIX[level.name]
+    return [f"{p}-{prefix}{o:0{width}d}" for p, o in zip(parents, level.ordinal.tolist(),
+                                                       strict=True)]
+
+
+def false_frames(assessment: FalseAssessment,
+                 questions: Iterable[Question]) -> dict[str, pd.DataFrame]:
+    """One table per level the questions are at, locations first (always present)."""
+    by_level: dict[str, list[Question]] = {name: [] for name in LEVEL_FILES}
+    for q in questions:
+        by_level[level_name(q, assessment.country)].append(q)
+    return {name: false_frame(assessment, qs, name) for name, qs in by_level.items()
+            if qs or name == "location"}
+
+
+def false_frame(assessment: FalseAssessment, questions: Iterable[Question],
+                level: str = "location") -> pd.DataFrame:
+    """The units of one level, then one column per question of that level, in order."""
+    lv = assessment.level(level)
+    u = assessment.units
+    dims = lv.dimensions
+    ids = unit_ids(assessment, lv)
+    columns: dict[str, object] = {"false_data": [FALSE] * lv.n, "unit_id": ids}
+    if level != "location":
+        locations = unit_ids(assessment, assessment.level("location"))
+        columns["location_id"] = [locations[i] for i in lv.location.tolist()]
+    if level == "individual":
+        columns["household_id"] = [i.rsplit("-", 1)[0] for i in ids]
+    at = lv.location.tolist()
+    columns.update({
+        "admin1_pcode": [u.admin1_pcode[i] for i in at],
         "admin1": _names(dims["admin1"].names, dims["admin1"].index),
-        "admin2_pcode": list(u.admin2_pcode),
-        "admin2": (_names(dims["admin2"].names, dims["admin2"].index) if "admin2" in dims
-                   else [""] * u.n),
+        "admin2_pcode": [u.admin2_pcode[i] for i in at],
+        # A province without districts leaves both empty (not another province's district).
+        "admin2": ([name if u.admin2_pcode[i] else "" for name, i in
+                    zip(_names(dims["admin2"].names, dims["admin2"].index), at, strict=True)]
+                   if "admin2" in dims else [""] * lv.n),
         "location_type": (_names(dims["location_type"].names, dims["location_type"].index)
-                          if "location_type" in dims else [""] * u.n),
+                          if "location_type" in dims else [""] * lv.n),
         "population_group": _names(dims["population_group"].names,
                                    dims["population_group"].index),
-        "key_informant_type": _names(dims["key_informant_type"].names,
-                                     dims["key_informant_type"].index),
-    }
+    })
+    if "key_informant_type" in dims:
+        # Locations: the main key informant; key informants: their own type.
+        columns["key_informant_type"] = _names(dims["key_informant_type"].names,
+                                               dims["key_informant_type"].index)
     for q in questions:
-        columns[q.var_name] = _column(assessment, q)
+        if level_name(q, assessment.country) == level:
+            columns[q.var_name] = _column(assessment, q)
     return pd.DataFrame(columns)
 
 
@@ -163,42 +220,50 @@ def _sheet(rows: Iterable[str]) -> str:
             f'<worksheet xmlns="{_NS}"><sheetData>' + "".join(rows) + "</sheetData></worksheet>")
 
 
-def false_xlsx(frame: pd.DataFrame, assessment: FalseAssessment) -> bytes:
-    """A workbook whose first sheet says, before anything else, that the data is false.
+def false_xlsx(frames: Mapping[str, pd.DataFrame] | pd.DataFrame,
+               assessment: FalseAssessment) -> bytes:
+    """A workbook whose first sheet says, before anything else, that the data is false,
+    then one sheet per level (false_frames).
 
     Written directly as SpreadsheetML with shared strings: openpyxl takes half a minute for
     the 1.2 million cells of a 1,000-question kb, this a few seconds.
     """
+    if isinstance(frames, pd.DataFrame):
+        frames = {"location": frames}
     c = assessment.country
     about = [
         ["FALSE DATA"],
         [f"Every value in this workbook is invented: an illustrative false assessment of "
          f"{c.name}, round {c.round.number}, made to test analysis scripts before "
          "collection. Do not use, cite or share it as data."],
-        ["Units", assessment.units.n],
-        ["Columns", "One per question (its XLSForm name); select_multiple answers are option "
-                    "codes separated by spaces; empty cells are questions skipped by their "
-                    "relevance rule."],
+        *([f"{LEVEL_WORDS[name]} (sheet {LEVEL_FILES[name][1]})", len(frame)]
+          for name, frame in frames.items()),
+        ["Columns", "One per question (its XLSForm name), on the sheet of its unit of "
+                    "analysis; location_id links a key informant or household to its "
+                    "location. select_multiple answers are option codes separated by spaces; "
+                    "empty cells are questions skipped by their relevance rule."],
     ]
     strings = _Strings()
     readme = _sheet("<row>" + "".join(strings.cell(v) for v in row) + "</row>" for row in about)
-    header = "<row>" + "".join(strings.cell(str(col)) for col in frame.columns) + "</row>"
-    columns = [_cells(frame[col], strings.cell, lambda t: f"<c><v>{t}</v></c>")
-               for col in frame.columns]
-    data = _sheet([header, *("<row>" + "".join(row) + "</row>"
-                             for row in zip(*columns, strict=True))])
+    sheets = [readme]
+    for frame in frames.values():
+        header = "<row>" + "".join(strings.cell(str(col)) for col in frame.columns) + "</row>"
+        columns = [_cells(frame[col], strings.cell, lambda t: f"<c><v>{t}</v></c>")
+                   for col in frame.columns]
+        sheets.append(_sheet([header, *("<row>" + "".join(row) + "</row>"
+                                        for row in zip(*columns, strict=True))]))
+    names = ["READ ME - FALSE DATA", *(LEVEL_FILES[name][1] for name in frames)]
     stamp = zip_time()
     iso = "{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}Z".format(*stamp)
     parts = {
-        "[Content_Types].xml": _CONTENT_TYPES,
+        "[Content_Types].xml": _content_types(len(sheets)),
         "_rels/.rels": _RELS,
         "docProps/core.xml": _CORE.format(created=iso),
-        "xl/workbook.xml": _WORKBOOK,
-        "xl/_rels/workbook.xml.rels": _WORKBOOK_RELS,
+        "xl/workbook.xml": _workbook(names),
+        "xl/_rels/workbook.xml.rels": _workbook_rels(len(sheets)),
         "xl/styles.xml": _STYLES,
         "xl/sharedStrings.xml": strings.xml(),
-        "xl/worksheets/sheet1.xml": readme,
-        "xl/worksheets/sheet2.xml": data,
+        **{f"xl/worksheets/sheet{i}.xml": sheet for i, sheet in enumerate(sheets, 1)},
     }
     out = io.BytesIO()
     # The project's one zip writer: same dates and permissions as the other downloads.
@@ -212,23 +277,28 @@ _XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")  # not allowed in XML 1.0
 _NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PKG = "http://schemas.openxmlformats.org/package/2006"
-_CONTENT_TYPES = (
-    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-    f'<Types xmlns="{_PKG}/content-types">'
-    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
-    'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
-    '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-'
-    'officedocument.spreadsheetml.sheet.main+xml"/>'
-    '<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-'
-    'officedocument.spreadsheetml.styles+xml"/>'
-    '<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.'
-    'openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
-    '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.'
-    'openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
-    '<Override PartName="/xl/worksheets/sheet2.xml" ContentType="application/vnd.'
-    'openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
-    '<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-'
-    'package.core-properties+xml"/></Types>')
+_SHEET_TYPE = ("application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet"
+               "+xml")
+
+
+def _content_types(sheets: int) -> str:
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        f'<Types xmlns="{_PKG}/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+        'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
+        '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-'
+        'officedocument.spreadsheetml.sheet.main+xml"/>'
+        '<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-'
+        'officedocument.spreadsheetml.styles+xml"/>'
+        '<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.'
+        'openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
+        + "".join(f'<Override PartName="/xl/worksheets/sheet{i}.xml" '
+                  f'ContentType="{_SHEET_TYPE}"/>' for i in range(1, sheets + 1))
+        + '<Override PartName="/docProps/core.xml" ContentType="application/vnd.'
+        'openxmlformats-package.core-properties+xml"/></Types>')
+
+
 _RELS = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
     f'<Relationships xmlns="{_PKG}/relationships">'
@@ -246,19 +316,23 @@ _CORE = (
     '<dcterms:created xsi:type="dcterms:W3CDTF">{created}</dcterms:created>'
     '<dcterms:modified xsi:type="dcterms:W3CDTF">{created}</dcterms:modified>'
     "</cp:coreProperties>")
-_WORKBOOK = (
-    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-    f'<workbook xmlns="{_NS}" xmlns:r="{_R}"><sheets>'
-    '<sheet name="READ ME - FALSE DATA" sheetId="1" r:id="rId1"/>'
-    '<sheet name="false_data" sheetId="2" r:id="rId2"/></sheets></workbook>')
-_WORKBOOK_RELS = (
-    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-    f'<Relationships xmlns="{_PKG}/relationships">'
-    f'<Relationship Id="rId1" Type="{_R}/worksheet" Target="worksheets/sheet1.xml"/>'
-    f'<Relationship Id="rId2" Type="{_R}/worksheet" Target="worksheets/sheet2.xml"/>'
-    f'<Relationship Id="rId3" Type="{_R}/styles" Target="styles.xml"/>'
-    f'<Relationship Id="rId4" Type="{_R}/sharedStrings" Target="sharedStrings.xml"/>'
-    "</Relationships>")
+def _workbook(names: list[str]) -> str:
+    sheets = "".join(f'<sheet name="{escape(name)}" sheetId="{i}" r:id="rId{i}"/>'
+                     for i, name in enumerate(names, 1))
+    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            f'<workbook xmlns="{_NS}" xmlns:r="{_R}"><sheets>{sheets}</sheets></workbook>')
+
+
+def _workbook_rels(sheets: int) -> str:
+    rels = "".join(f'<Relationship Id="rId{i}" Type="{_R}/worksheet" '
+                   f'Target="worksheets/sheet{i}.xml"/>' for i in range(1, sheets + 1))
+    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            f'<Relationships xmlns="{_PKG}/relationships">{rels}'
+            f'<Relationship Id="rId{sheets + 1}" Type="{_R}/styles" Target="styles.xml"/>'
+            f'<Relationship Id="rId{sheets + 2}" Type="{_R}/sharedStrings" '
+            'Target="sharedStrings.xml"/></Relationships>')
+
+
 _STYLES = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
     f'<styleSheet xmlns="{_NS}"><fonts count="1"><font><sz val="11"/><name val="Calibri"/>'

@@ -143,7 +143,10 @@ def numbers(rng: np.random.Generator, spec: NumberSpec, region: np.ndarray) -> n
         tilt = rng.normal(0.0, (lb - la) / 10, int(region.max()) + 1)[region]
         centre = rng.uniform(0.4, 0.6) * (lb - la) + la
         x = np.exp(rng.normal(centre, (lb - la) / 3.92, n) + tilt) - shift
-        x = np.clip(x, a - (b - a) * 0.25, b + (b - a) * 0.5)
+        # The few far-off draws are drawn again inside the typical range: clipping them
+        # would pile them up on one value, the same maximum in every province.
+        far = (x < a - (b - a) * 0.25) | (x > b + (b - a) * 0.5)
+        x[far] = rng.uniform(a, b, int(far.sum()))
     x = np.round(x) if spec.integer else np.round(x, 1)
     low = np.ceil(spec.low) if spec.integer else spec.low
     high = np.floor(spec.high) if spec.integer and np.isfinite(spec.high) else spec.high
@@ -161,7 +164,9 @@ def themes(rng: np.random.Generator, n: int) -> np.ndarray:
     return np.where(answered, theme, -1)
 
 
-def dates(rng: np.random.Generator, n: int, until: dt.date) -> np.ndarray:
-    """A date per unit in the 12 months before `until`, recent dates more likely."""
-    offsets = (rng.beta(1.2, 2.0, n) * 365).astype(np.int64)
-    return np.datetime64(until, "D") - offsets
+def dates(rng: np.random.Generator, n: int, start: dt.date, end: dt.date) -> np.ndarray:
+    """A date per unit from `start` to `end`, recent dates more likely (events are
+    remembered and reported more when recent; the month chart shows the slope)."""
+    span = (end - start).days
+    offsets = np.minimum((rng.beta(1.2, 2.0, n) * span).astype(np.int64), span)
+    return np.datetime64(end, "D") - offsets

@@ -16,16 +16,19 @@ from .spec import ChoiceSpec
 # white and on Material's slate background.
 CATEGORICAL = ("#0072b2", "#d55e00", "#a724ff", "#18a56d", "#cc79a7")
 GREY = "#808080"
-# Light to dark blues: order reads as order. No ramp can keep 3:1 on both the white and the
-# slate page at both ends; this one stops short of navy so its darkest step stays visible
-# on slate (2.4:1), and neighbouring segments are kept apart by a hairline and the legend.
-# Light steps carry dark text, dark steps white.
-SEQUENTIAL = ("#c6dbef", "#a6cde6", "#84b9dc", "#5fa2d0", "#3f8bc3", "#2b76b5", "#1f5fa0")
-WHITE_TEXT = {"c1", "c3", "s6", "s7"}
+# Ordered options: light to dark, khaki through green, teal and blue to plum (a viridis-like
+# path). A chart colour needs 3:1 on the white and on the slate page alike, which leaves only
+# relative luminance 0.145 to 0.30: far too narrow a band for a one-hue ramp to show order,
+# so lightness falls steadily while the hue turns. Neighbouring steps and grey stay apart
+# under protanopia, deuteranopia and tritanopia. Five steps: a stacked bar draws at most
+# five coloured segments (results.MAX_SEGMENTS); longer ordered lists share steps in bars.
+SEQUENTIAL = ("#a79155", "#59976a", "#088f9b", "#477bb4", "#945d8d")
+# Value text over a segment: black on light colours, white where black falls under 4.5:1.
+WHITE_TEXT = {"c1", "c3", "s5"}
 
 
 def tones_for(spec: ChoiceSpec) -> tuple[str, ...]:
-    """A colour class per option: g (grey), s1..s7 (ordered) or c1..c5 (categories)."""
+    """A colour class per option: g (grey), s1..s5 (ordered) or c1..c5 (categories)."""
     answers = [i for i, r in enumerate(spec.roles) if r not in ("dont_know", "other")]
     tones = ["g"] * len(spec.roles)
     if spec.ordered and len(answers) > 1:

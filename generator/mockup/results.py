@@ -33,6 +33,7 @@ ChartKind = Literal["bar", "stacked-bar", "table"]
 MAX_GROUPS = 12
 MAX_SEGMENTS = 5  # one per categorical colour (palette.py)
 MAX_BARS = 12
+MAX_MONTHS = 36  # dates spanning more are counted by year
 THEMES = ("A", "B", "C", "D")
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December")
@@ -43,10 +44,10 @@ ALL_UNITS = {"location": N_("All locations"), "site": N_("All sites"),
              "key_informant": N_("All key informants"), "household": N_("All households"),
              "individual": N_("All people")}
 ASSESSED = {"location": N_("assessed locations"), "site": N_("assessed sites"),
-            "key_informant": N_("assessed key informants"),
+            "key_informant": N_("interviewed key informants"),
             "household": N_("assessed households"), "individual": N_("assessed people")}
 PER_ASSESSED = {"location": N_("per assessed location"), "site": N_("per assessed site"),
-                "key_informant": N_("per assessed key informant"),
+                "key_informant": N_("per key informant"),
                 "household": N_("per assessed household"),
                 "individual": N_("per assessed person")}
 
@@ -196,11 +197,15 @@ class Context:
 def context(question: Question, country: Country, assessment: FalseAssessment,
             words: Words = ENGLISH) -> Context:
     unit = question.unit_of_analysis or country.msla.unit_of_analysis
+    dims = assessment.level_of(question).dimensions
     dim = None
     for key in question.analysis.disaggregation:
-        dim = assessment.units.dimensions.get(key)
+        dim = dims.get(key)
         if dim is not None:
-            break  # one chart shows one breakdown; the first the country declares
+            break  # one chart shows one breakdown; the first the level has
+    if dim is None and question.analysis.disaggregation:
+        # None the level has (validation says so): the province keeps {top_group} filled.
+        dim = dims["admin1"]
     if dim is not None and dim.key in words.dimensions:
         title, names = words.dimensions[dim.key]
         if len(names) == len(dim.names):  # the same groups, named in the page's language
@@ -563,9 +568,19 @@ def date(ctx: Context) -> Results:
     first = first_day.astype("datetime64[M]")
     index = (months - first).astype(np.int64)
     m = int(index.max()) + 1 if index.size else 1
+    by_year = m > MAX_MONTHS
+    if by_year:
+        # Years of dates: a bar per month would be unreadable and over the page budget.
+        first = first_day.astype("datetime64[Y]")
+        index = (days.astype("datetime64[Y]") - first).astype(np.int64)
+        m = int(index.max()) + 1
+        month_names = tuple(ctx.words.localize(str((first + i).astype(dt.date).year))
+                            for i in range(m))
+    else:
+        month_names = tuple(ctx.words.month((first + i).astype(dt.date)) for i in range(m))
     counts = np.bincount(index, minlength=m).astype(float)
-    month_names = tuple(ctx.words.month((first + i).astype(dt.date)) for i in range(m))
-    table = frame(counts[:, None], month_names, "month", [_all(ctx)])
+    table = frame(counts[:, None], month_names, "year" if by_year else "month", [_all(ctx)])
+    step = ctx._("Year") if by_year else ctx._("Month")
     summary = ChartData("table", ctx._("Statistic"),
                         (ctx._("Earliest"), ctx._("Latest"), ctx.assessed_title),
                         (_all(ctx),), np.zeros((3, 1)), "text",
@@ -575,8 +590,9 @@ def date(ctx: Context) -> Results:
                         caption=ctx._("Summary"))
 
     def what(by: str) -> str:
-        return ctx._("Number of {assessed} by month of the reported date{by}").format(
-            assessed=ctx.assessed, by=by) + ctx.then_n(ctx.n_text)
+        message = (N_("Number of {assessed} by year of the reported date{by}") if by_year
+                   else N_("Number of {assessed} by month of the reported date{by}"))
+        return ctx._(message).format(assessed=ctx.assessed, by=by) + ctx.then_n(ctx.n_text)
 
     extra = [summary]
     if ctx.question.mockup.chart == "table" and ctx.dim is not None:
@@ -585,11 +601,11 @@ def date(ctx: Context) -> Results:
         cols = [counts]
         for i in shown:
             cols.append(np.bincount(index[g == i], minlength=m).astype(float))
-        main = ChartData("table", ctx._("Month"), month_names,
+        main = ChartData("table", step, month_names,
                          (_all(ctx), *(ctx.dim.names[i] for i in shown)), np.column_stack(cols),
                          "count", what(ctx.by) + left_out)
         return Results(values, main, table, tuple(extra), ctx.words)
-    main = ChartData("bar", ctx._("Month"), month_names, (ctx.assessed_title,), counts[:, None],
+    main = ChartData("bar", step, month_names, (ctx.assessed_title,), counts[:, None],
                      "count", what(""))
     return Results(values, main, table, tuple(extra), ctx.words)
 

@@ -8,6 +8,7 @@ inside `min`/`max`. `spec_problems` reports a spec that no data could satisfy.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -121,6 +122,34 @@ def number_spec(question: Question) -> NumberSpec:
     return NumberSpec(hard_low, hard_high, (a, b), integer, nonzero)
 
 
+# Without an author's period, a date falls in the year before the round starts: before
+# every interview of the round, recent enough to be remembered.
+DEFAULT_PERIOD_DAYS = 365
+
+
+def date_period(question: Question, country: Country) -> tuple[dt.date, dt.date]:
+    """First and last day the false answers of a date question may fall on."""
+    if question.mockup.period is not None:
+        return question.mockup.period.start, question.mockup.period.end
+    end = country.round.start
+    return end - dt.timedelta(days=DEFAULT_PERIOD_DAYS), end
+
+
+def period_problems(question: Question, country: Country
+                    ) -> list[tuple[list[str | int], str, str, str]]:
+    """A date period that cannot hold the answers of this round's interviews."""
+    period = question.mockup.period
+    if period is None or question.type != "date":
+        return []  # a period on another type is reported by spec_problems
+    last = country.round.end
+    if period.end > last:
+        return [(["mockup", "period", "end"], "mockup.period.end",
+                 f"{period.end} is after the round's last interview day ({last}): no key "
+                 "informant can report it yet",
+                 f"end the period on or before {last} (round.end in kb/country.yml)")]
+    return []
+
+
 def spec_problems(question: Question) -> list[tuple[list[str | int], str, str, str]]:
     """(location, field, message, fix) for every spec no false data can satisfy."""
     # min > max itself is reported by the questionnaire checks (checks.py).
@@ -164,6 +193,10 @@ def spec_problems(question: Question) -> list[tuple[list[str | int], str, str, s
         problems.append((["mockup", "shares"], "mockup.shares",
                          f"the expected shares add up to {total:g}% but a unit gives one reply",
                          "lower them so they add up to 100 or less"))
+    if m.period is not None and question.type != "date":
+        problems.append((["mockup", "period"], "mockup.period",
+                         f"a period is for dates, not {question.type} questions",
+                         "remove it, or use mockup.typical for numbers"))
     if m.ordered and question.type not in ("select_one", "select_multiple"):
         problems.append((["mockup", "ordered"], "mockup.ordered",
                          "only options can be ordered", "remove 'ordered'"))
@@ -179,9 +212,18 @@ def disaggregation_problems(question: Question, country: Country
     }
     where = {"admin2": "admin2 areas under admin1 in kb/country.yml",
              "location_type": "msla.location_types in kb/country.yml"}
-    return [
+    problems = [
         (["analysis", "disaggregation", i], f"analysis.disaggregation[{i + 1}]",
          f"the country declares no groups for '{d}'",
          f"declare {where[d]} or disaggregate by what it declares")
         for i, d in enumerate(question.analysis.disaggregation) if declared.get(d) is False
     ]
+    unit = question.unit_of_analysis or country.msla.unit_of_analysis
+    if unit in ("household", "individual") and "key_informant_type" in \
+            question.analysis.disaggregation:
+        i = question.analysis.disaggregation.index("key_informant_type")
+        problems.append((["analysis", "disaggregation", i], f"analysis.disaggregation[{i + 1}]",
+                         f"a {unit.replace('individual', 'person')} question has no key "
+                         "informant type: its answers come from the household",
+                         "disaggregate by admin1, admin2, population_group or location_type"))
+    return problems

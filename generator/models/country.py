@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Literal, Self
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from .common import (
     TRANSLATIONS_HELP,
@@ -68,6 +68,19 @@ class LocationType(Record):
     )
 
 
+class CountRange(Record):
+    """How many units of a level each parent unit has (e.g. 3 to 5 key informants a location)."""
+
+    min: int = Field(ge=1, le=50)
+    max: int = Field(ge=1, le=50)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Self:
+        if self.min > self.max:
+            raise ValueError(f"min {self.min} is larger than max {self.max}: swap them")
+        return self
+
+
 class Methodology(Record):
     collection_method: Text
     target_population: list[ShortText] = Field(
@@ -85,6 +98,16 @@ class Methodology(Record):
     unit_of_analysis: UnitOfAnalysis = Field(
         "location", description="Default for questions: who or what each answer describes."
     )
+    # The mock-ups' false assessment draws these units below each location, once per round.
+    key_informants_per_location: CountRange | None = Field(
+        None, description="Key informants interviewed in each location (min, max); the "
+        "mock-ups of key-informant questions count them. Default: 3 to 5.")
+    households_per_location: CountRange | None = Field(
+        None, description="Households interviewed in each location (min, max), for "
+        "household questions' mock-ups. Default: 8 to 12.")
+    people_per_household: CountRange | None = Field(
+        None, description="Household members (min, max), for mock-ups of questions about "
+        "individuals. Default: 1 to 9.")
     strengths: list[Text] = []
     limitations: list[Text] = []
 

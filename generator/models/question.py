@@ -117,6 +117,17 @@ class TypicalRange(Record):
         return self
 
 
+class DateRange(Record):
+    start: dt.date
+    end: dt.date
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Self:
+        if self.start > self.end:
+            raise ValueError(f"start {self.start} is after end {self.end}: swap them")
+        return self
+
+
 class Mockup(Record):
     sentence: Text = Field(
         description="Mock-up sentence with placeholders such as {top_option} and {top_pct}."
@@ -126,6 +137,10 @@ class Mockup(Record):
     # How the false data looks: only for the mock-up, never a rule for the real data.
     typical: TypicalRange | None = Field(
         None, description="Numbers: the range most false answers fall in (e.g. 1 to 3 meals)."
+    )
+    period: DateRange | None = Field(
+        None, description="Dates: the period false answers fall in (e.g. the period the "
+        "question asks about). Default: the 12 months before the round starts.",
     )
     expected_share: float | None = Field(
         None, ge=0, le=100,

@@ -444,6 +444,16 @@ round: {round_}
 #   why_not:  if not used (used: false), why not, written instead of used_for, e.g.
 #     used: false
 #     why_not: The list of languages was too long to analyse.
+#   translations: an entry's used_for / why_not in the other site languages, e.g.
+#     translations:
+#       fr: {{used_for: Rapport du cycle 6, source_hash: {{used_for: ...}}}}
+# The summary in the other site languages (source_hash: fingerprints from
+# `toolkit i18n hash`, CONTRIBUTING.md, Translations):
+# translations:
+#   fr:
+#     summary: ...
+#     source_hash:
+#       summary: ...
 {where}entries:
 {listed}"""
 
@@ -494,6 +504,15 @@ asked: {_q("TODO: what the partner said or asked")}
 status: open
 # What changed because of it (needed when 'status: done').
 # changed: The round 7 questionnaire asks it of women's group representatives too.
+# Its texts (channel, asked, response, changed) in the other site languages;
+# source_hash: fingerprints from `toolkit i18n hash` (CONTRIBUTING.md, Translations).
+# translations:
+#   fr:
+#     asked: ...
+#     response: ...
+#     source_hash:
+#       asked: ...
+#       response: ...
 """
 
 
@@ -506,6 +525,9 @@ def product_template(ctx: KbContext, pid: str, kind: str, round_: int) -> str:
                      "missing, or\n# not-applicable with 'why: ...' on the next line, e.g.\n"
                      "#   - item: analysis-plan-link\n#     state: not-applicable\n"
                      "#     why: The plan was first published for the next round.\n"
+                     "#     translations:  (the why in the other site languages)\n"
+                     "#       fr: {why: Le plan a été publié pour le cycle suivant., "
+                     "source_hash: {why: ...}}\n"
                      f"checklist:\n{states}")
     else:
         checklist = ("# Each item of kb/checklist.yml: done, not-applicable (why: ...) or "
@@ -525,6 +547,9 @@ def product_template(ctx: KbContext, pid: str, kind: str, round_: int) -> str:
 id: {pid}
 # Its title, as published.
 title: {_q("TODO: the title, e.g. Veloria MSLA round 6 report")}
+# The title in the other site languages (source_hash from `toolkit i18n hash`):
+# translations:
+#   fr: {{title: Rapport du cycle 6 de la MSLA, source_hash: {{title: ...}}}}
 # report, dataset or dashboard (a dashboard is checked like a report).
 kind: {kind}
 # The round whose data it presents.

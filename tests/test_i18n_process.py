@@ -144,7 +144,9 @@ def test_french_pages_show_the_process_records_translations(tmp_path: Path) -> N
     assert "La réunion du cluster a été décalée d'une semaine." in pages["engagement.md"]
     # An untranslated partner name inside a translated sentence keeps its mark as markup,
     # escaped once (it was escaped a second time in the review sheets' headings).
-    assert '## Fiche de revue\u00a0: <span class="ctk-untranslated" lang="en"' in pages["workshop.md"]
+    # (French typography: a no-break space before the colon)
+    assert ('## Fiche de revue\u00a0: <span class="ctk-untranslated" lang="en"'
+            in pages["workshop.md"])
     assert "&lt;span" not in pages["workshop.md"]
     # The generator's words on these pages are French too: titles, coverage, states.
     assert "title: Besoins d&#x27;information et couverture" in pages["needs.md"]

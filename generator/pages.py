@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import posixpath
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import cache, cached_property
+from typing import Any
 
 import yaml
 from jinja2 import Environment, PackageLoader, StrictUndefined
@@ -59,6 +60,9 @@ class Options:
     today: dt.date | None = None
     # Site language code (kb/country.yml site_languages); None: the source language.
     language: str | None = None
+    # Question pages kept from earlier builds, by page_memo.key: an object with get(key)
+    # and put(key, markdown) (the MkDocs plugin's cache.Store).
+    memo: Any = field(default=None, compare=False, repr=False)
 
 
 @cache
@@ -181,6 +185,7 @@ class SiteRenderer:
         # From the source records: the same false results in every language.
         self.assessment = assessment_for(source) if options.mockups else None
         self.false_data: str | None = None
+        self._memo_base: list[object] | None = None  # page_memo key parts shared by all pages
         if self.assessment is not None:
             self.false_data = f"false-data/{file_stem(self.assessment)}"
             for q in self.kb.questions.values():
@@ -219,12 +224,14 @@ class SiteRenderer:
         return replace(result, sentence=same(sentence) if same else sentence,
                        chart_html=result.chart_html.replace(label_html(), label))
 
-    def render(self, template: str, path: str, meta: dict[str, object], **ctx: object) -> str:
+    def render(self, template: str, path: str, meta: dict[str, object], *,
+               kb: KnowledgeBase | None = None, **ctx: object) -> str:
         def link(target: str) -> str:
             return posixpath.relpath(target, posixpath.dirname(path) or ".")
 
         body = self.env.get_template(template).render(
-            kb=self.kb, link=link, qpath=question_path, ppath=partner_path, spath=sector_path,
+            kb=self.kb if kb is None else kb,
+            link=link, qpath=question_path, ppath=partner_path, spath=sector_path,
             edit=self.edit_link, ki_labels=self.ki_labels, false_data=self.false_data, **ctx,
         )
         return front_matter(**meta) + body
@@ -284,7 +291,7 @@ class SiteRenderer:
             path = sector_path(sector.id)
             yield Page(path, self.render("sector.md.j2", path, {"title": sector.name},
                                          sector=sector, questions=kb.questions_in(sector.id)))
-        for q in kb.questions.values():
+        for qkey, q in kb.questions.items():
             path = question_path(q)
             hidden = q.is_confidential and not kb.internal
             sector = kb.sectors[q.sector]
@@ -306,12 +313,44 @@ class SiteRenderer:
                 # Rank a question's own page above the overview tables that repeat its text.
                 "search": None if hidden else {"boost": 2},
             }
-            yield Page(path, self.render(
-                "question_restricted.md.j2" if hidden else "question.md.j2", path, meta,
-                q=q, sector=sector, mockup=self.mockups.get(q.id),
-                needs=[kb.needs[n] for n in q.needs if n in kb.needs],
-                chart=self.chart_block(q.id), **self.form_context(),
-            ), kb.source("question", q.id))
+            yield Page(path, self.question_page(
+                "question_restricted.md.j2" if hidden else "question.md.j2", path, meta, qkey,
+                q),
+                kb.source("question", q.id))
+
+    def question_page(self, template: str, path: str, meta: dict[str, object], qkey: str,
+                      q: Question) -> str:
+        """A question page, from a slice of the kb and of the questionnaire holding this
+        question alone (page_memo.py): the memo's key is the whole slice."""
+        from . import page_memo
+
+        kb = self.kb
+        mockup = self.mockups.get(q.id)
+        ctx: dict[str, Any] = dict(
+            q=q, sector=kb.sectors[q.sector], mockup=mockup,
+            needs=[kb.needs[n] for n in q.needs if n in kb.needs], chart=self.chart_block(q.id),
+            **self.form_context())
+        ctx["form"] = page_memo.form_slice(self.site_form, q.id)
+        part = page_memo.question_slice(kb, qkey, q.id)
+        memo = self.options.memo
+        key = None
+        if memo is not None:
+            if self._memo_base is None:
+                self._memo_base = [page_memo.templates_digest(), page_memo.kb_digest(kb),
+                                   self.language.code, self.options.edit_url,
+                                   self.options.mockups, self.options.chart_markers,
+                                   str(self.options.today), self.ki_labels, self.false_data]
+            key = page_memo.key(self._memo_base, template, path, meta, q, part.adoptions,
+                                ctx["sector"], ctx["needs"], str(ctx["chart"]), ctx["form"],
+                                None if mockup is None else
+                                [mockup.sentence, mockup.chart_html, mockup.placeholders])
+            kept = memo.get(key) if key is not None else None
+            if isinstance(kept, str):
+                return kept
+        markdown = self.render(template, path, meta, kb=part, **ctx)
+        if memo is not None and key is not None:
+            memo.put(key, markdown)
+        return markdown
 
     def partner_pages(self) -> Iterator[Page]:
         kb = self.kb

@@ -8,7 +8,6 @@ collection. Every row says FALSE DATA, and so do the file names and the workbook
 
 from __future__ import annotations
 
-import io
 import re
 from collections.abc import Callable, Iterable
 from xml.sax.saxutils import escape
@@ -17,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ..models import Question
-from ..reproducible import write_zip, zip_time
+from ..reproducible import zip_bytes, zip_time
 from .assessment import FalseAssessment
 
 FALSE = "FALSE DATA: illustrative only, not real"
@@ -200,10 +199,8 @@ def false_xlsx(frame: pd.DataFrame, assessment: FalseAssessment) -> bytes:
         "xl/worksheets/sheet1.xml": readme,
         "xl/worksheets/sheet2.xml": data,
     }
-    out = io.BytesIO()
     # The project's one zip writer: same dates and permissions as the other downloads.
-    write_zip(out, ((name, text.encode("utf-8")) for name, text in parts.items()))
-    return out.getvalue()
+    return zip_bytes((name, text.encode("utf-8")) for name, text in parts.items())
 
 
 _XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")  # not allowed in XML 1.0

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections import OrderedDict
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -22,7 +23,10 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from .kb import KnowledgeBase
+    from .mockup.assessment import FalseAssessment
     from .questionnaire import SiteForm
 
 # Bump when what a key covers changes.
@@ -105,3 +109,33 @@ def key(*parts: Any) -> str | None:
     except Unstable:
         return None
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+# The FALSE DATA downloads (CSV and XLSX) of the last few false frames, by the frame's
+# content: editing a question's words leaves the false answers as they were, and writing
+# 1.2 million cells twice was a tenth of a rebuild at 1,000 questions.
+_FALSE: OrderedDict[str, tuple[bytes, bytes]] = OrderedDict()
+FALSE_KEPT = 2
+
+
+def false_downloads(frame: pd.DataFrame, assessment: FalseAssessment) -> tuple[bytes, bytes]:
+    import pandas as pd
+
+    from .mockup.dataset import false_csv, false_xlsx
+
+    c = assessment.country
+    h = hashlib.sha256()
+    for name in frame.columns:  # names, types and a 64-bit hash of every cell
+        column = frame[name]
+        h.update(repr((name, str(column.dtype), len(column))).encode())
+        h.update(pd.util.hash_pandas_object(column, index=False).to_numpy().tobytes())
+    h.update(json.dumps([plain(c), assessment.units.n, FORMAT], sort_keys=True).encode())
+    key = h.hexdigest()
+    made = _FALSE.get(key)
+    if made is None:
+        made = (false_csv(frame), false_xlsx(frame, assessment))
+    _FALSE[key] = made
+    _FALSE.move_to_end(key)
+    while len(_FALSE) > FALSE_KEPT:
+        _FALSE.popitem(last=False)
+    return made

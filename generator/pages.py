@@ -29,7 +29,7 @@ from .mockup import (
     chart_marker,
     label_html,
 )
-from .mockup.dataset import false_csv, false_frame, false_xlsx, file_stem
+from .mockup.dataset import false_frame, file_stem
 from .mockup.sentence import fill
 from .models import Question
 from .questionnaire import SiteForm, site_form
@@ -446,9 +446,11 @@ class SiteRenderer:
         yield Page("dap/data-analysis-plan.xlsx", dap_xlsx(frame, self.kb))
         if self.assessment is not None and self.false_data:
             shown = [q for q in self.kb.questions.values() if q.id in self.mockups]
-            data = false_frame(self.assessment, shown)
-            yield Page(f"{self.false_data}.csv", false_csv(data))
-            yield Page(f"{self.false_data}.xlsx", false_xlsx(data, self.assessment))
+            from .page_memo import false_downloads
+
+            csv, xlsx = false_downloads(false_frame(self.assessment, shown), self.assessment)
+            yield Page(f"{self.false_data}.csv", csv)
+            yield Page(f"{self.false_data}.xlsx", xlsx)
 
 
     @cached_property

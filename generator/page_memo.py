@@ -5,7 +5,8 @@ and an edit to one question changes one of them (plus those of the questions who
 logic reads it). A question page is rendered from a slice of the kb holding its own
 question only (and its own library adoption) and a slice of the questionnaire holding its
 own number, rule and dependents: whatever the template reads is in the slice, and the key
-hashes the whole slice, the templates, the language and the options. A change to any of
+hashes the whole slice, the generator's code, templates and catalogues, the language and
+the options. A change to any of
 them is a miss, so a kept page is never stale. The MkDocs plugin keeps the pages (a
 plugin.cache.Store) across `mkdocs serve` rebuilds and in its cache folder between builds.
 """
@@ -64,15 +65,16 @@ def plain(value: Any) -> Any:
 
 
 def templates_digest() -> str:
-    """The generator's templates and message catalogues, byte for byte. Read on every
+    """The generator itself, byte for byte: its templates, message catalogues and code (a
+    kept page made by older code must not outlive it in the cache folder). Read on every
     build: Jinja reloads a template edited during a `mkdocs serve` session."""
     h = hashlib.sha256()
     package = Path(__file__).parent
-    for folder in ("templates", "locale"):
-        for path in sorted((package / folder).rglob("*")):
-            if path.is_file():
-                h.update(path.relative_to(package).as_posix().encode())
-                h.update(path.read_bytes())
+    for path in sorted(package.rglob("*")):
+        if path.is_file() and (path.suffix in (".py", ".j2", ".po", ".pot", ".mo")
+                               or "templates" in path.relative_to(package).parts):
+            h.update(path.relative_to(package).as_posix().encode())
+            h.update(path.read_bytes())
     return h.hexdigest()
 
 

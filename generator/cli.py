@@ -141,15 +141,38 @@ def schema(kb: Path) -> None:
 @PROJECT_OPTION
 @click.option("--internal", is_flag=True, help="Include confidential fields. Never publish.")
 @click.option("--no-mockups", is_flag=True, help="Skip the mock-up charts (faster).")
-def render(kb: Path, out: Path, project: Path, internal: bool, no_mockups: bool) -> None:
+@click.option("--language", help="Write the site in this site language (kb/country.yml "
+              "site_languages; default: the source language).")
+@click.option("--all-languages", is_flag=True, help="One source per site language in "
+              "OUT/<lang>/, each with its mkdocs.yml, and OUT/index.html for the site root.")
+def render(kb: Path, out: Path, project: Path, internal: bool, no_mockups: bool,
+           language: str | None, all_languages: bool) -> None:
     """Write the site source (Markdown) for any MkDocs-compatible engine to build."""
-    from .export import render_options, write_source
+    from dataclasses import replace
 
+    from .export import render_options, write_all_sources, write_source
+    from .i18n.languages import find
+
+    if language and all_languages:
+        raise click.UsageError("--language and --all-languages exclude each other")
     kb_obj, report = load(kb, internal=internal)
     if kb_obj is None:
         raise InvalidKnowledgeBase(report)
+    if language:
+        try:
+            find(kb_obj.country, language)
+        except LookupError as exc:
+            raise click.BadParameter(str(exc), param_hint="--language") from None
     with _mkdocs_messages():
-        options = render_options(project, kb, mockups=not no_mockups)
+        options = replace(render_options(project, kb, mockups=not no_mockups),
+                          language=language or None)
+    if all_languages:
+        written = write_all_sources(kb_obj, project, out, options)
+        for code, n in written.items():
+            click.echo(f"Wrote {n} generated pages and the {code} site source to {out / code}.")
+        click.echo(f"Build each with: cd {out}/<lang> && mkdocs build -d <site>/<lang>; "
+                   f"then copy {out / 'index.html'} to <site>/ (it opens the source language).")
+        return
     n = write_source(kb_obj, project, out, options)
     click.echo(f"Wrote {n} generated pages and the site source to {out}. "
                f"Build it with: cd {out} && mkdocs build")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 import types
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,8 @@ import yaml
 from mkdocs.config import load_config
 from mkdocs.utils.yaml import get_yaml_loader, yaml_load
 
+from .i18n.languages import find, site_languages
+from .i18n.site import configure_yaml, language_docs
 from .kb import KnowledgeBase
 from .pages import Options, render_site
 
@@ -123,8 +126,13 @@ def render_options(project: Path, kb: Path, *, mockups: bool) -> Options:
     )
 
 
-def write_source(kb: KnowledgeBase, project: Path, out: Path, options: Options) -> int:
-    """Write docs/ (hand-written + generated), overrides/ and mkdocs.yml into out.
+def write_source(kb: KnowledgeBase, project: Path, out: Path, options: Options,
+                 *, selector: bool = False) -> int:
+    """Write docs/ (hand-written + generated), overrides/ and mkdocs.yml into out, in the
+    site language options.language (None: the source), its mkdocs.yml set up for that
+    language as the plugin would (interface language, direction, search stemmer, nav
+    titles); `selector`: with the language selector, for sources written side by side
+    (write_all_sources).
 
     Written to a temporary folder first and swapped in at the end, so a failure leaves any
     previous output untouched. Returns the number of generated pages.
@@ -140,6 +148,10 @@ def write_source(kb: KnowledgeBase, project: Path, out: Path, options: Options) 
         overrides = project / "overrides"
         if overrides.is_dir():
             shutil.copytree(overrides, tmp / "overrides")
+        languages = site_languages(kb.country)
+        lang = find(kb.country, options.language)
+        if (tmp / "docs").is_dir():
+            language_docs(tmp / "docs", lang, languages)
         pages = render_site(kb, options)
         for page in pages:
             target = tmp / "docs" / page.path
@@ -149,6 +161,7 @@ def write_source(kb: KnowledgeBase, project: Path, out: Path, options: Options) 
             data = page.content.encode("utf-8") if isinstance(page.content, str) else page.content
             target.write_bytes(data)
         engine = engine_config(config)
+        configure_yaml(engine, languages, lang, selector)
         if kb.internal:
             # Without the plugin, overrides/main.html marks and banners the internal pages.
             engine.setdefault("extra", {})["toolkit_internal"] = True
@@ -164,3 +177,20 @@ def write_source(kb: KnowledgeBase, project: Path, out: Path, options: Options) 
         return len(pages)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def write_all_sources(kb: KnowledgeBase, project: Path, out: Path,
+                      options: Options) -> dict[str, int]:
+    """One source per site language, out/<lang>/ (each with its own mkdocs.yml and the
+    language selector), and out/index.html, the root page that sends readers to the source
+    language: build each into site/<lang>/ and copy index.html to site/."""
+    from .i18n.multibuild import redirect_page
+
+    languages = site_languages(kb.country)
+    out.mkdir(parents=True, exist_ok=True)
+    written = {lang.code: write_source(kb, project, out / lang.code,
+                                       replace(options, language=lang.code), selector=True)
+               for lang in languages}
+    (out / "index.html").write_text(redirect_page(languages, internal=kb.internal),
+                                    encoding="utf-8")
+    return written

@@ -7,7 +7,7 @@ import posixpath
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from functools import cache, cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 from jinja2 import Environment, PackageLoader, StrictUndefined
@@ -18,7 +18,7 @@ from .dap import dap_csv, dap_frame, dap_xlsx
 from .i18n.catalog import N_, translations
 from .i18n.languages import find, source_language
 from .i18n.localize import localize
-from .i18n.numbers import localize_values
+from .i18n.numbers import localize_value, localize_values, with_digits
 from .kb import HANDLE_PREFIX, KnowledgeBase
 from .labels import LABELS
 from .mockup import (
@@ -32,8 +32,11 @@ from .mockup import (
 from .mockup.dataset import false_frame, file_stem
 from .mockup.sentence import fill
 from .models import Question
-from .questionnaire import SiteForm, site_form
+from .questionnaire import SiteForm, Words, site_form
 from .safe_text import cell, escape_html, escape_md
+
+if TYPE_CHECKING:
+    from .mockup.results import Words as ChartWords
 
 NO_SEARCH = {"exclude": True}
 # libyaml's emitter when PyYAML has it: the pure-Python one was a quarter of the plugin's time.
@@ -204,8 +207,28 @@ class SiteRenderer:
             for key, q in kb.questions.items()}
         return replace(kb, questions=questions)
 
+    @cached_property
+    def chart_words(self) -> ChartWords | None:
+        """The charts' words, numbers and group names in a language other than the source."""
+        lang = self.language
+        if lang.code == source_language(self.kb.country).code:
+            return None
+        from babel.dates import format_date
+
+        from .mockup.assessment import dimension_words
+        from .mockup.results import Words as ChartWords
+
+        def localize(value: str) -> str:
+            return localize_value(value, lang.locale, lang.digits)
+
+        def month(day: dt.date) -> str:
+            return with_digits(format_date(day, "LLL y", locale=lang.locale), lang.digits)
+
+        return ChartWords(gettext=self._, ngettext=self.env.globals["ngettext"], localize=localize,
+                     month=month, dimensions=dimension_words(self.kb.country, self._))
+
     def _mockup(self, q: Question) -> MockupResult:
-        result = build_mockup(q, self.kb.country, self.assessment)
+        result = build_mockup(q, self.kb.country, self.assessment, self.chart_words)
         lang = self.language
         if lang.code == source_language(self.kb.country).code or not result.placeholders:
             return result
@@ -455,10 +478,17 @@ class SiteRenderer:
 
     @cached_property
     def site_form(self) -> SiteForm:
-        return site_form(self.kb)
+        return site_form(self.kb, Words(self._, self.num))
+
+    def num(self, value: float) -> str:
+        """A number of the questionnaire (ranges, skip logic) the page language's way."""
+        if self.language.code == source_language(self.kb.country).code:
+            return _num(value)
+        return localize_value(_num(value).replace(",", ""), self.language.locale,
+                              self.language.digits)
 
     def form_context(self) -> dict[str, object]:
-        return {"form": self.site_form, "kind": lambda e: type(e).__name__, "num": _num,
+        return {"form": self.site_form, "kind": lambda e: type(e).__name__, "num": self.num,
                 "uoa": {k: self._(v) for k, v in UNIT_WORDS.items()},
                 "tiers": {k: self._(v) for k, v in TIER_WORDS.items()}}
 

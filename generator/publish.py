@@ -29,6 +29,8 @@ from pathlib import Path
 
 from .errors import InvalidKnowledgeBase, ToolkitError
 from .export import PLUGIN_NAME
+from .i18n.languages import Language
+from .i18n.site import declared
 from .internal_mark import (
     FILE_WARNING,
     MARK_FILE,
@@ -101,8 +103,11 @@ def check_bundle(bundle: Path) -> None:
                                  "Fix: build the bundle without --internal.")
 
 
-def build_site(project: Path, kb: Path, site_dir: Path, version: str) -> object:
-    """Build the project's site of kb into site_dir, as mike would; returns the config."""
+def build_site(project: Path, kb: Path, site_dir: Path, version: str, language: str = "",
+               roots: dict[str, str] | None = None) -> object:
+    """Build the project's site of kb into site_dir, as mike would, in one site language
+    ("": the source) whose selector finds the other languages at `roots`; returns the
+    config."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
@@ -113,6 +118,9 @@ def build_site(project: Path, kb: Path, site_dir: Path, version: str) -> object:
         raise PublishError(f"{project / 'mkdocs.yml'} does not use the {PLUGIN_NAME} plugin")
     # The kb whose round was checked is the kb that is built.
     toolkit.config["kb"] = str(kb.resolve())
+    toolkit.config["language"] = language
+    if roots is not None:
+        config.extra["toolkit_language_roots"] = roots
     # Material's version selector reads versions.json, which mike keeps on the branch.
     version_extra = config.extra.get("version") or {}
     config.extra["version"] = {"provider": "mike", **version_extra}
@@ -128,6 +136,24 @@ def build_site(project: Path, kb: Path, site_dir: Path, version: str) -> object:
         else:
             os.environ["MIKE_DOCS_VERSION"] = saved
     return config
+
+
+def language_layout(languages: list[Language],
+                    version: str) -> dict[str, tuple[str, dict[str, str]]]:
+    """Where each site language goes on the branch: the source at the root (round-N/, as a
+    one-language kb has always been published), every other language under its code
+    (fr/round-N/, with its own versions.json, so Material's version selector works within
+    it); and, per language, where the selector finds the others from its pages' root."""
+    def prefix(lang: Language) -> str:
+        return "" if lang == languages[0] else lang.code
+
+    layout = {}
+    for lang in languages:
+        up = "../" * (1 + bool(prefix(lang)))
+        roots = {x.code: f"{up}{prefix(x) + '/' if prefix(x) else ''}{version}/"
+                 for x in languages}
+        layout[lang.code] = (prefix(lang), roots)
+    return layout
 
 
 def _round_number(version: str) -> int | None:
@@ -173,29 +199,44 @@ def publish(project: Path, kb: Path, *, draft: bool = False, push: bool = False,
         # updates round-5 only.
         newer = [v for v in published if (n := _round_number(v)) and n > status.number]
         aliases = () if draft or newer else (LATEST,)
+        languages = declared(kb)
+        layout = language_layout(languages, version)
         with tempfile.TemporaryDirectory(prefix="toolkit-publish-") as tmp:
-            site = Path(tmp) / "site"
-            config = build_site(project, kb, site, version)
-            refuse_if_internal(site, f"publish it to {branch}")
+            # Every language is built and checked before anything is committed.
+            built = []
+            for lang in languages:
+                prefix, roots = layout[lang.code]
+                site = Path(tmp) / (lang.code or "site")
+                config = build_site(project, kb, site, version, lang.code,
+                                    roots if len(languages) > 1 else None)
+                refuse_if_internal(site, f"publish it to {branch}")
+                built.append((prefix, site, config))
             if bundle is not None:
-                (site / "downloads").mkdir(exist_ok=True)
-                shutil.copyfile(bundle, site / "downloads" / bundle.name)
-            changed = True
+                (built[0][1] / "downloads").mkdir(exist_ok=True)
+                shutil.copyfile(bundle, built[0][1] / "downloads" / bundle.name)
+            changed = False
             try:
-                try:
-                    with commands.deploy(config, version, status.title(draft=draft),
-                                         list(aliases), update_aliases=True,
-                                         alias_type=commands.AliasType.redirect, branch=branch):
+                for prefix, _site, config in built:
+                    try:
+                        with commands.deploy(config, version, status.title(draft=draft),
+                                             list(aliases), update_aliases=True,
+                                             alias_type=commands.AliasType.redirect,
+                                             branch=branch, deploy_prefix=prefix):
+                            pass
+                        changed = True
+                    except git_utils.GitEmptyCommit:
                         pass
-                except git_utils.GitEmptyCommit:
-                    changed = False
-                # The signed-off round replaces its draft, which would only mislead.
-                if not draft and status.version(draft=True) in published:
-                    commands.delete([status.version(draft=True)], branch=branch)
-                # The site root sends visitors to the latest signed-off round.
-                root = _git("cat-file", "-e", f"{branch}:index.html", check=False)
-                if not draft and root.returncode != 0:
-                    commands.set_default(LATEST, branch=branch)
+                    # The signed-off round replaces its draft, which would only mislead.
+                    in_prefix = [str(v.version) for v in
+                                 commands.list_versions(branch, deploy_prefix=prefix)]
+                    if not draft and status.version(draft=True) in in_prefix:
+                        commands.delete([status.version(draft=True)], branch=branch,
+                                        deploy_prefix=prefix)
+                    # Each language's root sends visitors to its latest signed-off round.
+                    index = f"{prefix}/index.html" if prefix else "index.html"
+                    root = _git("cat-file", "-e", f"{branch}:{index}", check=False)
+                    if not draft and root.returncode != 0:
+                        commands.set_default(LATEST, branch=branch, deploy_prefix=prefix)
             except (git_utils.GitError, ValueError) as err:
                 raise PublishError(f"mike could not commit to {branch}: {err}") from err
         if push:

@@ -6,14 +6,13 @@ sector (in kb/sectors.yml order), so every kb has a complete form.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .expressions import (
     Binary,
     Call,
-    Current,
     Expr,
     ExpressionError,
     Literal,
@@ -21,6 +20,7 @@ from .expressions import (
     parse,
     references,
 )
+from .i18n.catalog import N_
 from .models import Question, Questionnaire
 from .models.questionnaire import Calculate, Note, RawRow, Section
 
@@ -106,8 +106,20 @@ def parsed(text: str | None) -> Expr | None:
 
 # --- readable skip logic ---------------------------------------------------------------------
 
-_COMPARISONS = {"=": "is", "!=": "is not", ">": "is more than", ">=": "is at least",
-                "<": "is less than", "<=": "is at most"}
+# In the page's language (gettext), with the value put in: "is %(value)s" -> "est Oui".
+_COMPARISONS = {"=": N_("is %(value)s"), "!=": N_("is not %(value)s"),
+                ">": N_("is more than %(value)s"), ">=": N_("is at least %(value)s"),
+                "<": N_("is less than %(value)s"), "<=": N_("is at most %(value)s")}
+_JOINERS = {"and": N_("and"), "or": N_("or")}
+
+
+@dataclass(frozen=True)
+class Words:
+    """How a rule is worded: the page language's gettext and number format (English and
+    plain digits by default, as the XLSForm export and the source-language site use)."""
+
+    gettext: Callable[[str], str] = str
+    number: Callable[[float], str] = lambda v: str(int(v)) if v == int(v) else str(v)
 
 
 @dataclass(frozen=True)
@@ -120,44 +132,46 @@ class Condition:
 
 
 def describe(expr: Expr, by_name: Mapping[str, Question],
-             labels: Mapping[str, Mapping[str, str]]) -> list[tuple[str, Condition]] | None:
+             labels: Mapping[str, Mapping[str, str]],
+             words: Words = Words()) -> list[tuple[str, Condition]] | None:
     """A rule as conditions joined by 'and'/'or' (the first joiner is ""), or None when the
     expression is more than comparisons of answers with values."""
     if isinstance(expr, Binary) and expr.op in ("and", "or"):
-        left = describe(expr.left, by_name, labels)
-        right = describe(expr.right, by_name, labels)
+        left = describe(expr.left, by_name, labels, words)
+        right = describe(expr.right, by_name, labels, words)
         if left is None or right is None:
             return None
-        return left + [(expr.op, right[0][1])] + right[1:]
-    cond = _condition(expr, by_name, labels)
+        return left + [(words.gettext(_JOINERS[expr.op]), right[0][1])] + right[1:]
+    cond = _condition(expr, by_name, labels, words)
     return None if cond is None else [("", cond)]
 
 
 def _condition(expr: Expr, by_name: Mapping[str, Question],
-               labels: Mapping[str, Mapping[str, str]]) -> Condition | None:
+               labels: Mapping[str, Mapping[str, str]], words: Words,
+               negated: bool = False) -> Condition | None:
+    _ = words.gettext
     if (isinstance(expr, Binary) and expr.op in _COMPARISONS and isinstance(expr.left, Ref)
             and isinstance(expr.right, Literal) and expr.left.name in by_name):
         q = by_name[expr.left.name]
         value = expr.right.value
         if isinstance(value, str):
             if value == "":
-                return Condition(q, "is answered" if expr.op == "!=" else "is not answered")
+                return Condition(q, _("is answered") if expr.op == "!=" else
+                                 _("is not answered"))
             shown = labels.get(q.var_name, {}).get(value, value)
         else:
-            shown = str(int(value)) if value == int(value) else str(value)
-        return Condition(q, f"{_COMPARISONS[expr.op]} {shown}")
+            shown = words.number(value)
+        return Condition(q, _(_COMPARISONS[expr.op]) % {"value": shown})
     if (isinstance(expr, Call) and expr.name == "selected" and isinstance(expr.args[0], Ref)
             and isinstance(expr.args[1], Literal) and expr.args[0].name in by_name):
         q = by_name[expr.args[0].name]
         code = str(expr.args[1].value)
-        return Condition(q, f"includes {labels.get(q.var_name, {}).get(code, code)}")
+        label = labels.get(q.var_name, {}).get(code, code)
+        return Condition(q, (_("does not include %(value)s") if negated else
+                             _("includes %(value)s")) % {"value": label})
     if (isinstance(expr, Call) and expr.name == "not" and isinstance(expr.args[0], Call)
             and expr.args[0].name == "selected"):
-        inner = _condition(expr.args[0], by_name, labels)
-        if inner and inner.question:
-            return Condition(inner.question, inner.words.replace("includes", "does not include"))
-    if isinstance(expr, Current):
-        return None
+        return _condition(expr.args[0], by_name, labels, words, negated=True)
     return None
 
 
@@ -176,20 +190,21 @@ class SiteForm:
     left_out: int  # confidential questions of the form not shown (public site)
 
 
-def option_labels(kb: KnowledgeBase) -> dict[str, dict[str, str]]:
+def option_labels(kb: KnowledgeBase, words: Words = Words()) -> dict[str, dict[str, str]]:
     """Question name -> option code -> label, for putting rules in words."""
     out: dict[str, dict[str, str]] = {}
     for q in kb.questions.values():
         options = kb.options(q)
         if q.type == "yes_no" and not options:
-            out[q.var_name] = {"yes": "Yes", "no": "No"}
+            out[q.var_name] = {"yes": words.gettext("Yes"), "no": words.gettext("No")}
         else:
             out[q.var_name] = {o.code: o.label for o in options}
     return out
 
 
-def site_form(kb: KnowledgeBase) -> SiteForm:
-    """The current round's questionnaire for the site; `kb` is the (public) view shown."""
+def site_form(kb: KnowledgeBase, words: Words = Words()) -> SiteForm:
+    """The current round's questionnaire for the site; `kb` is the (public) view shown, its
+    rules worded in the page's language (`words`)."""
     chosen = selected_questions(kb, None)
     asked = {qid: q for qid, q in kb.questions.items()
              if q.status == "agreed" and (q.since_round or 0) <= kb.country.round.number}
@@ -197,13 +212,13 @@ def site_form(kb: KnowledgeBase) -> SiteForm:
     form = build_form(chosen, sectors, kb.questionnaire)
     numbers = {q.id: i for i, q in enumerate(questions_in_order(form), start=1)}
     by_name = {q.var_name: q for q in kb.questions.values()}
-    labels = option_labels(kb)
+    labels = option_labels(kb, words)
     rules: dict[str, Rule | None] = {}
     dependents: dict[str, list[Question]] = {}
     for q in kb.questions.values():
         tree = parsed(q.relevant)
         if tree is not None:
-            rules[q.id] = describe(tree, by_name, labels)
+            rules[q.id] = describe(tree, by_name, labels, words)
         if q.status == "dropped":
             continue
         read: set[str] = set()
@@ -219,7 +234,7 @@ def site_form(kb: KnowledgeBase) -> SiteForm:
     for s in form:
         tree = parsed(s.section.relevant)
         if tree is not None:
-            section_rules[s.section.id] = describe(tree, by_name, labels)
+            section_rules[s.section.id] = describe(tree, by_name, labels, words)
     return SiteForm(form, numbers, rules, section_rules, dependents,
                     left_out=len(asked) - len(chosen))
 

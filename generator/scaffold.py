@@ -181,6 +181,9 @@ type: {qtype}
 #   fr:
 #     text: ...
 #     hint: ...
+#     purpose: ...       (the website's texts in the other site_languages too)
+#     source_hash:       (fingerprints from `toolkit i18n hash`: see CONTRIBUTING.md)
+#       purpose: ...
 
 # --- Why it is asked (minimum criterion: purpose and use documented in the DAP) ---
 # The information partners are missing.
@@ -365,6 +368,14 @@ engagement:
   status: not-started
   # notes: ...
   # restricted_notes: anything about confidential data (internal builds only)
+# The partner's texts in the other site languages (site_languages in kb/country.yml), with
+# the same field names; source_hash: fingerprints from `toolkit i18n hash` (CONTRIBUTING.md).
+# translations:
+#   fr:
+#     name: ...
+#     description: ...
+#     source_hash:
+#       name: ...
 """
 
 

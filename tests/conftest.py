@@ -38,6 +38,33 @@ def small_public_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def multilingual_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The small kb in en, fr and ar (tests/i18n_kb.py), built as `toolkit build
+    --all-languages` does: site/en/, site/fr/, site/ar/ and the root page. Built once for
+    the language, generator-words and accessibility tests."""
+    from i18n_kb import multilingual_kb
+    from mkdocs.config import load_config
+
+    from generator.i18n.languages import Language
+    from generator.i18n.multibuild import build_languages
+    from generator.i18n.site import declared
+
+    tmp = tmp_path_factory.mktemp("i18n")
+    kb = multilingual_kb(tmp / "kb")
+
+    def make(lang: Language, where: Path):  # type: ignore[no-untyped-def]
+        cfg = load_config(str(ROOT / "mkdocs.yml"), site_dir=str(where))
+        plugin = cfg.plugins["country-toolkit"]
+        plugin.config["kb"] = str(kb)
+        plugin.config["language"] = lang.code
+        return cfg
+
+    out = tmp / "site"
+    build_languages(make, declared(kb), out)
+    return out
+
+
+@pytest.fixture(scope="session")
 def browser():
     """One headless Debian Chromium for the session (Playwright's own download is not used)."""
     from playwright.sync_api import sync_playwright

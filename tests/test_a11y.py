@@ -95,6 +95,30 @@ def test_no_serious_axe_violations_on_any_page_type(browser, axe, builds, scheme
     assert found == [], "\n".join(found)
 
 
+# The other languages, on the small kb in en/fr/ar (the session build the language tests
+# share): the pages whose generator words and layout change with the language, Arabic
+# right-to-left. Twelve audits (about a minute on the shared 2-core machine).
+LANGUAGE_PAGES = {"home": "", "question-with-mock-up": "questions/wash/wash-water-source/",
+                  "dap": "dap/"}
+
+
+@pytest.fixture(scope="module")
+def language_base(multilingual_site: Path) -> Iterator[str]:
+    with serve(multilingual_site) as base:
+        yield base
+
+
+@pytest.mark.parametrize("scheme", sorted(SCHEMES))
+def test_no_serious_axe_violations_in_french_and_arabic(browser, axe, language_base, scheme):
+    found = []
+    for lang in ("fr", "ar"):
+        for name, path in LANGUAGE_PAGES.items():
+            for problem in audit(browser, axe, f"{language_base}{lang}/{path}", scheme,
+                                 VIEWPORTS["desktop"], search=False):
+                found.append(f"{lang} {name} ({scheme}): {problem}")
+    assert found == [], "\n".join(found)
+
+
 def test_every_page_type_is_found_in_the_sample() -> None:
     """The audit covers each page type the issue names, restricted questions included."""
     expected = {"home", "country", "process", "checklist", "datasets", "questions-index",

@@ -2,43 +2,24 @@
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from i18n_kb import FR_WORD, multilingual_kb
-from support import ROOT
-from test_browser_site import QuietHandler
+from i18n_kb import FR_WORD
+from support import serve_folder
 
 from generator.i18n.languages import Language
-from generator.i18n.multibuild import build_languages, redirect_page
+from generator.i18n.multibuild import redirect_page
 
 QUESTION = "questions/wash/wash-water-source/index.html"
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def site(multilingual_site: Path) -> Path:
     """The small kb in en, fr and ar, built as `toolkit build --all-languages` does."""
-    from mkdocs.config import load_config
-
-    tmp = tmp_path_factory.mktemp("i18n")
-    kb = multilingual_kb(tmp / "kb")
-    from generator.i18n.site import declared
-
-    def make(lang: Language, where: Path):  # type: ignore[no-untyped-def]
-        cfg = load_config(str(ROOT / "mkdocs.yml"), site_dir=str(where))
-        plugin = cfg.plugins["country-toolkit"]
-        plugin.config["kb"] = str(kb)
-        plugin.config["language"] = lang.code
-        return cfg
-
-    out = tmp / "site"
-    build_languages(make, declared(kb), out)
-    return out
+    return multilingual_site
 
 
 def test_one_build_per_language_and_a_root_page(site: Path) -> None:
@@ -56,6 +37,7 @@ def test_language_selector_links_to_the_same_page(site: Path) -> None:
         assert href in page, lang
         assert (site / lang / QUESTION).is_file()
     assert 'hreflang="fr" lang="fr" class="md-select__link" aria-current="true"' in page
+    assert '<link rel="alternate"' not in page  # see the click test below
 
 
 def test_search_index_per_language(site: Path) -> None:
@@ -71,11 +53,8 @@ def test_search_index_per_language(site: Path) -> None:
 
 @pytest.fixture(scope="module")
 def server(site: Path) -> Iterator[str]:
-    handler = functools.partial(QuietHandler, directory=str(site))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    httpd.shutdown()
+    with serve_folder(site) as url:
+        yield url
 
 
 def search(page, url: str, query: str) -> list[str]:  # type: ignore[no-untyped-def]
@@ -106,6 +85,24 @@ def test_french_search_finds_the_french_page_only(server: str, browser) -> None:
 
 
 @pytest.mark.browser
+def test_selector_click_opens_the_same_page_without_fetching_sitemaps(server: str,
+                                                                      browser) -> None:
+    """Material's script, given <link rel="alternate">, fetched every language's sitemap.xml
+    on each page load and re-routed selector clicks through it (to the language's home page
+    when the sitemap lists no page): the partial's own links must be followed as they are."""
+    page = browser.new_page()
+    requested: list[str] = []
+    page.on("request", lambda r: requested.append(r.url))
+    page.goto(server + "fr/" + QUESTION.removesuffix("index.html"), wait_until="networkidle")
+    assert not [u for u in requested if "sitemap" in u], requested
+    page.locator(".md-header .md-select button").hover()
+    page.locator('a.md-select__link[hreflang="en"]').click()
+    page.wait_for_load_state("load")
+    assert page.url == server + "en/" + QUESTION.removesuffix("index.html")
+    page.close()
+
+
+@pytest.mark.browser
 def test_arabic_page_is_right_to_left(server: str, browser) -> None:
     page = browser.new_page()
     page.goto(server + "ar/" + QUESTION.removesuffix("index.html"))
@@ -114,6 +111,9 @@ def test_arabic_page_is_right_to_left(server: str, browser) -> None:
     direction = "el => getComputedStyle(el).direction"
     assert page.locator("article table").first.evaluate(direction) == "rtl"
     assert page.locator("article h1").evaluate(direction) == "rtl"
+    # A title still in English keeps its own direction in the header ("?About..." else).
+    bidi = "el => getComputedStyle(el).unicodeBidi"
+    assert page.locator(".md-header__topic .md-ellipsis").first.evaluate(bidi) == "plaintext"
     # An English text standing in for a missing Arabic one keeps its own direction.
     untranslated = page.locator("article .ctk-untranslated").first
     assert untranslated.evaluate(direction) == "ltr"

@@ -9,10 +9,11 @@ import pytest
 from factories import make_country, make_question
 
 from generator.mockup import build_mockup
-from generator.mockup.results import MAX_BARS, MAX_GROUPS, MAX_SEGMENTS, OTHER
+from generator.mockup.results import MAX_BARS, MAX_GROUPS, MAX_SEGMENTS
 from generator.models import Country
 
 COUNTRY = make_country()
+OTHER = "Other options"  # the English chart's word for the options folded together
 N_UNITS = re.compile(r"n = ([\d,]+) (\w+)")
 
 

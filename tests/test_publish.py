@@ -265,3 +265,26 @@ def test_the_signed_off_round_replaces_its_draft(project: Path) -> None:
     assert result.versions == ("round-6",)
     assert git(project, "ls-tree", "--name-only", "gh-pages", "round-6-draft").strip() == ""
     assert "url=latest/" in git(project, "show", "gh-pages:index.html")
+
+
+def test_every_site_language_is_published_and_linked(project: Path) -> None:
+    """The small kb is in English and French: English at the root as always, French under
+    fr/ with its own versions (Material's version selector reads fr/versions.json), each
+    page's language selector pointing at the same page of the same round."""
+    publish(project, project / "kb")
+    files = set(git(project, "ls-tree", "-r", "--name-only", "gh-pages").splitlines())
+    assert {"round-3/index.html", "fr/round-3/index.html", "fr/versions.json",
+            "fr/latest/index.html", "fr/index.html"} <= files
+    assert not any(f.startswith("en/") for f in files)
+    french = git(project, "show", "gh-pages:fr/round-3/questions/wash/wash-water-source/"
+                 "index.html")
+    assert '<html lang="fr"' in french
+    english = git(project, "show", "gh-pages:round-3/questions/wash/wash-water-source/"
+                  "index.html")
+    assert '<html lang="en"' in english
+    # From fr/round-3/questions/wash/wash-water-source/ to the English page, and back.
+    assert 'href="../../../../../round-3/questions/wash/wash-water-source/"' in french
+    assert 'href="../../../../fr/round-3/questions/wash/wash-water-source/"' in english
+    assert json.loads(git(project, "show", "gh-pages:fr/versions.json"))[0]["version"] == \
+        "round-3"
+    assert "url=latest/" in git(project, "show", "gh-pages:fr/index.html")

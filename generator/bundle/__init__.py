@@ -18,7 +18,7 @@ from pathlib import Path
 
 from ..errors import BundleError, InvalidKnowledgeBase
 from ..i18n.languages import site_languages
-from ..i18n.multibuild import redirect_page
+from ..i18n.multibuild import write_root
 from ..loader import load
 from ..rounds import bundle_path, internal_bundle_path, offline_label
 from .network_check import find_network_references
@@ -69,6 +69,6 @@ def bundle(kb: Path, out: Path | None = None, project: Path = Path("."), *,
             for lang in languages:  # each with its own search index, inlined for file://
                 build_offline_site(project, kb, site / lang.code, label=label,
                                    internal=internal, language=lang.code)
-            (site / "index.html").write_text(redirect_page(languages), encoding="utf-8")
+            write_root(site, languages, label, internal)
         count = write_zip(site, out)
     return BundleResult(out, out.stat().st_size, count, time.monotonic() - start)

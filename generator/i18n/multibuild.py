@@ -20,22 +20,27 @@ from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 
 from ..export import PLUGIN_NAME
+from ..internal_mark import MARK_FILE, META_TAG, write_mark
 from ..sitebuild import BUILDING, remove_leftovers, swap_into_place
 from .languages import Language
 from .site import declared
 
 
-def redirect_page(languages: list[Language]) -> str:
+def redirect_page(languages: list[Language], label: str = "", internal: bool = False) -> str:
     """The site root: straight to the source language, with a link to every language for
-    browsers that do not follow the refresh."""
+    browsers that do not follow the refresh. An offline copy's `label` (its round, and
+    INTERNAL for an internal one) and the internal mark are here too, as on every page."""
     first = html.escape(languages[0].code)
     links = "\n".join(
         f'<li><a href="{html.escape(x.code)}/index.html" hreflang="{html.escape(x.code)}" '
         f'lang="{html.escape(x.code)}" dir="{x.direction}">{html.escape(x.name)}</a></li>'
         for x in languages)
+    meta = f"{META_TAG}\n" if internal else ""
+    note = f"<p><strong>{html.escape(label)}</strong></p>\n" if label else ""
     return (f'<!doctype html>\n<html lang="{first}">\n<head>\n<meta charset="utf-8">\n'
+            f"{meta}"
             f'<meta http-equiv="refresh" content="0; url={first}/index.html">\n'
-            f'<title>{html.escape(languages[0].name)}</title>\n</head>\n<body>\n'
+            f'<title>{html.escape(languages[0].name)}</title>\n</head>\n<body>\n{note}'
             f"<ul>\n{links}\n</ul>\n</body>\n</html>\n")
 
 
@@ -45,7 +50,18 @@ def build_languages(make_config: Callable[[Language, Path], MkDocsConfig],
     site_dir.mkdir(parents=True, exist_ok=True)
     for lang in languages:
         build(make_config(lang, site_dir / lang.code))
-    (site_dir / "index.html").write_text(redirect_page(languages), encoding="utf-8")
+    write_root(site_dir, languages, internal=any(
+        (site_dir / lang.code / MARK_FILE).exists() for lang in languages))
+
+
+def write_root(site_dir: Path, languages: list[Language], label: str = "",
+               internal: bool = False) -> None:
+    """The root page; an internal build's root carries the internal mark file too, so a
+    check of the root folder alone refuses it."""
+    (site_dir / "index.html").write_text(redirect_page(languages, label, internal),
+                                         encoding="utf-8")
+    if internal:
+        write_mark(site_dir)
 
 
 def kb_of(config_file: Path) -> Path:

@@ -24,10 +24,15 @@ SYSTEMS = {"latin": "latn", "arabic-indic": "arab"}
 _ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
 
 
+def with_digits(text: str, digits: str = "latin") -> str:
+    """text with the digits the country prefers (Arabic-Indic for "arabic-indic")."""
+    return text.translate(_ARABIC_INDIC) if digits == "arabic-indic" else text
+
+
 def localize_value(value: str, locale: str, digits: str = "latin") -> str:
     out = _localize(value, locale, digits)
-    if digits == "arabic-indic" and (_PCT.match(value) or _NUMBER.match(value)):
-        return out.translate(_ARABIC_INDIC)
+    if _PCT.match(value) or _NUMBER.match(value) or _DATE.match(value):
+        return with_digits(out, digits)
     return out
 
 

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
     from ..kb import KnowledgeBase
     from .assessment import FalseAssessment
+    from .results import Words
 
 
 def __getattr__(name: str) -> Any:
@@ -71,15 +72,17 @@ def assessment_for(kb: KnowledgeBase) -> FalseAssessment:
 
 
 def build_mockup(question: Question, country: Country,
-                 assessment: FalseAssessment | None = None) -> MockupResult:
-    """The mock-up of one question; pass the kb's assessment so all questions share units."""
+                 assessment: FalseAssessment | None = None,
+                 words: Words | None = None) -> MockupResult:
+    """The mock-up of one question; pass the kb's assessment so all questions share units,
+    and the page language's `words` (results.Words) for a chart in another language."""
     from .chart import render
-    from .results import compute
+    from .results import ENGLISH, compute
 
     problems = template_problems(question)
     if problems:
         raise MockupError(question, problems)
-    results = compute(question, country, assessment)
+    results = compute(question, country, assessment, words or ENGLISH)
     title = question.mockup.title or question.text
     return MockupResult(
         sentence=fill(question.mockup.sentence, results.placeholders),

@@ -103,6 +103,25 @@ def _draw_units(country: Country) -> Units:
     return Units(n, dims, a1_pcode, a2_pcode, site)
 
 
+def dimension_words(country: Country,
+                    gettext: Callable[[str], str]) -> dict[str, tuple[str, tuple[str, ...]]]:
+    """Each disaggregation's title and group names as _draw_units makes them, from a country
+    in another language (its translated admin levels, groups...) and that language's
+    gettext: the same groups, in the same order, named for the page."""
+    levels = {a.level: a.name for a in country.msla.admin_levels}
+    msla = country.msla
+    out = {
+        "admin1": (levels.get(1) or gettext("Admin 1"), tuple(a.name for a in country.admin1)),
+        "admin2": (levels.get(2) or gettext("Admin 2"),
+                   tuple(d.name for a in country.admin1 for d in a.admin2)),
+        "population_group": (gettext("Population group"), tuple(msla.target_population)),
+        "location_type": (gettext("Location type"), tuple(t.label for t in msla.location_types)),
+        "key_informant_type": (gettext("Key informant type"),
+                               tuple(k.label for k in msla.key_informant_types)),
+    }
+    return out
+
+
 @lru_cache(maxsize=16)
 def _units_cached(key: str, country_json: str) -> Units:
     return _draw_units(Country.model_validate_json(country_json))

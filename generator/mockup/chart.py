@@ -21,7 +21,8 @@ import html
 import re
 from functools import lru_cache
 
-from .results import DISTRIBUTION, ChartData, Results, formatter
+from ..i18n.catalog import N_
+from .results import ENGLISH, ChartData, Results, Words
 
 LABEL = "MOCK-UP: illustrative false data"
 MAX_LABEL = 60
@@ -52,36 +53,43 @@ def label_html() -> str:
     return f'<span class="ctk-mockup-label">{LABEL}</span>'
 
 
-def _summary(data: ChartData, title: str) -> str:
+SHAPES = {"bar": N_("Bar chart of illustrative false data"),
+          "stacked-bar": N_("Stacked bar chart of illustrative false data, one bar per {group}"),
+          "table": N_("Table of illustrative false data")}
+
+
+def _summary(data: ChartData, title: str, words: Words) -> str:
     """The table caption screen readers announce first: what the chart shows."""
+    _ = words.gettext
     if data.caption:
-        return f"{data.caption}, illustrative false data: {data.note}"
+        return _("{caption}, illustrative false data: {note}").format(caption=data.caption,
+                                                                      note=data.note)
     title = title.rstrip(" .")
-    if not title.endswith(("?", "!")):
+    if not title.endswith(("?", "!", "؟")):
         title += "."
-    shape = {"bar": "Bar chart", "stacked-bar": "Stacked bar chart", "table": "Table"}
-    per = f", one bar per {data.row_header.lower()}" if data.kind == "stacked-bar" else ""
-    return f"{shape[data.kind]} of illustrative false data{per}: {title} {data.note}"
+    shape = _(SHAPES[data.kind]).format(group=data.row_header.lower())
+    return _("{chart}: {title} {note}").format(chart=shape, title=title, note=data.note)
 
 
 def _open(data: ChartData, title: str, css: str, roles: bool = False,
-          limit: int = MAX_LABEL) -> str:
+          limit: int = MAX_LABEL, words: Words = ENGLISH) -> str:
     """Table start: caption for screen readers, then the header row, up to <tbody>."""
     row, cell = (_ROW, ' role="columnheader"') if roles else ("", "")
     cells = "".join(f'<th scope="col"{cell}>{esc(c, limit)}</th>' for c in data.columns)
-    return (f'<table class="{css}"><caption class="ctk-sr">{esc(_summary(data, title))}'
+    return (f'<table class="{css}"><caption class="ctk-sr">'
+            f"{esc(_summary(data, title, words))}"
             f'</caption><thead><tr{row}><th scope="col"{cell}>{esc(data.row_header)}</th>'
             f"{cells}</tr></thead><tbody>")
 
 
-def _table(data: ChartData, title: str) -> list[str]:
+def _table(data: ChartData, title: str, words: Words) -> list[str]:
     # The table of every option repeats the chart's labels: shorter ones keep it in budget.
     limit = MAX_LABEL_FULL if data.collapsed else MAX_LABEL
-    lines = [_open(data, title, "ctk-table", limit=limit)]
+    lines = [_open(data, title, "ctk-table", limit=limit, words=words)]
     if data.texts:
         rows = [[esc(t) for t in row] for row in data.texts]
     else:
-        fmt = formatter(data.unit)
+        fmt = words.formatter(data.unit)
         rows = [[fmt(v) for v in row] for row in data.values.tolist()]
     for name, row in zip(data.rows, rows, strict=True):
         cells = "".join(f"<td>{v}</td>" for v in row)
@@ -91,12 +99,12 @@ def _table(data: ChartData, title: str) -> list[str]:
 
 
 
-def _bars(data: ChartData, title: str) -> list[str]:
+def _bars(data: ChartData, title: str, words: Words) -> list[str]:
     values = data.values[:, 0].tolist()
     # Percentages keep their true length; other units are scaled to the largest bar.
     scale = 1.0 if data.unit == "pct" else 100.0 / max(max(values), 1e-9)
-    fmt = formatter(data.unit)
-    lines = [_open(data, title, "ctk-chart ctk-chart--bar")]
+    fmt = words.formatter(data.unit)
+    lines = [_open(data, title, "ctk-chart ctk-chart--bar", words=words)]
     # Bars of one series share one colour; only grey (don't know, other) and ordered
     # options (sequential) change it.
     lines.extend(
@@ -112,11 +120,11 @@ def _bar_tone(data: ChartData, i: int) -> str:
     return f' class="ctk-k-{tone}"' if tone and not tone.startswith("c") else ""
 
 
-def _stacks(data: ChartData, title: str) -> list[str]:
+def _stacks(data: ChartData, title: str, words: Words) -> list[str]:
     totals = data.values.sum(axis=1, keepdims=True)
     shares = (data.values / (totals + (totals == 0)) * 100).tolist()
-    fmt = formatter(data.unit)
-    lines = [_open(data, title, "ctk-chart ctk-chart--stacked-bar", roles=True)]
+    fmt = words.formatter(data.unit)
+    lines = [_open(data, title, "ctk-chart ctk-chart--stacked-bar", roles=True, words=words)]
     # Colour classes go on the legend (header) cells and on every segment.
     lines[0] = _keyed_header(lines[0], data)
     for name, row, share in zip(data.rows, data.values.tolist(), shares, strict=True):
@@ -141,8 +149,8 @@ def _keyed_header(opening: str, data: ChartData) -> str:
 _RENDER = {"table": _table, "bar": _bars, "stacked-bar": _stacks}
 
 
-def _block(data: ChartData, title: str) -> list[str]:
-    lines = [*_RENDER[data.kind](data, title), "</tbody></table>"]
+def _block(data: ChartData, title: str, words: Words) -> list[str]:
+    lines = [*_RENDER[data.kind](data, title, words), "</tbody></table>"]
     if data.caption:
         lines.insert(0, f'<p class="ctk-mockup__sub">{esc(data.caption)}</p>')
     return lines
@@ -152,13 +160,14 @@ def render(question_id: str, title: str, results: Results | ChartData) -> str:
     """One <figure>: the chart, its note, then the tables that hold every other number."""
     main = results.chart if isinstance(results, Results) else results
     extra = results.extra if isinstance(results, Results) else ()
+    words = results.words if isinstance(results, Results) else ENGLISH
     # data-search-exclude: Material's search must not index false numbers as content.
     lines = [
         f'<figure class="ctk-mockup ctk-mockup--{main.kind}" data-question="{esc(question_id)}"'
         " data-search-exclude>",
         f'<figcaption class="ctk-mockup__caption">{label_html()} '
         f'<span class="ctk-mockup__title">{esc(title)}</span></figcaption>',
-        *_RENDER[main.kind](main, title),
+        *_RENDER[main.kind](main, title, words),
         "</tbody></table>",
         f'<p class="ctk-mockup__note">{esc(main.note)}</p>',
     ]
@@ -166,11 +175,13 @@ def render(question_id: str, title: str, results: Results | ChartData) -> str:
         if data.collapsed:
             lines.append(f'<details class="ctk-mockup__more"><summary>{esc(data.caption)}'
                          "</summary>")
-            lines.extend([*_RENDER[data.kind](data, title), "</tbody></table>", "</details>"])
-        elif data.caption == DISTRIBUTION:
+            lines.extend([*_RENDER[data.kind](data, title, words), "</tbody></table>",
+                          "</details>"])
+        elif data.distribution:
             # Second to the summary by group: left off paper so a question fits one sheet.
-            lines.extend(['<div class="ctk-mockup__dist">', *_block(data, title), "</div>"])
+            lines.extend(['<div class="ctk-mockup__dist">', *_block(data, title, words),
+                          "</div>"])
         else:
-            lines.extend(_block(data, title))
+            lines.extend(_block(data, title, words))
     lines.append("</figure>")
     return "\n".join(lines)

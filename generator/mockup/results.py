@@ -21,6 +21,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from ..i18n.catalog import N_
 from ..models import Country, Question
 from .assessment import Answers, Dimension, FalseAssessment
 from .palette import recolour, tones_for
@@ -32,16 +33,66 @@ ChartKind = Literal["bar", "stacked-bar", "table"]
 MAX_GROUPS = 12
 MAX_SEGMENTS = 5  # one per categorical colour (palette.py)
 MAX_BARS = 12
-OTHER = "Other options"
-DISTRIBUTION = "Distribution"
-THEMES = ("Theme A", "Theme B", "Theme C", "Theme D")
+THEMES = ("A", "B", "C", "D")
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December")
-UNIT_WORDS = {
-    "location": ("location", "locations"), "site": ("site", "sites"),
-    "key_informant": ("key informant", "key informants"),
-    "household": ("household", "households"), "individual": ("person", "people"),
-}
+STAT_WORDS = {"Median": N_("Median"), "Minimum": N_("Minimum"), "Maximum": N_("Maximum"),
+              "Mean": N_("Mean"), "Total": N_("Total")}
+# Per unit of analysis, whole phrases: in French "toutes les localités" but "tous les sites".
+ALL_UNITS = {"location": N_("All locations"), "site": N_("All sites"),
+             "key_informant": N_("All key informants"), "household": N_("All households"),
+             "individual": N_("All people")}
+ASSESSED = {"location": N_("assessed locations"), "site": N_("assessed sites"),
+            "key_informant": N_("assessed key informants"),
+            "household": N_("assessed households"), "individual": N_("assessed people")}
+PER_ASSESSED = {"location": N_("per assessed location"), "site": N_("per assessed site"),
+                "key_informant": N_("per assessed key informant"),
+                "household": N_("per assessed household"),
+                "individual": N_("per assessed person")}
+
+
+def unit_noun(unit: str, n: int, ngettext: Callable[[str, str, int], str]) -> str:
+    """'location' or 'locations' (the language's plural forms for n)."""
+    if unit == "site":
+        return ngettext("site", "sites", n)
+    if unit == "key_informant":
+        return ngettext("key informant", "key informants", n)
+    if unit == "household":
+        return ngettext("household", "households", n)
+    if unit == "individual":
+        return ngettext("person", "people", n)
+    return ngettext("location", "locations", n)
+
+
+def _english_plural(single: str, plural: str, n: int) -> str:
+    return single if n == 1 else plural
+
+
+@dataclass(frozen=True)
+class Words:
+    """The chart's words and number format in the page's language. The default is the
+    source language as the mock-up always wrote it (byte-identical pages); pages.py gives
+    other languages their gettext catalogue, number format and group names."""
+
+    gettext: Callable[[str], str] = str
+    ngettext: Callable[[str, str, int], str] = _english_plural
+    # A value in the fixed format below ("79%", "1,240") the language's way ("79 %").
+    localize: Callable[[str], str] = str
+    month: Callable[[dt.date], str] = lambda d: f"{MONTHS[d.month - 1][:3]} {d.year}"
+    # Disaggregation key -> (title, group names) in the language, from the localized country.
+    dimensions: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
+
+    def pct(self, value: float) -> str:
+        return self.localize(pct(value))
+
+    def number(self, value: float) -> str:
+        return self.localize(number(value))
+
+    def formatter(self, unit: Unit) -> Callable[[float], str]:
+        return self.pct if unit == "pct" else self.number
+
+
+ENGLISH = Words()
 
 
 @dataclass(frozen=True)
@@ -57,6 +108,7 @@ class ChartData:
     texts: tuple[tuple[str, ...], ...] = ()  # preformatted cells (unit "text")
     caption: str = ""  # for tables under the chart: what they hold
     collapsed: bool = False  # shown on demand (<details>), e.g. the table of every option
+    distribution: bool = False  # a number's histogram under its summary (left off paper)
 
 
 @dataclass(frozen=True)
@@ -65,6 +117,7 @@ class Results:
     chart: ChartData
     table: pd.DataFrame
     extra: tuple[ChartData, ...] = field(default=())
+    words: Words = ENGLISH
 
 
 # Formatting. Fixed formats, never locale: output must be byte-identical everywhere.
@@ -95,31 +148,64 @@ class Context:
     question: Question
     answers: Answers
     dim: Dimension | None
-    single: str  # "location"
-    plural: str  # "locations"
+    unit: str  # the unit of analysis: "location"
+    words: Words = ENGLISH
 
     @property
     def n(self) -> int:
         return self.answers.n
 
+    def _(self, message: str) -> str:
+        return self.words.gettext(message)
+
+    @property
+    def plural(self) -> str:  # "locations"
+        return unit_noun(self.unit, 2, self.words.ngettext)
+
+    @property
+    def assessed(self) -> str:  # "assessed locations"
+        return self._(ASSESSED[self.unit])
+
+    @property
+    def assessed_title(self) -> str:  # "Assessed locations" (a column header)
+        text = self.assessed
+        return text[:1].upper() + text[1:]
+
+    def count_text(self, n: int) -> str:
+        return self._("n = {n} {units}").format(
+            n=self.words.number(n), units=unit_noun(self.unit, n, self.words.ngettext))
+
     @property
     def n_text(self) -> str:
-        return f"n = {number(self.n)} {self.single if self.n == 1 else self.plural}"
+        return self.count_text(self.n)
+
+    def then_n(self, n_text: str) -> str:
+        """'; n = 300 locations.' closing a note, with the language's punctuation."""
+        return self._("; {n}.").format(n=n_text)
+
+    @property
+    def group(self) -> str:  # "province"
+        assert self.dim is not None
+        return self.dim.title.lower()
 
     @property
     def by(self) -> str:
-        return f", by {self.dim.title.lower()}" if self.dim else ""
+        return self._(", by {group}").format(group=self.group) if self.dim else ""
 
 
-def context(question: Question, country: Country, assessment: FalseAssessment) -> Context:
+def context(question: Question, country: Country, assessment: FalseAssessment,
+            words: Words = ENGLISH) -> Context:
     unit = question.unit_of_analysis or country.msla.unit_of_analysis
-    single, plural = UNIT_WORDS[unit]
     dim = None
     for key in question.analysis.disaggregation:
         dim = assessment.units.dimensions.get(key)
         if dim is not None:
             break  # one chart shows one breakdown; the first the country declares
-    return Context(question, assessment.answers(question), dim, single, plural)
+    if dim is not None and dim.key in words.dimensions:
+        title, names = words.dimensions[dim.key]
+        if len(names) == len(dim.names):  # the same groups, named in the page's language
+            dim = replace(dim, title=title, names=names)
+    return Context(question, assessment.answers(question), dim, unit, words)
 
 
 def shown_groups(ctx: Context) -> tuple[np.ndarray, np.ndarray, str]:
@@ -130,8 +216,10 @@ def shown_groups(ctx: Context) -> tuple[np.ndarray, np.ndarray, str]:
     if count <= MAX_GROUPS:
         return np.arange(count), sizes, ""
     largest = np.sort(np.argsort(-sizes, kind="stable")[:MAX_GROUPS])
-    return largest, sizes, (f" Showing the {MAX_GROUPS} of {count} groups "
-                            f"({ctx.dim.title.lower()}) with most assessed {ctx.plural}.")
+    return largest, sizes, " " + ctx._(
+        "Showing the {shown} of {count} groups ({group}) with most {assessed}.").format(
+        shown=ctx.words.number(MAX_GROUPS), count=ctx.words.number(count), group=ctx.group,
+        assessed=ctx.assessed)
 
 
 def frame(matrix: np.ndarray, rows: tuple[str, ...] | list[str], index_name: str,
@@ -146,7 +234,17 @@ def _share(counts: np.ndarray, sizes: np.ndarray) -> np.ndarray:
 
 
 def _all(ctx: Context) -> str:
-    return f"All {ctx.plural}"
+    return ctx._(ALL_UNITS[ctx.unit])
+
+
+def _other(ctx: Context, k: int) -> str:
+    return ctx._("Other options ({k})").format(k=ctx.words.number(k))
+
+
+def _share_of(ctx: Context, counting: bool) -> str:
+    """'% of assessed locations' or 'Number of assessed locations'."""
+    return (ctx._("Number of {assessed}") if counting else ctx._("% of {assessed}")).format(
+        assessed=ctx.assessed)
 
 
 # Choices.
@@ -182,7 +280,10 @@ def choice(ctx: Context) -> Results:
     a = ctx.answers
     spec = a.spec
     assert spec is not None
-    labels, k, n = spec.labels, len(spec.labels), ctx.n
+    # A yes/no question without options of its own: the generator's Yes and No.
+    labels = tuple(ctx._(label) if label in ("Yes", "No") and code == label.lower() else label
+                   for code, label in zip(spec.codes, spec.labels, strict=True))
+    k, n = len(labels), ctx.n
     multiple = a.chosen is not None
     overall, per_group, sizes = _choice_counts(ctx)
     share_all = overall / max(n, 1) * 100
@@ -200,10 +301,15 @@ def choice(ctx: Context) -> Results:
     counting = ctx.question.statistic == "count"
     unit: Unit = "count" if counting else "pct"
     fmt_all = overall if counting else share_all
-    what = "Number" if counting else "%"
-    what += (f" of assessed {ctx.plural} selecting each option (several replies possible, so "
-             "the bars do not add up to 100%)" if multiple else
-             f" of assessed {ctx.plural} by reply")
+    if multiple:
+        what = (ctx._("Number of {assessed} selecting each option (several replies possible, "
+                      "so the bars do not add up to 100%)") if counting else
+                ctx._("% of {assessed} selecting each option (several replies possible, so "
+                      "the bars do not add up to 100%)")).format(assessed=ctx.assessed)
+    else:
+        what = (ctx._("Number of {assessed} by reply") if counting else
+                ctx._("% of {assessed} by reply")).format(assessed=ctx.assessed)
+    reply = ctx._("Reply")
     tones = tones_for(spec)
     extra: list[ChartData] = []
     group_cols: list[str] = []
@@ -222,7 +328,7 @@ def choice(ctx: Context) -> Results:
     every = (per_group if counting else _share(per_group, sizes)).T if ctx.dim else group_matrix
     table = frame(np.column_stack([fmt_all, every]).round(1), labels, "option",
                   [_all(ctx), *(ctx.dim.names if ctx.dim else ())])
-    note_n = f"; {ctx.n_text}."
+    note_n = ctx.then_n(ctx.n_text)
     kind = ctx.question.mockup.chart
     full_needed = ctx.dim is not None or k > MAX_BARS
     if counting:
@@ -230,10 +336,10 @@ def choice(ctx: Context) -> Results:
         pct_groups = _share(per_group, sizes)[shown].T if ctx.dim else group_matrix
         extra.append(_full(ctx, labels, share_all, group_cols, pct_groups, "pct", left_out))
     if kind == "table" and ctx.dim is not None:
-        main = ChartData("table", "Reply", labels, (_all(ctx), *group_cols),
+        main = ChartData("table", reply, labels, (_all(ctx), *group_cols),
                          np.column_stack([fmt_all, group_matrix]), unit,
                          what + ctx.by + note_n + left_out)
-        return Results(values, main, table, tuple(extra))
+        return Results(values, main, table, tuple(extra), ctx.words)
     stack = ctx.dim is not None and not multiple and (
         kind == "stacked-bar" or ctx.question.type == "yes_no")
     if stack:
@@ -248,19 +354,19 @@ def choice(ctx: Context) -> Results:
         seg_tones = [tones[i] for i in drawn]
         if rest:
             matrix = np.column_stack([matrix[:, drawn], matrix[:, rest].sum(axis=1)])
-            segments.append(f"{OTHER} ({len(rest)})")
+            segments.append(_other(ctx, len(rest)))
             seg_tones.append("g")
         main = ChartData("stacked-bar", ctx.dim.title, rows, tuple(segments), matrix, unit,
                          what + ctx.by + note_n + left_out, tones=recolour(seg_tones))
         if rest and not counting:
             extra.append(_full(ctx, labels, fmt_all, group_cols, group_matrix, unit))
-        return Results(values, main, table, tuple(extra))
+        return Results(values, main, table, tuple(extra), ctx.words)
     drawn, rest = _top_rows(share_all, k, MAX_BARS)
     rows = [labels[i] for i in drawn]
     bar_values = list(fmt_all[drawn])
     bar_tones = [tones[i] for i in drawn]
     if rest:
-        rows.append(f"{OTHER} ({len(rest)})")
+        rows.append(_other(ctx, len(rest)))
         if multiple:
             # % of units selecting any of the options folded together, not a sum.
             any_rest = a.chosen[a.asked][:, rest].any(axis=1).sum()  # type: ignore[index]
@@ -268,27 +374,30 @@ def choice(ctx: Context) -> Results:
         else:
             bar_values.append(float(fmt_all[rest].sum()))
         bar_tones.append("g")
-    header = f"Assessed {ctx.plural}" if counting else f"% of assessed {ctx.plural}"
-    cut = (f" {OTHER} ({len(rest)}): the {len(rest)} least reported options together; "
-           "every option is in the table below." if rest else "")
+    header = ctx.assessed_title if counting else _share_of(ctx, False)
+    cut = (" " + ctx._("{other}: the {k} least reported options together; every option is "
+                       "in the table below.").format(other=_other(ctx, len(rest)),
+                                                     k=ctx.words.number(len(rest)))
+           if rest else "")
     if multiple and kind == "stacked-bar":
-        cut += " Drawn as bars, not stacked: units select several options."
-    main = ChartData("bar", "Reply", tuple(rows), (header,), np.array(bar_values)[:, None],
+        cut += " " + ctx._("Drawn as bars, not stacked: units select several options.")
+    main = ChartData("bar", reply, tuple(rows), (header,), np.array(bar_values)[:, None],
                      unit, what + note_n + cut, tones=tuple(bar_tones))
     if full_needed and not counting:
         extra.append(_full(ctx, labels, fmt_all, group_cols, group_matrix, unit, left_out))
-    return Results(values, main, table, tuple(extra))
+    return Results(values, main, table, tuple(extra), ctx.words)
 
 
 def _full(ctx: Context, labels: tuple[str, ...], overall: np.ndarray, group_cols: list[str],
           group_matrix: np.ndarray, unit: Unit, left_out: str = "") -> ChartData:
-    what = "Number" if unit == "count" else "%"
-    caption = (f"All {len(labels)} options" if unit == "count" or len(labels) > MAX_BARS
-               else f"% of assessed {ctx.plural}")
-    caption += f" by {ctx.dim.title.lower()}" if ctx.dim else ""
-    return ChartData("table", "Reply", labels, (_all(ctx), *group_cols),
+    caption = (ctx._("All {k} options").format(k=ctx.words.number(len(labels)))
+               if unit == "count" or len(labels) > MAX_BARS else _share_of(ctx, False))
+    if ctx.dim:
+        caption = ctx._("{what} by {group}").format(what=caption, group=ctx.group)
+    return ChartData("table", ctx._("Reply"), labels, (_all(ctx), *group_cols),
                      np.column_stack([overall, group_matrix]), unit,
-                     f"{what} of assessed {ctx.plural}{ctx.by}; {ctx.n_text}.{left_out}",
+                     f"{_share_of(ctx, unit == 'count')}{ctx.by}{ctx.then_n(ctx.n_text)}"
+                     f"{left_out}",
                      caption=caption, collapsed=True)
 
 
@@ -315,9 +424,11 @@ def _nice_step(span: float, bins: int, integer: bool) -> float:
     return float(np.ceil(step)) if integer else float(step)
 
 
-def _histogram(x: np.ndarray, integer: bool) -> tuple[tuple[str, ...], np.ndarray]:
+def _histogram(x: np.ndarray, integer: bool,
+               words: Words = ENGLISH) -> tuple[tuple[str, ...], np.ndarray]:
+    number = words.number
     if x.size == 0:
-        return ("No answers",), np.zeros(1)
+        return (words.gettext("No answers"),), np.zeros(1)
     low_v, high_v = float(x.min()), float(x.max())
     if integer and high_v - low_v <= 10:
         values = np.arange(low_v, high_v + 1)
@@ -332,7 +443,8 @@ def _histogram(x: np.ndarray, integer: bool) -> tuple[tuple[str, ...], np.ndarra
     if integer:
         bins = tuple(f"{number(a)}–{number(b - 1)}" for a, b in pairwise(edges))
     else:
-        bins = tuple(f"{number(a)} to <{number(b)}" for a, b in pairwise(edges))
+        bins = tuple(words.gettext("{low} to <{high}").format(low=number(a), high=number(b))
+                     for a, b in pairwise(edges))
     return bins, counts
 
 
@@ -346,9 +458,11 @@ def numeric(ctx: Context) -> Results:
         hit = x == code.code
         keep &= ~hit
         if hit.any():
-            special_notes.append(f"{number(int(hit.sum()))} answered {code.label} ({code.code})")
-    special = (" Not counted in the statistics: " + "; ".join(special_notes) + "."
-               if special_notes else "")
+            special_notes.append(ctx._("{n} answered {label} ({code})").format(
+                n=ctx.words.number(int(hit.sum())), label=code.label,
+                code=ctx.words.number(code.code)))
+    special = (" " + ctx._("Not counted in the statistics: {answers}.").format(
+        answers="; ".join(special_notes)) if special_notes else "")
     in_stats = keep
     x = x[keep]
     integer = ctx.question.type == "integer"
@@ -376,26 +490,30 @@ def numeric(ctx: Context) -> Results:
         for i in shown:
             columns.append(ctx.dim.names[i])
             matrix.append(every[i + 1])
-    stat_rows = (*names, f"Assessed {ctx.plural} (n)")
+    stat_rows = (*(ctx._(STAT_WORDS[s]) for s in names), f"{ctx.assessed_title} (n)")
     values_matrix = np.array(matrix, dtype=float).T
     # The mean is shown to one decimal everywhere, as in the sentence.
-    mean_row = stat_rows.index("Mean")
+    mean_row = names.index("Mean")
     values_matrix[mean_row] = np.round(values_matrix[mean_row], 1)
-    n_text = f"n = {number(x.size)} {ctx.single if x.size == 1 else ctx.plural}"
-    summary = ChartData("table", "Statistic", stat_rows, tuple(columns), values_matrix,
-                        "number", f"Reported value{unit_txt} per assessed {ctx.single}{ctx.by};"
-                        f" {n_text}.{special}{left_out}", caption="Summary")
+    n_text = ctx.count_text(int(x.size))
+    reported = ctx._("Reported value{unit} {per_assessed}").format(
+        unit=unit_txt, per_assessed=ctx._(PER_ASSESSED[ctx.unit]))
+    summary = ChartData("table", ctx._("Statistic"), stat_rows, tuple(columns), values_matrix,
+                        "number", f"{reported}{ctx.by}{ctx.then_n(n_text)}{special}{left_out}",
+                        caption=ctx._("Summary"))
     table = frame(np.array(every, dtype=float).T.round(2), list(stat_rows), "statistic",
                   [_all(ctx), *(ctx.dim.names if ctx.dim else ())])
-    bins, counts = _histogram(x, integer)
-    header = ctx.question.unit.capitalize() if ctx.question.unit else "Reported value"
-    hist = ChartData("bar", header, bins, (f"Assessed {ctx.plural}",), counts[:, None], "count",
-                     f"Number of assessed {ctx.plural} by reported value{unit_txt}; "
-                     f"{n_text}.{special}")
+    bins, counts = _histogram(x, integer, ctx.words)
+    header = (ctx.question.unit[:1].upper() + ctx.question.unit[1:] if ctx.question.unit
+              else ctx._("Reported value"))
+    hist = ChartData("bar", header, bins, (ctx.assessed_title,), counts[:, None], "count",
+                     ctx._("Number of {assessed} by reported value{unit}").format(
+                         assessed=ctx.assessed, unit=unit_txt) + ctx.then_n(n_text) + special)
     if ctx.question.mockup.chart == "table" or ctx.dim is not None:
         # By group, the summary table is the comparison; the distribution comes second.
-        return Results(values, summary, table, (replace(hist, caption=DISTRIBUTION),))
-    return Results(values, hist, table, (summary,))
+        return Results(values, summary, table, (replace(
+            hist, caption=ctx._("Distribution"), distribution=True),), ctx.words)
+    return Results(values, hist, table, (summary,), ctx.words)
 
 
 # Free text and dates.
@@ -408,7 +526,7 @@ def text(ctx: Context) -> Results:
     n_responses = int(answered.sum())
     values = {"n_locations": number(ctx.n), "n_responses": number(n_responses),
               "units": ctx.plural}
-    columns = ["Responses"]
+    columns = [ctx._("Responses")]
     matrix = [counts]
     left_out = ""
     if ctx.dim is not None:
@@ -419,14 +537,17 @@ def text(ctx: Context) -> Results:
             matrix.append(np.bincount(theme[answered][g == i], minlength=len(THEMES)))
     m = np.column_stack(matrix).astype(float)
     m = np.vstack([m, m.sum(axis=0)])
-    rows = (*THEMES, "All responses")
+    rows = (*(ctx._("Theme {letter}").format(letter=t) for t in THEMES),
+            ctx._("All responses"))
     table = frame(m, rows, "theme", columns)
     # Free text has no chart: its analysis is coding answers into themes, shown as counts.
     return Results(values, ChartData(
-        "table", "Theme (false category)", rows, tuple(columns), m, "count",
-        f"Number of free-text responses by theme{ctx.by}; {number(n_responses)} responses "
-        f"from {number(ctx.n)} {ctx.plural} asked. Real themes come from coding the answers "
-        "after collection." + left_out), table)
+        "table", ctx._("Theme (false category)"), rows, tuple(columns), m, "count",
+        ctx._("Number of free-text responses by theme{by}; {n} responses from {n_units} {units} "
+              "asked. Real themes come from coding the answers after collection.").format(
+            by=ctx.by, n=ctx.words.number(n_responses), n_units=ctx.words.number(ctx.n),
+            units=unit_noun(ctx.unit, ctx.n, ctx.words.ngettext)) + left_out), table,
+        words=ctx.words)
 
 
 def date(ctx: Context) -> Results:
@@ -443,16 +564,20 @@ def date(ctx: Context) -> Results:
     index = (months - first).astype(np.int64)
     m = int(index.max()) + 1 if index.size else 1
     counts = np.bincount(index, minlength=m).astype(float)
-    month_names = tuple(
-        f"{MONTHS[(first + i).astype(dt.date).month - 1][:3]} {(first + i).astype(dt.date).year}"
-        for i in range(m))
+    month_names = tuple(ctx.words.month((first + i).astype(dt.date)) for i in range(m))
     table = frame(counts[:, None], month_names, "month", [_all(ctx)])
-    summary = ChartData("table", "Statistic", ("Earliest", "Latest", f"Assessed {ctx.plural}"),
+    summary = ChartData("table", ctx._("Statistic"),
+                        (ctx._("Earliest"), ctx._("Latest"), ctx.assessed_title),
                         (_all(ctx),), np.zeros((3, 1)), "text",
-                        f"Reported dates; {ctx.n_text}.", texts=((earliest,), (latest,),
-                                                                   (number(ctx.n),)),
-                        caption="Summary")
-    what = f"Number of assessed {ctx.plural} by month of the reported date; {ctx.n_text}."
+                        ctx._("Reported dates") + ctx.then_n(ctx.n_text),
+                        texts=((ctx.words.localize(earliest),), (ctx.words.localize(latest),),
+                               (ctx.words.number(ctx.n),)),
+                        caption=ctx._("Summary"))
+
+    def what(by: str) -> str:
+        return ctx._("Number of {assessed} by month of the reported date{by}").format(
+            assessed=ctx.assessed, by=by) + ctx.then_n(ctx.n_text)
+
     extra = [summary]
     if ctx.question.mockup.chart == "table" and ctx.dim is not None:
         shown, _, left_out = shown_groups(ctx)
@@ -460,20 +585,20 @@ def date(ctx: Context) -> Results:
         cols = [counts]
         for i in shown:
             cols.append(np.bincount(index[g == i], minlength=m).astype(float))
-        main = ChartData("table", "Month", month_names,
+        main = ChartData("table", ctx._("Month"), month_names,
                          (_all(ctx), *(ctx.dim.names[i] for i in shown)), np.column_stack(cols),
-                         "count", what[:-1].replace(";", ctx.by + ";") + "." + left_out)
-        return Results(values, main, table, tuple(extra))
-    main = ChartData("bar", "Month", month_names, (f"Assessed {ctx.plural}",), counts[:, None],
-                     "count", what)
-    return Results(values, main, table, tuple(extra))
+                         "count", what(ctx.by) + left_out)
+        return Results(values, main, table, tuple(extra), ctx.words)
+    main = ChartData("bar", ctx._("Month"), month_names, (ctx.assessed_title,), counts[:, None],
+                     "count", what(""))
+    return Results(values, main, table, tuple(extra), ctx.words)
 
 
 def compute(question: Question, country: Country,
-            assessment: FalseAssessment | None = None) -> Results:
+            assessment: FalseAssessment | None = None, words: Words = ENGLISH) -> Results:
     if assessment is None:
         assessment = FalseAssessment(country, {question.id: question})
-    ctx = context(question, country, assessment)
+    ctx = context(question, country, assessment, words)
     if question.type in ("select_one", "select_multiple", "yes_no"):
         return choice(ctx)
     if question.type in ("integer", "decimal"):

@@ -22,6 +22,7 @@ from mkdocs.structure.pages import Page as MkPage
 
 from ..export import default_edit_url, edit_base
 from ..i18n import site as i18n_site
+from ..i18n.catalog import translations
 from ..i18n.languages import Language
 from ..i18n.validate import ADVISORY
 from ..internal_mark import mark_page, write_mark
@@ -62,8 +63,7 @@ class CountryToolkitPlugin(BasePlugin[CountryToolkitConfig]):
             return config
         self.kb_path = Path(self.config.kb).resolve()
         self.languages = i18n_site.declared(self.kb_path)
-        self.language = i18n_site.configure(config, self.languages, self.config.language,
-                                            self.serving)
+        self.language = i18n_site.configure(config, self.languages, self.config.language)
         root = Path(config.config_file_path or ".").resolve().parent
         self.options = Options(
             edit_url=edit_base(
@@ -187,6 +187,8 @@ class CountryToolkitPlugin(BasePlugin[CountryToolkitConfig]):
         return markdown
 
     def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation:
+        if self.config.enabled and self.languages and self.language != self.languages[0]:
+            i18n_site.translate_nav(nav, translations(self.language.code).gettext)
         self.nav = nav
         return nav
 

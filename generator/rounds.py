@@ -18,6 +18,7 @@ as `round-N-draft`, never under `round-N` or the `latest` alias.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -58,9 +59,11 @@ def round_status(kb: KnowledgeBase) -> RoundStatus:
     return RoundStatus(number, tuple(reasons))
 
 
-def offline_label(number: int, *, internal: bool = False) -> str:
-    """The line every page of an offline bundle shows."""
-    label = f"Round {number} — offline copy"
+def offline_label(number: int, *, internal: bool = False,
+                  gettext: Callable[[str], str] = str) -> str:
+    """The line every page of an offline bundle shows, in the page's language (`gettext`);
+    INTERNAL — DO NOT SHARE stays as the tools look for it."""
+    label = gettext("Round %(number)s — offline copy") % {"number": number}
     return f"{WARNING} · {label}" if internal else label
 
 

@@ -35,8 +35,12 @@ def test_public_bundle_is_named_after_its_round_and_says_it_on_every_page(
     found = pages(out)
     assert len(found) > 20
     for name, html in found.items():
-        assert "Round 3 — offline copy" in html, name
+        # In the page's language: the small kb is in English and French.
+        label = "Cycle 3 — copie hors ligne" if name.startswith("fr/") else \
+            "Round 3 — offline copy"
+        assert label in html, name
         assert WARNING not in html and META_NAME not in html, name
+    assert any(name.startswith("fr/") for name in found)
     with zipfile.ZipFile(out) as zf:
         assert MARK_FILE not in zf.namelist()
 
@@ -50,7 +54,9 @@ def test_internal_bundle_says_do_not_share_in_its_name_and_on_every_page(
     assert out.exists(), list((tmp_path / "dist").iterdir())
     found = pages(out)
     for name, html in found.items():
-        assert f"{WARNING} · Round 3 — offline copy" in html, name
+        label = "Cycle 3 — copie hors ligne" if name.startswith("fr/") else \
+            "Round 3 — offline copy"
+        assert f"{WARNING} · {label}" in html, name
         assert f'<meta name="{META_NAME}"' in html, name
     with zipfile.ZipFile(out) as zf:
         assert MARK_FILE in zf.namelist()

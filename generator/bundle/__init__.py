@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import BundleError, InvalidKnowledgeBase
+from ..i18n.catalog import translations
 from ..i18n.languages import site_languages
 from ..i18n.multibuild import write_root
 from ..loader import load
@@ -59,15 +60,21 @@ def bundle(kb: Path, out: Path | None = None, project: Path = Path("."), *,
     if language is not None and language not in {x.code for x in languages}:
         raise BundleError(f"'{language}' is not one of the site languages in kb/country.yml "
                           f"({', '.join(x.code for x in languages)})")
-    label = offline_label(number, internal=internal)
+    # The root page's, in the source language.
+    label = offline_label(number, internal=internal,
+                          gettext=translations(languages[0].code).gettext)
     with tempfile.TemporaryDirectory(prefix="toolkit-bundle-") as tmp:
         site = Path(tmp) / "site"
         if language is not None or len(languages) == 1:
+            label = offline_label(number, internal=internal,
+                                  gettext=translations(language or languages[0].code).gettext)
             build_offline_site(project, kb, site, label=label, internal=internal,
                                language=language or "", selector=False)
         else:
             for lang in languages:  # each with its own search index, inlined for file://
-                build_offline_site(project, kb, site / lang.code, label=label,
+                said = offline_label(number, internal=internal,
+                                     gettext=translations(lang.code).gettext)
+                build_offline_site(project, kb, site / lang.code, label=said,
                                    internal=internal, language=lang.code)
             write_root(site, languages, label, internal)
         count = write_zip(site, out)

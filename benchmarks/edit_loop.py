@@ -5,7 +5,9 @@ question (and then to a sector name), and polls the served page until it shows t
 The figure is the CPU time (user + system, from /proc) the server spent on that rebuild,
 compared with the CPU time of a cold `mkdocs build` of the same project without the page
 cache, measured in the same run: CPU, not wall time, because the machine may be shared.
-Run: .venv/bin/python benchmarks/edit_loop.py [--questions 1000]
+With --compare-with REF, the same edits are also served by the code at git REF (its own
+copy of the project), as a same-run baseline.
+Run: .venv/bin/python benchmarks/edit_loop.py [--questions 1000] [--compare-with REF]
 """
 
 from __future__ import annotations
@@ -26,7 +28,19 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import yaml  # noqa: E402
+from build import checkout  # noqa: E402
 from synthetic_kb import write_synthetic_kb  # noqa: E402
+
+# `mkdocs serve` run by the code at a baseline folder instead of the editable install.
+SERVE_BASELINE = """
+import os, sys
+sys.meta_path = [f for f in sys.meta_path if "editable" not in repr(f)]
+sys.path.insert(0, os.environ["TOOLKIT_BASELINE"])
+import generator
+assert generator.__file__.startswith(os.environ["TOOLKIT_BASELINE"]), generator.__file__
+from mkdocs.__main__ import cli
+cli(sys.argv[1:])
+"""
 
 BIN = Path(sys.executable).parent
 TICKS = os.sysconf("SC_CLK_TCK")
@@ -61,13 +75,14 @@ def wait_for(url: str, text: str, timeout: float = 900) -> None:
     sys.exit(f"timed out waiting for {text!r} at {url}")
 
 
-def project(dest: Path, n: int) -> Path:
+def project(dest: Path, n: int, source: Path = ROOT) -> Path:
     for name in ("docs", "overrides"):
-        shutil.copytree(ROOT / name, dest / name)
-    shutil.copy(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
+        shutil.copytree(source / name, dest / name)
+    shutil.copy(source / "mkdocs.yml", dest / "mkdocs.yml")
     # compare_with in mkdocs.yml names the second sample country (which adopts the library).
-    shutil.copytree(ROOT / "examples", dest / "examples")
-    shutil.copytree(ROOT / "library", dest / "library")
+    for name in ("examples", "library"):
+        if (source / name).is_dir():
+            shutil.copytree(source / name, dest / name)
     write_synthetic_kb(dest / "kb", n)
     return dest
 
@@ -92,48 +107,71 @@ def edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
+EDITS = (
+    ("edit one question's text", "what do key informants report",
+     "what do key informants now report"),
+    ("edit it again", "now report", "still report"),
+    ("rename its sector", None, None),
+)
+
+
+def serve_loop(proj: Path, baseline: Path | None = None) -> list[tuple[str, float, float]]:
+    """CPU and wall seconds of the server from each save until the page shows the edit."""
+    port = free_port()
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    args = ["serve", "-f", str(proj / "mkdocs.yml"), "-a", f"127.0.0.1:{port}"]
+    if baseline is None:
+        command = [str(BIN / "mkdocs"), *args]
+    else:
+        env["TOOLKIT_BASELINE"] = str(baseline)
+        command = [sys.executable, "-c", SERVE_BASELINE, *args]
+    server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
+    rows = []
+    try:
+        base = f"http://127.0.0.1:{port}/"
+        qfile = next(iter(sorted((proj / "kb" / "questions").rglob("*.yml"))))
+        sector = qfile.parent.name
+        qurl = f"{base}questions/{sector}/{qfile.stem}/"
+        wait_for(qurl, "Synthetic question")
+        time.sleep(2)  # let the first build settle
+        names = {s["id"]: s["name"] for s in
+                 yaml.safe_load((proj / "kb" / "sectors.yml").read_text())["sectors"]}
+        for label, old, new in EDITS:
+            path = qfile
+            if old is None:
+                path = proj / "kb" / "sectors.yml"
+                old, new = f"name: {names[sector]}", f"name: {names[sector]} renamed"
+            assert new is not None
+            start_cpu, start = cpu_seconds(server.pid), time.monotonic()
+            edit(path, old, new)
+            wait_for(qurl, new.removeprefix("name: "))
+            rows.append((label, cpu_seconds(server.pid) - start_cpu, time.monotonic() - start))
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--questions", type=int, default=1000)
+    parser.add_argument("--compare-with", metavar="REF",
+                        help="also serve the same edits with the code at git REF")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         proj = project(Path(tmp) / "project", args.questions)
         full = cold_build_cpu(proj)
-        port = free_port()
-        env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-        server = subprocess.Popen(
-            [str(BIN / "mkdocs"), "serve", "-f", str(proj / "mkdocs.yml"),
-             "-a", f"127.0.0.1:{port}"],
-            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        try:
-            base = f"http://127.0.0.1:{port}/"
-            qfile = next(iter(sorted((proj / "kb" / "questions").rglob("*.yml"))))
-            sector = qfile.parent.name
-            qurl = f"{base}questions/{sector}/{qfile.stem}/"
-            wait_for(qurl, "Synthetic question")
-            time.sleep(2)  # let the first build settle
-            names = {s["id"]: s["name"] for s in
-                     yaml.safe_load((proj / "kb" / "sectors.yml").read_text())["sectors"]}
-            rows = []
-            for label, path, old, new in (
-                ("edit one question's text", qfile, "what do key informants report",
-                 "what do key informants now report"),
-                ("edit it again", qfile, "now report", "still report"),
-                ("rename its sector", proj / "kb" / "sectors.yml", f"name: {names[sector]}",
-                 f"name: {names[sector]} renamed"),
-            ):
-                start_cpu, start = cpu_seconds(server.pid), time.monotonic()
-                edit(path, old, new)
-                wait_for(qurl, new.removeprefix("name: "))
-                rows.append((label, cpu_seconds(server.pid) - start_cpu,
-                             time.monotonic() - start))
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
+        runs = [("this code", serve_loop(proj))]
+        if args.compare_with:
+            code = checkout(args.compare_with, Path(tmp) / "baseline")
+            other = project(Path(tmp) / "baseline-project", args.questions, code)
+            runs.append((args.compare_with, serve_loop(other, code)))
     print(f"{args.questions} questions: cold full build (no cache) {full:.1f} CPU s")
-    print(f"{'edit under mkdocs serve':<30}{'CPU s':>8}{'/ full':>8}{'wall s':>8}")
-    for label, cpu, wall in rows:
-        print(f"{label:<30}{cpu:>8.1f}{cpu / full:>8.0%}{wall:>8.1f}")
+    for name, rows in runs:
+        print(f"{'edit under mkdocs serve, ' + name:<40}{'CPU s':>8}{'/ full':>8}{'wall s':>8}")
+        for label, cpu, wall in rows:
+            print(f"{label:<40}{cpu:>8.1f}{cpu / full:>8.0%}{wall:>8.1f}")
 
 
 if __name__ == "__main__":

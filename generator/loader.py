@@ -15,10 +15,11 @@ from .loaded import Loaded, Source
 from .models import FOLDERS, OPTIONAL_FILES, SINGLE_FILES, Question
 from .models.common import ID_RE
 from .problems import Problem, Report, shown
-from .yamlio import YamlDoc, YamlProblem, read_yaml
+from .yamlio import YamlDoc, YamlProblem, parse_yaml, read_bytes
 
 if TYPE_CHECKING:
     from .library.adoption import Adoptions
+    from .parse_memo import ParseMemo
 
 __all__ = ["FOLDERS", "SINGLE_FILES", "Loaded", "Loader", "load", "load_or_raise"]
 
@@ -53,8 +54,10 @@ class Loader:
     folders = FOLDERS
     known_top = KNOWN_TOP
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, memo: ParseMemo | None = None) -> None:
         self.root = root
+        # Files parsed by an earlier build of this process (mkdocs serve), by their bytes.
+        self.memo = memo
         self.report = Report()
         # Paths in messages are relative to the kb's parent so they match the repo layout.
         self.base = root.parent
@@ -74,13 +77,31 @@ class Loader:
     def parse(self, path: Path, model: type[BaseModel]) -> tuple[BaseModel | None, YamlDoc | None]:
         """The typed record (None if the model refuses it) and the YAML, if it is a mapping."""
         try:
-            doc = read_yaml(path, within=self.root)
+            raw = read_bytes(path, within=self.root)
         except YamlProblem as err:
             self.problem(path, err.line, "", err.message, err.fix, code=err.code)
             return None, None
         except OSError as err:
             self.problem(path, 1, "", f"cannot read the file ({err.strerror})", "",
                          code="unreadable-file")
+            return None, None
+        if self.memo is None:
+            return self._parse(path, raw, model)
+        kept = self.memo.get(path, model, raw)
+        if kept is not None:
+            self.report.extend(list(kept.problems))
+            return kept.record, kept.doc
+        start = len(self.report.problems)
+        record, doc = self._parse(path, raw, model)
+        self.memo.put(path, model, raw, record, doc, self.report.problems[start:])
+        return record, doc
+
+    def _parse(self, path: Path, raw: bytes,
+               model: type[BaseModel]) -> tuple[BaseModel | None, YamlDoc | None]:
+        try:
+            doc = parse_yaml(path, raw)
+        except YamlProblem as err:
+            self.problem(path, err.line, "", err.message, err.fix, code=err.code)
             return None, None
         if not isinstance(doc.data, dict):
             self.problem(
@@ -226,9 +247,15 @@ class Loader:
                          "use lowercase letters, digits and dashes", code="invalid-file-name")
 
 
-def load(root: Path, *, internal: bool = False) -> tuple[KnowledgeBase | None, Report]:
-    """Load and validate a kb. Returns the kb (None if any error) and the full report."""
-    loader = Loader(root.resolve())
+def load(root: Path, *, internal: bool = False,
+         memo: ParseMemo | None = None) -> tuple[KnowledgeBase | None, Report]:
+    """Load and validate a kb. Returns the kb (None if any error) and the full report.
+
+    memo: files parsed by earlier builds of this process, reused while their bytes match.
+    """
+    if memo is not None:
+        memo.start()
+    loader = Loader(root.resolve(), memo)
     loaded = loader.load_all()
     report = loader.report
     singles = all(kind in loaded.records for kind in SINGLE_FILES)

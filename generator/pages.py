@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import posixpath
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import cache, cached_property, partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import yaml
 from jinja2 import Environment, PackageLoader, StrictUndefined
@@ -32,9 +32,7 @@ from .mockup import (
 )
 from .mockup.dataset import (
     LEVEL_FILES,
-    false_csv,
     false_frames,
-    false_xlsx,
     file_stem,
     level_suffix,
 )
@@ -73,6 +71,9 @@ class Options:
     language: str | None = None
     # This country compared with others (plugin option compare_with): comparison.md.
     comparison: Comparison | None = None
+    # Question pages kept from earlier builds, by page_memo.key: an object with get(key)
+    # and put(key, markdown) (the MkDocs plugin's cache.Store).
+    memo: Any = field(default=None, compare=False, repr=False)
 
 
 # How each language spaces its punctuation, applied to every text a page prints in it.
@@ -251,6 +252,7 @@ class SiteRenderer:
         # From the source records: the same false results in every language.
         self.assessment = assessment_for(source) if options.mockups else None
         self.false_data: str | None = None
+        self._memo_base: list[object] | None = None  # page_memo key parts shared by all pages
         if self.assessment is not None:
             self.false_data = f"false-data/{file_stem(self.assessment)}"
             for q in self.kb.questions.values():
@@ -309,12 +311,14 @@ class SiteRenderer:
         return replace(result, sentence=same(sentence) if same else sentence,
                        chart_html=result.chart_html.replace(label_html(), label))
 
-    def render(self, template: str, path: str, meta: dict[str, object], **ctx: object) -> str:
+    def render(self, template: str, path: str, meta: dict[str, object], *,
+               kb: KnowledgeBase | None = None, **ctx: object) -> str:
         def link(target: str) -> str:
             return posixpath.relpath(target, posixpath.dirname(path) or ".")
 
         body = self.env.get_template(template).render(
-            kb=self.kb, link=link, qpath=question_path, ppath=partner_path, spath=sector_path,
+            kb=self.kb if kb is None else kb,
+            link=link, qpath=question_path, ppath=partner_path, spath=sector_path,
             edit=self.edit_link, ki_labels=self.ki_labels, false_data=self.false_data, **ctx,
         )
         typography = TYPOGRAPHY.get(self.language.code.split("-")[0])
@@ -389,7 +393,7 @@ class SiteRenderer:
             path = sector_path(sector.id)
             yield Page(path, self.render("sector.md.j2", path, {"title": sector.name},
                                          sector=sector, questions=kb.questions_in(sector.id)))
-        for q in kb.questions.values():
+        for qkey, q in kb.questions.items():
             path = question_path(q)
             hidden = q.is_confidential and not kb.internal
             sector = kb.sectors[q.sector]
@@ -411,13 +415,45 @@ class SiteRenderer:
                 # Rank a question's own page above the overview tables that repeat its text.
                 "search": None if hidden else {"boost": 2},
             }
-            yield Page(path, self.render(
-                "question_restricted.md.j2" if hidden else "question.md.j2", path, meta,
-                q=q, sector=sector, mockup=self.mockups.get(q.id),
-                needs=[kb.needs[n] for n in q.needs if n in kb.needs],
-                chart=self.chart_block(q.id), **self.form_context(),
-                false_suffix=level_suffix(self.assessment, q) if self.assessment else "",
-            ), kb.source("question", q.id))
+            yield Page(path, self.question_page(
+                "question_restricted.md.j2" if hidden else "question.md.j2", path, meta, qkey,
+                q),
+                kb.source("question", q.id))
+
+    def question_page(self, template: str, path: str, meta: dict[str, object], qkey: str,
+                      q: Question) -> str:
+        """A question page, from a slice of the kb and of the questionnaire holding this
+        question alone (page_memo.py): the memo's key is the whole slice."""
+        from . import page_memo
+
+        kb = self.kb
+        mockup = self.mockups.get(q.id)
+        ctx: dict[str, Any] = dict(
+            q=q, sector=kb.sectors[q.sector], mockup=mockup,
+            needs=[kb.needs[n] for n in q.needs if n in kb.needs], chart=self.chart_block(q.id),
+            **self.form_context(),
+            false_suffix=level_suffix(self.assessment, q) if self.assessment else "")
+        ctx["form"] = page_memo.form_slice(self.site_form, q.id)
+        part = page_memo.question_slice(kb, qkey, q.id)
+        memo = self.options.memo
+        key = None
+        if memo is not None:
+            if self._memo_base is None:
+                self._memo_base = [page_memo.templates_digest(), page_memo.kb_digest(kb),
+                                   self.language.code, self.options.edit_url,
+                                   self.options.mockups, self.options.chart_markers,
+                                   str(self.options.today), self.ki_labels, self.false_data]
+            key = page_memo.key(self._memo_base, template, path, meta, q, part.adoptions,
+                                ctx["sector"], ctx["needs"], str(ctx["chart"]), ctx["form"],
+                                ctx["false_suffix"], None if mockup is None else
+                                [mockup.sentence, mockup.chart_html, mockup.placeholders])
+            kept = memo.get(key) if key is not None else None
+            if isinstance(kept, str):
+                return kept
+        markdown = self.render(template, path, meta, kb=part, **ctx)
+        if memo is not None and key is not None:
+            memo.put(key, markdown)
+        return markdown
 
     def partner_pages(self) -> Iterator[Page]:
         kb = self.kb
@@ -531,10 +567,12 @@ class SiteRenderer:
         yield Page("dap/data-analysis-plan.xlsx", dap_xlsx(frame, self.kb))
         if self.assessment is not None and self.false_data:
             shown = [q for q in self.kb.questions.values() if q.id in self.mockups]
-            frames = false_frames(self.assessment, shown)
-            for level, data in frames.items():  # a file per unit of analysis
-                yield Page(f"{self.false_data}{LEVEL_FILES[level][0]}.csv", false_csv(data))
-            yield Page(f"{self.false_data}.xlsx", false_xlsx(frames, self.assessment))
+            from .page_memo import false_downloads
+
+            csvs, xlsx = false_downloads(false_frames(self.assessment, shown), self.assessment)
+            for level, data in csvs.items():  # a file per unit of analysis
+                yield Page(f"{self.false_data}{LEVEL_FILES[level][0]}.csv", data)
+            yield Page(f"{self.false_data}.xlsx", xlsx)
 
 
     def workshop_pages(self, whole: bool | None = None) -> Iterator[Page]:

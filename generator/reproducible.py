@@ -6,10 +6,12 @@ Both zips the toolkit publishes (the offline bundle and the DAP workbook) go thr
 
 from __future__ import annotations
 
+import hashlib
 import io
 import os
 import time
 import zipfile
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from typing import BinaryIO
 
@@ -56,18 +58,46 @@ def write_zip(fh: BinaryIO, entries: Iterable[tuple[str, bytes]],
     return count
 
 
+# The last zips made in memory, by a hash of their entries: deflate at level 9 is most of
+# the cost of the downloads, and a `mkdocs serve` rebuild usually makes the same ones again.
+_MADE: OrderedDict[str, bytes] = OrderedDict()
+MADE_KEPT = 6
+
+
+def zip_bytes(entries: Iterable[tuple[str, bytes]], epoch: int | None = None,
+              level: int = 9) -> bytes:
+    """write_zip into memory. The bytes depend on the entries and the date alone, so the
+    same entries give back the zip made last time instead of compressing them again."""
+    items = list(entries)
+    stamp = zip_time(epoch)
+    h = hashlib.sha256(repr((stamp, level)).encode())
+    for name, content in items:
+        for part in (name.encode("utf-8", "surrogatepass"), content):
+            h.update(len(part).to_bytes(8, "big"))
+            h.update(part)
+    key = h.hexdigest()
+    made = _MADE.get(key)
+    if made is None:
+        out = io.BytesIO()
+        write_zip(out, items, epoch, level=level)
+        made = out.getvalue()
+    _MADE[key] = made
+    _MADE.move_to_end(key)
+    while len(_MADE) > MADE_KEPT:
+        _MADE.popitem(last=False)
+    return made
+
+
 def rezip(data: bytes, epoch: int | None = None,
           edit: Callable[[str, bytes], bytes] | None = None) -> bytes:
     """The zip data rewritten by write_zip (same entries and order): for zips made by
     libraries that stamp their own dates. `edit(name, content)` may change an entry (a date
     a library writes inside a file)."""
-    out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as src:
         entries = ((i.filename, src.read(i)) for i in src.infolist())
         if edit is not None:
             entries = ((name, edit(name, content)) for name, content in entries)
-        write_zip(out, entries, epoch)
-    return out.getvalue()
+        return zip_bytes(entries, epoch)
 
 
 def zip_entries(path: str | os.PathLike[str]) -> Iterator[tuple[str, bytes]]:

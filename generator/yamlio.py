@@ -243,7 +243,11 @@ def read_yaml(path: Path, within: Path | None = None) -> YamlDoc:
 
     Pass `within` (the kb folder) to refuse files that resolve outside it.
     """
-    raw = read_bytes(path, within)
+    return parse_yaml(path, read_bytes(path, within))
+
+
+def parse_yaml(path: Path, raw: bytes) -> YamlDoc:
+    """The YAML document in raw, the bytes read_bytes returned for path."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as err:

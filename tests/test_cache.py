@@ -120,7 +120,7 @@ def test_cache_lives_outside_the_site_and_can_be_deleted(project: Path,
     build_site(project / "kb", tmp_path / "one", project=project)
     cache = project / ".cache" / "country-toolkit"
     assert sorted(p.name for p in cache.iterdir()) == [
-        "html-v1.json", "pages-v1.json", "search-v1.json"]
+        "html-v1.json", "markdown-v1.json", "pages-v1.json", "search-v1.json"]
     assert not any(".cache" in p.parts for p in (tmp_path / "one").rglob("*"))
     (cache / "html-v1.json").write_text("{not json", encoding="utf-8")  # damaged
     (cache / "pages-v1.json").unlink()

@@ -31,6 +31,7 @@ from ..library.compare import compare_with
 from ..loader import load
 from ..mockup import embed_charts
 from ..pages import Options, Page, SiteRenderer
+from ..parse_memo import ParseMemo
 from ..problems import Report
 from .cache import HtmlCache, OutputCache, SearchCache, Store
 from .config import CountryToolkitConfig
@@ -48,8 +49,10 @@ class CountryToolkitPlugin(BasePlugin[CountryToolkitConfig]):
     html_cache: HtmlCache | None = None
     output_cache: OutputCache | None = None
     search_cache: SearchCache | None = None
+    markdown_memo: Store | None = None  # question pages' Markdown (generator/page_memo.py)
     nav: Navigation | None = None
     cache_ready = False
+    parse_memo: ParseMemo | None = None
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"],
                    dirty: bool) -> None:
@@ -77,6 +80,7 @@ class CountryToolkitPlugin(BasePlugin[CountryToolkitConfig]):
             self.html_cache = HtmlCache(folder)
             self.output_cache = OutputCache(folder)
             self.search_cache = SearchCache(folder)
+            self.markdown_memo = Store(folder, "markdown")
         for cache in self._caches():
             cache.load()
         self.cache_ready = False
@@ -90,7 +94,9 @@ class CountryToolkitPlugin(BasePlugin[CountryToolkitConfig]):
         if not self.config.cache or self.html_cache is None:
             return []
         assert self.output_cache is not None and self.search_cache is not None
-        return [self.html_cache, self.output_cache.store, self.search_cache.store]
+        assert self.markdown_memo is not None
+        return [self.html_cache, self.output_cache.store, self.search_cache.store,
+                self.markdown_memo]
 
     def on_pre_build(self, config: MkDocsConfig) -> None:
         if self.config.enabled and self.config.cache and self.search_cache is not None:
@@ -106,7 +112,10 @@ class CountryToolkitPlugin(BasePlugin[CountryToolkitConfig]):
         self.failed: Report | None = None
         if not self.config.enabled:
             return
-        kb, report = load(self.kb_path, internal=self.config.internal)
+        if self.parse_memo is None and self.config.cache:
+            self.parse_memo = ParseMemo()  # kept across `mkdocs serve` rebuilds
+        kb, report = load(self.kb_path, internal=self.config.internal,
+                          memo=self.parse_memo if self.config.cache else None)
         # Stale translations are for translators to review: they never stop a build (the
         # page shows the older translation until then), so they are logged as information.
         blocking = [p for p in report.problems if p.code not in ADVISORY]
@@ -130,7 +139,8 @@ class CountryToolkitPlugin(BasePlugin[CountryToolkitConfig]):
                 f"the knowledge base has {len(blocking)} warning(s), listed above, and "
                 "strict mode is on: fix them and build again"
             )
-        options = self.options
+        memo = self.markdown_memo if self.config.cache else None
+        options = replace(self.options, memo=memo)
         if self.config.compare_with:
             try:
                 options = replace(options, comparison=compare_with(kb, self.config.compare_with))

@@ -1,0 +1,149 @@
+"""Question pages' Markdown, kept by a hash of everything each one is made from.
+
+At 1,000 questions the question pages are a third of the Markdown the generator renders,
+and an edit to one question changes one of them (plus those of the questions whose skip
+logic reads it). A question page is rendered from a slice of the kb holding its own
+question only (and its own library adoption) and a slice of the questionnaire holding its
+own number, rule and dependents: whatever the template reads is in the slice, and the key
+hashes the whole slice, the generator's code, templates and catalogues, the language and
+the options. A change to any of
+them is a miss, so a kept page is never stale. The MkDocs plugin keeps the pages (a
+plugin.cache.Store) across `mkdocs serve` rebuilds and in its cache folder between builds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections import OrderedDict
+from collections.abc import Mapping
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from .kb import KnowledgeBase
+    from .mockup.assessment import FalseAssessment
+    from .questionnaire import SiteForm
+
+# Bump when what a key covers changes.
+FORMAT = 1
+ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
+
+
+class Unstable(Exception):
+    """A value without a stable text form (an object address in its repr): not kept."""
+
+
+def plain(value: Any) -> Any:
+    """A JSON-able form of a template input; Unstable for what has none."""
+    if value is None or type(value) in (str, int, float, bool):
+        return value
+    if isinstance(value, str):
+        # A text that stands in for a missing translation carries its mark (i18n.localize).
+        return [type(value).__qualname__, str(value), plain(getattr(value, "__dict__", {}))]
+    if isinstance(value, BaseModel):
+        # Field by field, not model_dump: localized records hold such str subclasses.
+        return [type(value).__qualname__, {k: plain(v) for k, v in value.__dict__.items()}]
+    if isinstance(value, dict):
+        return [[plain(k), plain(v)] for k, v in value.items()]
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    if isinstance(value, (set, frozenset)):
+        return sorted((plain(v) for v in value), key=repr)
+    if hasattr(value, "__dataclass_fields__"):
+        return [type(value).__qualname__,
+                {name: plain(getattr(value, name)) for name in value.__dataclass_fields__}]
+    text = repr(value)
+    if ADDRESS.search(text):
+        raise Unstable(text)
+    return [type(value).__qualname__, text]
+
+
+def templates_digest() -> str:
+    """The generator itself, byte for byte: its templates, message catalogues and code (a
+    kept page made by older code must not outlive it in the cache folder). Read on every
+    build: Jinja reloads a template edited during a `mkdocs serve` session."""
+    h = hashlib.sha256()
+    package = Path(__file__).parent
+    for path in sorted(package.rglob("*")):
+        if path.is_file() and (path.suffix in (".py", ".j2", ".po", ".pot", ".mo")
+                               or "templates" in path.relative_to(package).parts):
+            h.update(path.relative_to(package).as_posix().encode())
+            h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def kb_digest(kb: KnowledgeBase) -> str:
+    """Everything in the kb but its questions and adoptions (each page has its own)."""
+    parts = {name: plain(getattr(kb, name)) for name in kb.__dataclass_fields__
+             if name not in ("questions", "adoptions", "library", "root")}
+    library = kb.library
+    parts["library"] = None if library is None else plain(library.info)
+    parts["root"] = str(kb.root)
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+
+
+def question_slice(kb: KnowledgeBase, key: str, qid: str) -> KnowledgeBase:
+    """key: the question's key in kb.questions (a restricted one's is its public handle)."""
+    adopted = kb.adoptions.get(qid)
+    return replace(kb, questions={key: kb.questions[key]},
+                   adoptions={qid: adopted} if adopted is not None else {})
+
+
+def form_slice(form: SiteForm, qid: str) -> SiteForm:
+    return replace(
+        form, sections=[], section_rules={},
+        numbers={qid: form.numbers[qid]} if qid in form.numbers else {},
+        rules={qid: form.rules[qid]} if qid in form.rules else {},
+        dependents={qid: form.dependents[qid]} if qid in form.dependents else {},
+    )
+
+
+def key(*parts: Any) -> str | None:
+    """The memo key of a page made from parts; None (not kept) if one has no stable form."""
+    try:
+        text = json.dumps([FORMAT, *[plain(p) for p in parts]], sort_keys=True)
+    except Unstable:
+        return None
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+# The FALSE DATA downloads (CSV and XLSX) of the last few false frames, by the frame's
+# content: editing a question's words leaves the false answers as they were, and writing
+# 1.2 million cells twice was a tenth of a rebuild at 1,000 questions.
+_FALSE: OrderedDict[str, tuple[dict[str, bytes], bytes]] = OrderedDict()
+FALSE_KEPT = 2
+
+
+def false_downloads(frames: Mapping[str, pd.DataFrame],
+                    assessment: FalseAssessment) -> tuple[dict[str, bytes], bytes]:
+    """The CSV of each level's false frame (false_frames) and the workbook of them all."""
+    import pandas as pd
+
+    from .mockup.dataset import false_csv, false_xlsx
+
+    c = assessment.country
+    h = hashlib.sha256()
+    for level, frame in frames.items():
+        h.update(repr(("level", level, len(frame))).encode())
+        for name in frame.columns:  # names, types and a 64-bit hash of every cell
+            column = frame[name]
+            h.update(repr((name, str(column.dtype), len(column))).encode())
+            h.update(pd.util.hash_pandas_object(column, index=False).to_numpy().tobytes())
+    h.update(json.dumps([plain(c), assessment.units.n, FORMAT], sort_keys=True).encode())
+    key = h.hexdigest()
+    made = _FALSE.get(key)
+    if made is None:
+        made = ({level: false_csv(frame) for level, frame in frames.items()},
+                false_xlsx(frames, assessment))
+    _FALSE[key] = made
+    _FALSE.move_to_end(key)
+    while len(_FALSE) > FALSE_KEPT:
+        _FALSE.popitem(last=False)
+    return made

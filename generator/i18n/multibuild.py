@@ -19,7 +19,7 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 
-from ..export import PLUGIN_NAME
+from ..build import PLUGIN as PLUGIN_NAME
 from ..internal_mark import MARK_FILE, META_TAG, write_mark
 from ..sitebuild import BUILDING, remove_leftovers, swap_into_place
 from .languages import Language

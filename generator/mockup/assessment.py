@@ -277,6 +277,15 @@ class FalseAssessment:
         return self.level(level_name(question, self.country))
 
     def answers(self, question: Question) -> Answers:
+        # A page in another language passes the question translated: its answers are drawn
+        # from the source record, so every language shows the same false results (labels
+        # steer the draw: "Do not know" stays small), and the page names the options in its
+        # own language by their codes (results.choice).
+        source = self.questions.get(question.id)
+        if (source is not None and source is not question and source.type == question.type
+                and [o.code for o in self.options_of(source)]
+                == [o.code for o in (question.options or self.options_of(question))]):
+            question = source
         found = self._answers.get(question.id)
         if found is not None and found.question is question:
             return found

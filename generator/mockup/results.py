@@ -285,8 +285,12 @@ def choice(ctx: Context) -> Results:
     a = ctx.answers
     spec = a.spec
     assert spec is not None
-    # A yes/no question without options of its own: the generator's Yes and No.
-    labels = tuple(ctx._(label) if label in ("Yes", "No") and code == label.lower() else label
+    # The options in the page's language, by code (the answers come from the source record;
+    # a shared list's options are on the question once loaded); a yes/no question without
+    # options of its own: the generator's Yes and No.
+    named = {o.code: o.label for o in ctx.question.options}
+    labels = tuple(ctx._(label) if label in ("Yes", "No") and code == label.lower()
+                   else named.get(code, label)
                    for code, label in zip(spec.codes, spec.labels, strict=True))
     k, n = len(labels), ctx.n
     multiple = a.chosen is not None

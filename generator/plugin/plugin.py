@@ -7,6 +7,7 @@ at the right build event. Options: config.py.
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 from typing import Literal
 
@@ -100,6 +101,7 @@ class CountryToolkitPlugin(BasePlugin[CountryToolkitConfig]):
         # half-written site behind. Runs again on every `mkdocs serve` rebuild.
         self.pages: list[Page] = []
         self.charts: dict[str, str] = {}
+        self.tags_index: str | None = None
         self.failed: Report | None = None
         if not self.config.enabled:
             return
@@ -130,6 +132,7 @@ class CountryToolkitPlugin(BasePlugin[CountryToolkitConfig]):
         renderer = SiteRenderer(kb, self.options)
         pages = list(renderer.pages())
         self.charts = renderer.charts()
+        self.tags_index = renderer.tags_index
         docs = Path(config.docs_dir)
         for page in pages:
             if (docs / page.path).exists():
@@ -162,6 +165,8 @@ class CountryToolkitPlugin(BasePlugin[CountryToolkitConfig]):
             files = i18n_site.language_pages(files, config, self.language, self.languages)
         for page in self.pages:  # clashes with docs/ were refused in on_pre_build
             files.append(File.generated(config, page.path, content=page.content))
+        if self.tags_index is not None:
+            files = with_tags_index(files, config, self.tags_index)
         return files
 
     # Last: the key must be the Markdown every other plugin has finished changing.
@@ -235,3 +240,22 @@ def _library_folder(kb: Path) -> Path | None:
         return None
     folder = (kb / ref.path).resolve() if ref.path else None
     return folder if folder is not None and folder.is_dir() else None
+
+
+# The tags page's listing of every tag (Material's directive without options).
+ALL_TAGS = re.compile(r"<!--\s*material/tags\s*-->")
+
+
+def with_tags_index(files: Files, config: MkDocsConfig, index: str) -> Files:
+    """The project's tags page (tags.md, in this build's language) with the table of the
+    tag pages in place of its listing of them all; unchanged if it has no such listing."""
+    page = files.get_file_from_path("tags.md")
+    if page is None or not page.is_documentation_page():
+        return files
+    text = page.content_string
+    if not ALL_TAGS.search(text):
+        return files
+    files.remove(page)
+    files.append(File.generated(config, "tags.md",
+                                content=ALL_TAGS.sub(lambda _m: index, text, count=1)))
+    return files

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import posixpath
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from functools import cache, cached_property
@@ -163,6 +164,18 @@ def listing_directive(tag: str) -> str:
     character and < > escaped, so no tag name can end the HTML comment or add an option."""
     options = json.dumps({"include": [tag]}).replace("<", "\\u003c").replace(">", "\\u003e")
     return f"<!-- material/tags {options} -->"
+
+
+# The tags page's listing of every tag (Material's directive without options).
+ALL_TAGS = re.compile(r"<!--\s*material/tags\s*-->")
+
+
+def tags_page_with_index(text: str, index: str) -> str | None:
+    """The project's tags page with `index` (SiteRenderer.tags_index) in place of its
+    listing of every tag; None if it has no such listing (then it stays as written)."""
+    if not ALL_TAGS.search(text):
+        return None
+    return ALL_TAGS.sub(lambda _m: index, text, count=1)
 
 
 def partner_sector_path(pid: str, sid: str) -> str:

@@ -146,3 +146,18 @@ def test_a_built_site_links_tags_to_their_own_pages(tmp_path: Path, monkeypatch)
         encoding="utf-8")
     assert re.search(r'href="[./]*tags/sector/wash/#tag:wash"', question), re.findall(
         r'href="[^"]*tag[^"]*"', question)
+
+
+def test_the_exported_source_has_the_same_tags_page(tmp_path: Path, monkeypatch) -> None:
+    """`toolkit render` (the source for other engines) writes the table into tags.md too."""
+    from support import ROOT
+
+    from generator.export import write_source
+
+    monkeypatch.setattr(pages_module, "TAGS_WHOLE_MAX", 1)
+    write_source(KB, ROOT, tmp_path / "src", OPTIONS)
+    tags = (tmp_path / "src/docs/tags.md").read_text(encoding="utf-8")
+    assert "<!-- material/tags -->" not in tags
+    assert "| [WASH](tags/sector/wash.md) | 2 |" in tags
+    assert listing_directive("WASH") in (tmp_path / "src/docs/tags/sector/wash.md").read_text(
+        encoding="utf-8")

@@ -7,7 +7,6 @@ at the right build event. Options: config.py.
 from __future__ import annotations
 
 import logging
-import re
 from pathlib import Path
 from typing import Literal
 
@@ -28,7 +27,7 @@ from ..i18n.validate import ADVISORY
 from ..internal_mark import mark_page, write_mark
 from ..loader import load
 from ..mockup import embed_charts
-from ..pages import Options, Page, SiteRenderer
+from ..pages import Options, Page, SiteRenderer, tags_page_with_index
 from ..problems import Report
 from .cache import HtmlCache, OutputCache, SearchCache, Store
 from .config import CountryToolkitConfig
@@ -242,9 +241,6 @@ def _library_folder(kb: Path) -> Path | None:
     return folder if folder is not None and folder.is_dir() else None
 
 
-# The tags page's listing of every tag (Material's directive without options).
-ALL_TAGS = re.compile(r"<!--\s*material/tags\s*-->")
-
 
 def with_tags_index(files: Files, config: MkDocsConfig, index: str) -> Files:
     """The project's tags page (tags.md, in this build's language) with the table of the
@@ -252,10 +248,8 @@ def with_tags_index(files: Files, config: MkDocsConfig, index: str) -> Files:
     page = files.get_file_from_path("tags.md")
     if page is None or not page.is_documentation_page():
         return files
-    text = page.content_string
-    if not ALL_TAGS.search(text):
-        return files
-    files.remove(page)
-    files.append(File.generated(config, "tags.md",
-                                content=ALL_TAGS.sub(lambda _m: index, text, count=1)))
+    text = tags_page_with_index(page.content_string, index)
+    if text is not None:
+        files.remove(page)
+        files.append(File.generated(config, "tags.md", content=text))
     return files

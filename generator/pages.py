@@ -459,7 +459,9 @@ class SiteRenderer:
             yield Page(page, self.render(
                 "tag.md.j2", page,
                 {"title": self._("Tag: %(tag)s") % {"tag": tag}, "search": NO_SEARCH},
-                tag=tag, count=n, directive=Markup(listing_directive(tag))))
+                # The page's tags are HTML-escaped in its front matter (front_matter), and
+                # that is the name Material matches.
+                tag=tag, count=n, directive=Markup(listing_directive(escape_html(tag)))))
 
     def partner_pages(self) -> Iterator[Page]:
         kb = self.kb

@@ -17,7 +17,7 @@ from .i18n.languages import find, site_languages
 from .i18n.site import configure_yaml, language_docs
 from .kb import KnowledgeBase
 from .library.compare import compare_with
-from .pages import Options, render_site
+from .pages import Options, SiteRenderer, tags_page_with_index
 
 PLUGIN_NAME = "country-toolkit"
 
@@ -157,7 +157,15 @@ def write_source(kb: KnowledgeBase, project: Path, out: Path, options: Options,
         lang = find(kb.country, options.language)
         if (tmp / "docs").is_dir():
             language_docs(tmp / "docs", lang, languages)
-        pages = render_site(kb, options)
+        renderer = SiteRenderer(kb, options)
+        pages = list(renderer.pages())
+        tags_page = tmp / "docs" / "tags.md"
+        if renderer.tags_index is not None and tags_page.is_file():
+            # As the plugin does: a large kb's tags page links a page per tag.
+            text = tags_page_with_index(tags_page.read_text(encoding="utf-8"),
+                                        renderer.tags_index)
+            if text is not None:
+                tags_page.write_text(text, encoding="utf-8")
         for page in pages:
             target = tmp / "docs" / page.path
             if target.exists():

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import posixpath
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from functools import cache, cached_property, partial
@@ -37,8 +39,8 @@ from .mockup.dataset import (
     level_suffix,
 )
 from .mockup.sentence import fill
-from .models import Partner, Question
-from .questionnaire import SiteForm, Words, site_form
+from .models import Partner, Question, Sector
+from .questionnaire import FormSection, SiteForm, Words, site_form
 from .safe_text import Typography, cell, escape_html, escape_md, french_spaces
 
 if TYPE_CHECKING:
@@ -156,11 +158,48 @@ DAP_WHOLE_MAX = 300
 # Rows (a question once per partner that requested it) up to which "Questions by partner"
 # lists them all (about 430 bytes each).
 BY_PARTNER_MAX = 2000
+# Questions up to which "Questions by status" lists them all (about 300 bytes each: 1.5 MB
+# at 5,000); beyond, a table of the sectors with their counts per status.
+BY_STATUS_MAX = 2000
+# Questions up to which a partner's page lists all of its questions (about 280 bytes each:
+# DTM's page was 1.4 MB at 5,000); beyond, a sector table linking one page per sector.
+PARTNER_QUESTIONS_MAX = 2000
+# Numbered questions up to which the questionnaire and its print view are one page each
+# (1.07 MB at 5,000 questions); beyond, one page per section of each.
+QUESTIONNAIRE_WHOLE_MAX = 2000
+# Tagged entries (a page once per tag) up to which the tags page lists them all under one
+# Material listing (about 190 bytes each: 1.3 MB at 5,000 questions); beyond, each tag has
+# a page of its own (a listing of that tag) and the tags page a table of them.
+TAGS_WHOLE_MAX = 2000
 # Questions on all review sheets of the workshop pack up to which it is one page (about
 # 2.7 KB each with its chart); beyond, a partner's sheet has pages of its own, with at most
 # WORKSHOP_PART_MAX questions each.
 WORKSHOP_WHOLE_MAX = 300
 WORKSHOP_PART_MAX = 150
+
+
+def listing_directive(tag: str) -> str:
+    """Material's listing of one tag. Its options are YAML: JSON with every non-ASCII
+    character and < > escaped, so no tag name can end the HTML comment or add an option."""
+    options = json.dumps({"include": [tag]}).replace("<", "\\u003c").replace(">", "\\u003e")
+    return f"<!-- material/tags {options} -->"
+
+
+# The tags page's listing of every tag (Material's directive without options).
+ALL_TAGS = re.compile(r"<!--\s*material/tags\s*-->")
+
+
+def tags_page_with_index(text: str, index: str) -> str | None:
+    """The project's tags page with `index` (SiteRenderer.tags_index) in place of its
+    listing of every tag; None if it has no such listing (then it stays as written)."""
+    if not ALL_TAGS.search(text):
+        return None
+    return ALL_TAGS.sub(lambda _m: index, text, count=1)
+
+
+def partner_sector_path(pid: str, sid: str) -> str:
+    # Under sectors/: a sector with the id "index" would otherwise be the partner's page.
+    return f"partners/{pid}/sectors/{sid}.md"
 
 
 def dap_sector_path(sid: str) -> str:
@@ -238,6 +277,7 @@ class SiteRenderer:
         # the public view: redaction removes translated confidential texts like the others.
         self.language = find(kb.country, options.language)
         self.env = environment(self.language.code)
+        self.tags_index: str | None = None  # set by tag_pages in a large kb
         self._ = self.env.globals["gettext"]
         source = kb
         self.source_kb = kb.public_view()  # the XLSForm download is the same in every language
@@ -380,6 +420,15 @@ class SiteRenderer:
         # (their pages list their questions): the one page was 2 MB at 5,000 questions.
         partner_counts = ([(p, requested[p.id]) for p in kb.partners.values() if requested[p.id]]
                           if sum(requested.values()) > BY_PARTNER_MAX else [])
+        # Beyond BY_STATUS_MAX questions, "Questions by status" counts them per sector and
+        # status (the sector pages list them with their status): 1.5 MB at 5,000 questions.
+        status_counts: list[tuple[Sector, dict[str, int]]] = []
+        if len(kb.questions) > BY_STATUS_MAX:
+            for sector in kb.sectors.values():
+                counts = {s: 0 for s in ("agreed", "proposed", "dropped")}
+                for q in kb.questions_in(sector.id):
+                    counts[q.status] += 1
+                status_counts.append((sector, counts))
         for path, template, title in (
             ("questions/by-partner.md", "questions_by_partner.md.j2", N_("Questions by partner")),
             ("questions/by-status.md", "questions_by_status.md.j2", N_("Questions by status")),
@@ -388,11 +437,13 @@ class SiteRenderer:
             # question itself (and the index stays small at 1,000 questions).
             yield Page(path, self.render(template, path,
                                          {"title": self._(title), "search": NO_SEARCH},
-                                         partner_counts=partner_counts))
+                                         partner_counts=partner_counts,
+                                         status_counts=status_counts))
         for sector in kb.sectors.values():
             path = sector_path(sector.id)
             yield Page(path, self.render("sector.md.j2", path, {"title": sector.name},
                                          sector=sector, questions=kb.questions_in(sector.id)))
+        tagged: dict[str, tuple[str, int]] = {}  # tag -> its page, entries
         for qkey, q in kb.questions.items():
             path = question_path(q)
             hidden = q.is_confidential and not kb.internal
@@ -404,6 +455,11 @@ class SiteRenderer:
             tags = [sector.name]
             if q.status == "proposed":
                 tags.append(self._(PROPOSAL))
+            for tag in tags:
+                page, n = tagged.get(tag) or (
+                    "tags/proposal.md" if tag == self._(PROPOSAL) else
+                    f"tags/sector/{sector.id}.md", 0)
+                tagged[tag] = (page, n + 1)
             description = None
             if not hidden:
                 lead = f"{self._(PROPOSAL)}. " if q.status == "proposed" else ""
@@ -419,6 +475,7 @@ class SiteRenderer:
                 "question_restricted.md.j2" if hidden else "question.md.j2", path, meta, qkey,
                 q),
                 kb.source("question", q.id))
+        yield from self.tag_pages(tagged)
 
     def question_page(self, template: str, path: str, meta: dict[str, object], qkey: str,
                       q: Question) -> str:
@@ -455,6 +512,25 @@ class SiteRenderer:
             memo.put(key, markdown)
         return markdown
 
+    def tag_pages(self, tagged: dict[str, tuple[str, int]]) -> Iterator[Page]:
+        """Beyond TAGS_WHOLE_MAX entries, a page per tag holding Material's listing of that
+        tag; `tags_index` is then the table the project's tags page shows instead of its
+        listing of them all (the plugin puts it there)."""
+        self.tags_index = None
+        if sum(n for _page, n in tagged.values()) <= TAGS_WHOLE_MAX:
+            return
+        rows = sorted(((tag, page, n) for tag, (page, n) in tagged.items()),
+                      key=lambda row: row[0].casefold())
+        self.tags_index = self.env.get_template("tags_index.md.j2").render(
+            rows=rows, link=lambda target: target)  # relative to tags.md at the docs root
+        for tag, page, n in rows:
+            yield Page(page, self.render(
+                "tag.md.j2", page,
+                {"title": self._("Tag: %(tag)s") % {"tag": tag}, "search": NO_SEARCH},
+                # The page's tags are HTML-escaped in its front matter (front_matter), and
+                # that is the name Material matches.
+                tag=tag, count=n, directive=Markup(listing_directive(escape_html(tag)))))
+
     def partner_pages(self) -> Iterator[Page]:
         kb = self.kb
         yield Page("partners/index.md", self.render(
@@ -472,14 +548,29 @@ class SiteRenderer:
             path = partner_path(p.id)
             datasets = [d for d in kb.datasets.values() if p.id in d.sharing.partners]
             questions = [q for q in kb.questions.values() if q.id in roles[p.id]]
+            # Beyond PARTNER_QUESTIONS_MAX, the page has a table of the sectors with the
+            # partner's counts, and each sector its page of the partner's questions.
+            sectors: list[tuple[Sector, str, list[Question]]] = []
+            if len(questions) > PARTNER_QUESTIONS_MAX:
+                for sector in kb.sectors.values():
+                    qs = [q for q in questions if q.sector == sector.id]
+                    if qs:
+                        sectors.append((sector, partner_sector_path(p.id, sector.id), qs))
             yield Page(path, self.render(
                 "partner.md.j2", path,
                 # No tag: a partner page tagged with its own name only repeated the title.
                 {"title": p.name},
                 p=p, questions=questions, roles=roles[p.id], datasets=datasets,
-                needs=process_pages.needs_of(kb, p, cover),
+                needs=process_pages.needs_of(kb, p, cover), sectors=sectors,
                 coverage_labels={k: self._(v) for k, v in process_pages.COVERAGE.items()},
             ), kb.source("partner", p.id))
+            for sector, spath, qs in sectors:
+                yield Page(spath, self.render(
+                    "partner_sector.md.j2", spath,
+                    {"title": self._("%(partner)s: %(sector)s") % {"partner": p.name,
+                                                                  "sector": sector.name},
+                     "search": NO_SEARCH},
+                    p=p, sector=sector, questions=qs, roles=roles[p.id]))
 
     def dap_pages(self) -> Iterator[Page]:
         kb = self.kb
@@ -654,15 +745,37 @@ class SiteRenderer:
             yield Page(f"questionnaire/{name}", export_xlsform(self.source_kb))
         except ExportError as err:
             error = str(err)
-        ctx = {**self.form_context(), "xlsform_file": name, "xlsform_error": error}
+        form = self.site_form
+        # Beyond QUESTIONNAIRE_WHOLE_MAX questions, the page and its print view are a table
+        # of the sections, each section with a page and a print page of its own.
+        parts: list[tuple[FormSection, str, str, int]] = []
+        if len(form.numbers) > QUESTIONNAIRE_WHOLE_MAX:
+            # Each section in a folder of its own: no id can clash with print.md.
+            parts = [(s, f"questionnaire/section/{s.section.id}/index.md",
+                      f"questionnaire/section/{s.section.id}/print.md",
+                      sum(isinstance(e, Question) for e in s.entries))
+                     for s in form.sections]
+        ctx = {**self.form_context(), "xlsform_file": name, "xlsform_error": error,
+               "parts": parts}
         yield Page("questionnaire/index.md", self.render(
             "questionnaire.md.j2", "questionnaire/index.md",
             {"title": self._("Questionnaire"), "search": NO_SEARCH}, **ctx))
+        print_title = self._("%(title)s (print)") % {"title": self._("Questionnaire")}
         yield Page("questionnaire/print.md", self.render(
             "questionnaire_print.md.j2", "questionnaire/print.md",
-            {"title": self._("%(title)s (print)") % {"title": self._("Questionnaire")},
-             "search": NO_SEARCH,
+            {"title": print_title, "search": NO_SEARCH,
              "hide": ["navigation", "toc"]}, **ctx))
+        for s, path, print_path, _n in parts:
+            one = {**ctx, "form": replace(form, sections=[s]), "parts": [],
+                   "section": s.section}
+            yield Page(path, self.render(
+                "questionnaire_section.md.j2", path,
+                {"title": f"{self._('Questionnaire')}: {s.section.label}",
+                 "search": NO_SEARCH}, **one))
+            yield Page(print_path, self.render(
+                "questionnaire_print.md.j2", print_path,
+                {"title": f"{print_title}: {s.section.label}", "search": NO_SEARCH,
+                 "hide": ["navigation", "toc"]}, **one))
 
 
     def comparison_page(self, comparison: Comparison) -> Page:

@@ -167,7 +167,7 @@ def test_render_failure_leaves_previous_output(small_kb: Path, tmp_path: Path,
     def explode(*args: object, **kwargs: object) -> None:
         raise RuntimeError("disk full halfway through")
 
-    monkeypatch.setattr("generator.export.render_site", explode)
+    monkeypatch.setattr("generator.export.SiteRenderer", explode)
     result = runner.invoke(main, args)
     assert isinstance(result.exception, RuntimeError)
     assert tree(out) == before

@@ -30,7 +30,7 @@ from ..internal_mark import mark_page, write_mark
 from ..library.compare import compare_with
 from ..loader import load
 from ..mockup import embed_charts
-from ..pages import Options, Page, SiteRenderer
+from ..pages import Options, Page, SiteRenderer, tags_page_with_index
 from ..parse_memo import ParseMemo
 from ..problems import Report
 from .cache import HtmlCache, OutputCache, SearchCache, Store
@@ -109,6 +109,7 @@ class CountryToolkitPlugin(BasePlugin[CountryToolkitConfig]):
         # half-written site behind. Runs again on every `mkdocs serve` rebuild.
         self.pages: list[Page] = []
         self.charts: dict[str, str] = {}
+        self.tags_index: str | None = None
         self.failed: Report | None = None
         if not self.config.enabled:
             return
@@ -149,6 +150,7 @@ class CountryToolkitPlugin(BasePlugin[CountryToolkitConfig]):
         renderer = SiteRenderer(kb, options)
         pages = list(renderer.pages())
         self.charts = renderer.charts()
+        self.tags_index = renderer.tags_index
         docs = Path(config.docs_dir)
         for page in pages:
             if (docs / page.path).exists():
@@ -181,6 +183,8 @@ class CountryToolkitPlugin(BasePlugin[CountryToolkitConfig]):
             files = i18n_site.language_pages(files, config, self.language, self.languages)
         for page in self.pages:  # clashes with docs/ were refused in on_pre_build
             files.append(File.generated(config, page.path, content=page.content))
+        if self.tags_index is not None:
+            files = with_tags_index(files, config, self.tags_index)
         return files
 
     # Last: the key must be the Markdown every other plugin has finished changing.
@@ -256,3 +260,17 @@ def _library_folder(kb: Path) -> Path | None:
         return None
     folder = (kb / ref.path).resolve() if ref.path else None
     return folder if folder is not None and folder.is_dir() else None
+
+
+
+def with_tags_index(files: Files, config: MkDocsConfig, index: str) -> Files:
+    """The project's tags page (tags.md, in this build's language) with the table of the
+    tag pages in place of its listing of them all; unchanged if it has no such listing."""
+    page = files.get_file_from_path("tags.md")
+    if page is None or not page.is_documentation_page():
+        return files
+    text = tags_page_with_index(page.content_string, index)
+    if text is not None:
+        files.remove(page)
+        files.append(File.generated(config, "tags.md", content=text))
+    return files

@@ -328,8 +328,12 @@ class SiteRenderer:
         def month(day: dt.date) -> str:
             return with_digits(format_date(day, "LLL y", locale=lang.locale), lang.digits)
 
+        def quarter(day: dt.date) -> str:
+            return with_digits(format_date(day, "QQQ y", locale=lang.locale), lang.digits)
+
         return ChartWords(gettext=self._, ngettext=self.env.globals["ngettext"], localize=localize,
-                     month=month, dimensions=dimension_words(self.kb.country, self._))
+                     month=month, quarter=quarter,
+                          dimensions=dimension_words(self.kb.country, self._))
 
     def _mockup(self, q: Question) -> MockupResult:
         result = build_mockup(q, self.kb.country, self.assessment, self.chart_words)

@@ -50,3 +50,14 @@ def test_a_shared_reply_list_is_named_in_the_pages_language() -> None:
     assert result.placeholders["top_option"] in french
     assert not any(label in result.sentence for label in english - french)
     assert not any(f">{label}<" in result.chart_html for label in english - french)
+
+
+def test_dates_over_two_years_are_counted_by_quarter_in_each_language() -> None:
+    # The sample's first arrivals span February 2025 to November 2026 (mockup.period): a bar
+    # per month was 22 rows and the page no longer printed on one A4 sheet.
+    en, fr = renderers()
+    qid = "population-mobility-first-arrival-date"
+    english, french = en.mockups[qid].chart_html, fr.mockups[qid].chart_html
+    assert "Q1 2025" in english and "Q4 2026" in english and "Feb 2025" not in english
+    assert "T1 2025" in french and "T4 2026" in french
+    assert english.count("Q1 20") + english.count("Q2 20") < 8

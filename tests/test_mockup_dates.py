@@ -34,7 +34,7 @@ def test_default_dates_fall_in_the_year_before_the_round() -> None:
     assert days.min() >= dt.date(2025, 11, 2)
 
 
-def test_author_period_is_followed_and_counted_by_month() -> None:
+def test_author_period_is_followed_and_counted_by_quarter_beyond_18_months() -> None:
     """Before: every date fell in the 12 months before the round, whatever was asked."""
     q = make_question("arrived", "date", spec={"period": {"start": "2025-02-01",
                                                           "end": "2026-10-31"}})
@@ -42,9 +42,19 @@ def test_author_period_is_followed_and_counted_by_month() -> None:
     assert days.min() >= dt.date(2025, 2, 1) and days.max() <= dt.date(2026, 10, 31)
     assert days.min() < dt.date(2025, 6, 1)  # the whole period is used, not its last year
     result = build_mockup(q, COUNTRY)
+    quarters = list(result.table.index)
+    assert quarters[0] == "Q1 2025" and quarters[-1] == "Q4 2026"
+    assert len(quarters) == 8 and result.table.index.name == "quarter"
+    assert result.table.iloc[:, 0].sum() == len(days)
+
+
+def test_a_period_of_a_year_is_counted_by_month() -> None:
+    q = make_question("arrived", "date", spec={"period": {"start": "2025-07-01",
+                                                          "end": "2026-06-30"}})
+    result = build_mockup(q, COUNTRY)
     months = list(result.table.index)
-    assert months[0].endswith("2025") and months[-1] == "Oct 2026"
-    assert len(months) <= 21 and result.table.index.name == "month"
+    assert months[0] == "Jul 2025" and months[-1] == "Jun 2026"
+    assert result.table.index.name == "month"
 
 
 def test_sample_first_arrivals_follow_the_displacement_period() -> None:

@@ -33,7 +33,11 @@ ChartKind = Literal["bar", "stacked-bar", "table"]
 MAX_GROUPS = 12
 MAX_SEGMENTS = 5  # one per categorical colour (palette.py)
 MAX_BARS = 12
-MAX_MONTHS = 36  # dates spanning more are counted by year
+# Dates spanning up to MAX_MONTHS months are counted by month, up to MAX_QUARTERS quarters by
+# quarter, beyond by year: a bar per month of two years was unreadable, and the page no
+# longer printed on one A4 sheet.
+MAX_MONTHS = 18
+MAX_QUARTERS = 20
 THEMES = ("A", "B", "C", "D")
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December")
@@ -80,6 +84,7 @@ class Words:
     # A value in the fixed format below ("79%", "1,240") the language's way ("79 %").
     localize: Callable[[str], str] = str
     month: Callable[[dt.date], str] = lambda d: f"{MONTHS[d.month - 1][:3]} {d.year}"
+    quarter: Callable[[dt.date], str] = lambda d: f"Q{(d.month - 1) // 3 + 1} {d.year}"
     # Disaggregation key -> (title, group names) in the language, from the localized country.
     dimensions: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
 
@@ -572,19 +577,31 @@ def date(ctx: Context) -> Results:
     first = first_day.astype("datetime64[M]")
     index = (months - first).astype(np.int64)
     m = int(index.max()) + 1 if index.size else 1
-    by_year = m > MAX_MONTHS
-    if by_year:
-        # Years of dates: a bar per month would be unreadable and over the page budget.
-        first = first_day.astype("datetime64[Y]")
-        index = (days.astype("datetime64[Y]") - first).astype(np.int64)
-        m = int(index.max()) + 1
-        month_names = tuple(ctx.words.localize(str((first + i).astype(dt.date).year))
-                            for i in range(m))
+    step_by = "month"
+    if m > MAX_MONTHS:
+        quarters = (days.astype("datetime64[M]").astype(np.int64) // 3
+                    - first.astype(np.int64) // 3)
+        if int(quarters.max()) + 1 <= MAX_QUARTERS:
+            step_by = "quarter"
+            start = first.astype(np.int64) // 3 * 3  # months since 1970 of the first quarter
+            index = quarters.astype(np.int64)
+            m = int(index.max()) + 1
+            month_names = tuple(
+                ctx.words.quarter(np.datetime64(int(start + 3 * i), "M").astype(dt.date))
+                for i in range(m))
+        else:
+            # Years of dates: a bar per month would be unreadable and over the page budget.
+            step_by = "year"
+            first = first_day.astype("datetime64[Y]")
+            index = (days.astype("datetime64[Y]") - first).astype(np.int64)
+            m = int(index.max()) + 1
+            month_names = tuple(ctx.words.localize(str((first + i).astype(dt.date).year))
+                                for i in range(m))
     else:
         month_names = tuple(ctx.words.month((first + i).astype(dt.date)) for i in range(m))
     counts = np.bincount(index, minlength=m).astype(float)
-    table = frame(counts[:, None], month_names, "year" if by_year else "month", [_all(ctx)])
-    step = ctx._("Year") if by_year else ctx._("Month")
+    table = frame(counts[:, None], month_names, step_by, [_all(ctx)])
+    step = {"month": ctx._("Month"), "quarter": ctx._("Quarter"), "year": ctx._("Year")}[step_by]
     summary = ChartData("table", ctx._("Statistic"),
                         (ctx._("Earliest"), ctx._("Latest"), ctx.assessed_title),
                         (_all(ctx),), np.zeros((3, 1)), "text",
@@ -594,8 +611,11 @@ def date(ctx: Context) -> Results:
                         caption=ctx._("Summary"))
 
     def what(by: str) -> str:
-        message = (N_("Number of {assessed} by year of the reported date{by}") if by_year
-                   else N_("Number of {assessed} by month of the reported date{by}"))
+        message = {
+            "month": N_("Number of {assessed} by month of the reported date{by}"),
+            "quarter": N_("Number of {assessed} by quarter of the reported date{by}"),
+            "year": N_("Number of {assessed} by year of the reported date{by}"),
+        }[step_by]
         return ctx._(message).format(assessed=ctx.assessed, by=by) + ctx.then_n(ctx.n_text)
 
     extra = [summary]

@@ -584,7 +584,7 @@ def date(ctx: Context) -> Results:
         if int(quarters.max()) + 1 <= MAX_QUARTERS:
             step_by = "quarter"
             start = first.astype(np.int64) // 3 * 3  # months since 1970 of the first quarter
-            index = quarters.astype(np.int64)
+            index = quarters
             m = int(index.max()) + 1
             month_names = tuple(
                 ctx.words.quarter(np.datetime64(int(start + 3 * i), "M").astype(dt.date))

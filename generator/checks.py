@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import process_checks
 from .errors_text import describe, field_path
@@ -22,6 +22,9 @@ from .mockup.spec import disaggregation_problems, period_problems, spec_problems
 from .models import MODELS, SINGLE_FILES, Dataset, Question
 from .models.common import ID_RE
 from .problems import Problem, listed, shown
+
+if TYPE_CHECKING:
+    from .parse_memo import ParseMemo
 
 # Words people type when they have not yet documented something.
 PLACEHOLDER_TEXTS = {"tbd", "tbc", "todo", "n/a", "na", "-", "?", "...", "xxx", "to be defined"}
@@ -157,8 +160,9 @@ def _strings(data: Any, loc: Loc = ()) -> Iterator[tuple[Loc, str]]:
 
 
 class Checker:
-    def __init__(self, loaded: Loaded) -> None:
+    def __init__(self, loaded: Loaded, memo: ParseMemo | None = None) -> None:
         self.loaded = loaded
+        self.memo = memo
         self.problems: list[Problem] = []
         r = loaded.records
         self.questions: dict[str, Question] = r.get("question", {})
@@ -206,7 +210,8 @@ class Checker:
         for d in self.datasets.values():
             self.dataset(d)
         process_checks.run(self)
-        self.problems.extend(translation_problems(self.loaded))
+        self.problems.extend(translation_problems(
+            self.loaded, self.memo.translations if self.memo is not None else None))
         return self.problems
 
     def references(self, source: Source) -> None:
@@ -320,8 +325,10 @@ def _get(data: Any, loc: Sequence[str]) -> Any:
     return data
 
 
-def check_references(loaded: Loaded) -> list[Problem]:
-    return Checker(loaded).run() + check_questionnaire(loaded)
+def check_references(loaded: Loaded, memo: ParseMemo | None = None) -> list[Problem]:
+    """memo: the files parsed by earlier builds of this process (mkdocs serve), with what
+    per-file checks found in them."""
+    return Checker(loaded, memo).run() + check_questionnaire(loaded)
 
 
 # --- the questionnaire (XLSForm): names, expressions, ranges, options, translations ---------

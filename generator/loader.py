@@ -259,7 +259,7 @@ def load(root: Path, *, internal: bool = False,
     loaded = loader.load_all()
     report = loader.report
     singles = all(kind in loaded.records for kind in SINGLE_FILES)
-    report.extend(check_references(loaded))
+    report.extend(check_references(loaded, memo))
     if loader.adoptions is not None:  # shared lists against the library options they replace
         report.extend(loader.adoptions.check_choices(loaded.records.get("choices", {})))
     if not report.ok or not singles:

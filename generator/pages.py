@@ -76,6 +76,9 @@ class Options:
     # Question pages kept from earlier builds, by page_memo.key: an object with get(key)
     # and put(key, markdown) (the MkDocs plugin's cache.Store).
     memo: Any = field(default=None, compare=False, repr=False)
+    # False answers, mock-ups and the XLSForm kept from earlier builds of this process
+    # (rebuild_memo.RebuildMemo, held by the MkDocs plugin under `mkdocs serve`).
+    rebuild: Any = field(default=None, compare=False, repr=False)
 
 
 # How each language spaces its punctuation, applied to every text a page prints in it.
@@ -290,9 +293,12 @@ class SiteRenderer:
         # The false assessment is drawn on the whole kb (skip logic may refer to any
         # question); only what the public view shows is drawn as charts or downloadable.
         # From the source records: the same false results in every language.
-        self.assessment = assessment_for(source) if options.mockups else None
+        rebuild = options.rebuild
+        self.assessment = assessment_for(
+            source, rebuild.answers if rebuild is not None else None) if options.mockups else None
         self.false_data: str | None = None
         self._memo_base: list[object] | None = None  # page_memo key parts shared by all pages
+        self._mockup_base: str | None = None  # rebuild_memo.mockup_base
         if self.assessment is not None:
             self.false_data = f"false-data/{file_stem(self.assessment)}"
             for q in self.kb.questions.values():
@@ -336,6 +342,19 @@ class SiteRenderer:
                           dimensions=dimension_words(self.kb.country, self._))
 
     def _mockup(self, q: Question) -> MockupResult:
+        rebuild = self.options.rebuild
+        if rebuild is None or self.assessment is None:
+            return self._draw_mockup(q)
+        if self._mockup_base is None:
+            from .rebuild_memo import mockup_base
+
+            self._mockup_base = mockup_base(self.language, self.kb.country, True) or ""
+        if not self._mockup_base:
+            return self._draw_mockup(q)
+        return rebuild.mockup(self._mockup_base, q, self.assessment,
+                              lambda: self._draw_mockup(q))
+
+    def _draw_mockup(self, q: Question) -> MockupResult:
         result = build_mockup(q, self.kb.country, self.assessment, self.chart_words)
         lang = self.language
         if lang.code == source_language(self.kb.country).code or not result.placeholders:
@@ -746,7 +765,11 @@ class SiteRenderer:
             # The public view has no confidential question: the download cannot leak one.
             # From the source-language records, whose translations fill the form's language
             # columns, whatever the language of this site.
-            yield Page(f"questionnaire/{name}", export_xlsform(self.source_kb))
+            rebuild = self.options.rebuild
+            yield Page(f"questionnaire/{name}", export_xlsform(self.source_kb)
+                       if rebuild is None else rebuild.export(
+                           self.source_kb, lambda: export_xlsform(self.source_kb),
+                           ExportError))
         except ExportError as err:
             error = str(err)
         form = self.site_form

@@ -30,6 +30,8 @@ class Parsed:
 @dataclass
 class ParseMemo:
     entries: dict[tuple[str, str], Parsed] = field(default_factory=dict, repr=False)
+    # Each file's translation problems (i18n/validate.py), reused while its entry here is.
+    translations: dict[str, Any] = field(default_factory=dict, repr=False)
     hits: int = 0  # by the current (or last) load
     misses: int = 0
 

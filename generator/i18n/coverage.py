@@ -210,17 +210,24 @@ def walk(loaded: Loaded, langs: Sequence[str] | None = None) -> tuple[list[Entry
     entries: list[Entry] = []
     unknown: list[Unknown] = []
     for source in loaded.sources:
-        model = MODELS.get(source.kind)
-        if model is None:
-            continue
-        data, where = source.doc.data, None
-        if source.kind == "question" and isinstance(data, dict) and "adopts" in data:
-            data, where = adopted_view(source)
-        w = Walker(source, list(langs), *([where] if where else []))
-        w.record(model, data, ())
-        entries += w.entries
-        unknown += w.unknown
+        found, missing = walk_source(source, langs)
+        entries += found
+        unknown += missing
     return entries, unknown
+
+
+def walk_source(source: Source, langs: Sequence[str]) -> tuple[list[Entry], list[Unknown]]:
+    """walk() of one record file: it reads nothing but the file (and, for a question that
+    adopts, its effective record) and the languages."""
+    model = MODELS.get(source.kind)
+    if model is None:
+        return [], []
+    data, where = source.doc.data, None
+    if source.kind == "question" and isinstance(data, dict) and "adopts" in data:
+        data, where = adopted_view(source)
+    w = Walker(source, list(langs), *([where] if where else []))
+    w.record(model, data, ())
+    return w.entries, w.unknown
 
 
 def closest(key: str, allowed: Sequence[str]) -> str | None:

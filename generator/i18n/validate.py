@@ -3,22 +3,59 @@ since), keys that are no translatable field, languages the kb does not declare."
 
 from __future__ import annotations
 
-from ..loaded import Loaded
+from ..loaded import Loaded, Source
 from ..problems import Problem, shown
-from .coverage import closest, declared_languages, iter_stale, walk
+from .coverage import closest, declared_languages, iter_stale, walk_source
 
 # Warnings for translators that never stop a (strict) build: a source text edited in a
 # pull request must not wait for every translator.
 ADVISORY = frozenset({"translation-stale"})
 
 
-def translation_problems(loaded: Loaded) -> list[Problem]:
+# What a file's translation problems read besides the file: the languages.
+Context = tuple[object, ...]
+# Per record file: (its YAML, its record, the context, the problems by kind).
+Found = tuple[list[Problem], list[Problem], list[Problem], list[Problem]]
+Memo = dict[str, tuple[object, object, Context, Found]]
+
+
+def translation_problems(loaded: Loaded, memo: Memo | None = None) -> list[Problem]:
+    """memo (`mkdocs serve`, kept by the plugin with its ParseMemo): each file's problems
+    from an earlier build, reused while the file's parsed YAML and record are the very
+    objects that build had (the ParseMemo hands back the same ones for unchanged bytes; a
+    question that adopts from the library is parsed anew each build, so it is never
+    reused) and the languages are the same. Entries of files gone are dropped."""
     source, others = declared_languages(loaded)
-    entries, unknown = walk(loaded, others)
-    problems: list[Problem] = []
+    # Without country.yml (reported as missing) the declared languages are unknown: warning
+    # about every translation in the kb would bury the one real problem.
+    has_country = any(s.kind == "country" for s in loaded.sources)
+    forms = _form_languages(loaded)
+    context: Context = (source, tuple(others), has_country, repr(forms))
+    found: list[Found] = []
+    kept: Memo = {}
+    for s in loaded.sources:
+        entry = memo.get(s.rel) if memo is not None else None
+        if (entry is not None and entry[0] is s.doc and entry[1] is s.record
+                and entry[2] == context):
+            result = entry[3]
+        else:
+            result = _file_problems(s, source, others, has_country, forms)
+        kept[s.rel] = (s.doc, s.record, context, result)
+        found.append(result)
+    if memo is not None:
+        memo.clear()
+        memo.update(kept)
+    # The same order as the checks of the whole kb had: each kind of problem, file by file.
+    return [p for kind in range(4) for result in found for p in result[kind]]
+
+
+def _file_problems(s: Source, source: str, others: list[str], has_country: bool,
+                   forms: list[object]) -> Found:
+    entries, unknown = walk_source(s, others)
+    stale: list[Problem] = []
     for e in iter_stale(entries):
         assert e.hash_loc is not None
-        problems.append(Problem(
+        stale.append(Problem(
             e.source.rel, e.source.doc.line(e.hash_loc),
             ".".join(map(str, e.hash_loc)),
             f"the {source} text of '{e.hash_key}' changed since this {e.lang} translation "
@@ -28,32 +65,29 @@ def translation_problems(loaded: Loaded) -> list[Problem]:
             f"under translations.{e.lang}.source_hash",
             "warning", code="translation-stale",
         ))
+    keys: list[Problem] = []
     for u in unknown:
         hint = closest(u.key, u.allowed)
-        problems.append(Problem(
+        keys.append(Problem(
             u.source.rel, u.source.doc.line(u.loc), ".".join(map(str, u.loc)),
             f"'{shown(u.key)}' is not a translatable field here",
             (f"did you mean '{hint}'? " if hint else "")
             + "use one of: " + ", ".join(u.allowed),
             code="unknown-key",
         ))
-    problems.extend(_sentences(loaded))
     declared = {source, *others}
-    # Without country.yml (reported as missing) the declared languages are unknown: warning
-    # about every translation in the kb would bury the one real problem.
-    has_country = any(s.kind == "country" for s in loaded.sources)
-    for s in loaded.sources if has_country else ():
-        for loc, lang in _languages_used(s.doc.data, ()):
-            if lang not in declared and not _form_language(loaded, lang):
-                problems.append(Problem(
-                    s.rel, s.doc.line(loc), ".".join(map(str, loc)),
-                    f"'{shown(lang)}' is not a site language of this kb, so this translation "
-                    "is never shown",
-                    "add it to site_languages in kb/country.yml, or correct the language code "
-                    f"({', '.join(sorted(declared))})",
-                    "warning", code="translation-language",
-                ))
-    return problems
+    languages: list[Problem] = []
+    for loc, lang in _languages_used(s.doc.data, ()) if has_country else ():
+        if lang not in declared and lang not in forms:
+            languages.append(Problem(
+                s.rel, s.doc.line(loc), ".".join(map(str, loc)),
+                f"'{shown(lang)}' is not a site language of this kb, so this translation "
+                "is never shown",
+                "add it to site_languages in kb/country.yml, or correct the language code "
+                f"({', '.join(sorted(declared))})",
+                "warning", code="translation-language",
+            ))
+    return stale, keys, _sentences(s), languages
 
 
 def _languages_used(data: object, loc: tuple[str | int, ...]):  # type: ignore[no-untyped-def]
@@ -69,32 +103,31 @@ def _languages_used(data: object, loc: tuple[str | int, ...]):  # type: ignore[n
             yield from _languages_used(v, (*loc, i))
 
 
-def _form_language(loaded: Loaded, lang: str) -> bool:
-    """Questionnaire languages (form_languages) may differ from the site's."""
+def _form_languages(loaded: Loaded) -> list[object]:
+    """Questionnaire languages (form_languages) may differ from the site's: their codes."""
     country = next((s for s in loaded.sources if s.kind == "country"), None)
     forms = country.doc.data.get("form_languages") if country and isinstance(
         country.doc.data, dict) else None
-    return isinstance(forms, list) and any(
-        isinstance(f, dict) and f.get("code") == lang for f in forms)
+    return [f.get("code") for f in forms if isinstance(f, dict)] \
+        if isinstance(forms, list) else []
 
 
-def _sentences(loaded: Loaded) -> list[Problem]:
+def _sentences(source: Source) -> list[Problem]:
     """A translated mock-up sentence may use the same placeholders as the source sentence."""
     from ..mockup import template_problems
 
     problems: list[Problem] = []
-    for source in loaded.sources:
-        q = source.record
-        if source.kind != "question" or q is None:
+    q = source.record
+    if source.kind != "question" or q is None:
+        return problems
+    for lang, tr in q.translations.items():
+        sentence = (getattr(tr, "mockup", None) or {}).get("sentence")
+        if not sentence:
             continue
-        for lang, tr in q.translations.items():
-            sentence = (getattr(tr, "mockup", None) or {}).get("sentence")
-            if not sentence:
-                continue
-            other = q.model_copy(update={"mockup": q.mockup.model_copy(
-                update={"sentence": sentence})})
-            loc = ("translations", lang, "mockup", "sentence")
-            for _, message in template_problems(other):
-                problems.append(Problem(source.rel, source.doc.line(loc), ".".join(loc),
-                                        message, code="placeholder-unknown"))
+        other = q.model_copy(update={"mockup": q.mockup.model_copy(
+            update={"sentence": sentence})})
+        loc = ("translations", lang, "mockup", "sentence")
+        for _, message in template_problems(other):
+            problems.append(Problem(source.rel, source.doc.line(loc), ".".join(loc),
+                                    message, code="placeholder-unknown"))
     return problems

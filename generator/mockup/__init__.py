@@ -64,11 +64,13 @@ class MockupResult:
     placeholders: dict[str, str]  # the values the sentence was filled with
 
 
-def assessment_for(kb: KnowledgeBase) -> FalseAssessment:
-    """The round's false assessment over every question of the kb (skip logic needs them)."""
+def assessment_for(kb: KnowledgeBase,
+                   kept: dict[str, Any] | None = None) -> FalseAssessment:
+    """The round's false assessment over every question of the kb (skip logic needs them);
+    kept: answers of earlier builds of this process, reused by key (FalseAssessment)."""
     from .assessment import FalseAssessment
 
-    return FalseAssessment(kb.country, kb.questions, kb.options)
+    return FalseAssessment(kb.country, kb.questions, kb.options, kept)
 
 
 def build_mockup(question: Question, country: Country,

@@ -255,13 +255,23 @@ class Answers:
 
 
 OptionsOf = Callable[[Question], Sequence[Option]]
+# Bump when what FalseAssessment.key covers changes.
+ANSWERS_FORMAT = 1
+
+
+# Answers drawn by earlier builds of this process (`mkdocs serve`), by question id:
+# (key, answers), the key from FalseAssessment.key.
+KeptAnswers = dict[str, tuple[str, Answers]]
 
 
 class FalseAssessment:
-    """The false dataset of one round, drawn question by question on demand."""
+    """The false dataset of one round, drawn question by question on demand.
+
+    kept (`mkdocs serve`): a question's answers from an earlier build are reused while its
+    key is the same; the key hashes everything a draw reads (key())."""
 
     def __init__(self, country: Country, questions: Mapping[str, Question] | None = None,
-                 options_of: OptionsOf | None = None) -> None:
+                 options_of: OptionsOf | None = None, kept: KeptAnswers | None = None) -> None:
         self.country = country
         self.units = units_for(country)
         self.questions = dict(questions or {})
@@ -269,6 +279,63 @@ class FalseAssessment:
         self.options_of: OptionsOf = options_of or (lambda q: q.options)
         self._answers: dict[str, Answers] = {}
         self._busy: set[str] = set()
+        self.kept = kept
+        self._keys: dict[str, tuple[Question, str | None]] = {}
+        self._country_key: str | None = None
+
+    def drawn_from(self, question: Question) -> Question:
+        """The record a question's answers are drawn from (see answers())."""
+        source = self.questions.get(question.id)
+        if (source is not None and source is not question and source.type == question.type
+                and [o.code for o in self.options_of(source)]
+                == [o.code for o in (question.options or self.options_of(question))]):
+            return source
+        return question
+
+    def key(self, question: Question) -> str | None:
+        """A hash of everything the question's false answers are drawn from: the country
+        (units, levels, round, seed), the question's record and options, and, through its
+        `relevant` rule, the keys of the questions the rule reads (their answers decide who
+        is asked), recursively. None (never reused) on a cycle, which validation refuses."""
+        import json
+
+        from ..page_memo import Unstable, plain
+
+        known = self._keys.get(question.id)
+        if known is not None and known[0] is question:
+            return known[1]
+        if question.id in self._busy:
+            return None
+        if self._country_key is None:
+            self._country_key = hashlib.sha256(json.dumps(
+                plain(self.country), sort_keys=True).encode()).hexdigest()
+        parents: list[tuple[str, str | None]] = []
+        result: str | None = None
+        self._busy.add(question.id)
+        try:
+            try:
+                names = sorted(expressions.references(expressions.parse(question.relevant))) \
+                    if question.relevant else []
+            except expressions.ExpressionError:
+                names = []
+            ok = True
+            for name in names:
+                parent = self.by_name.get(name)
+                parent_key = None if parent is None else self.key(parent)
+                if parent is not None and parent_key is None:
+                    ok = False
+                parents.append((name, parent_key))
+            if ok:
+                text = json.dumps([ANSWERS_FORMAT, self._country_key, plain(question),
+                                   plain(list(self.options_of(question))), parents],
+                                  sort_keys=True)
+                result = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+        except Unstable:
+            result = None
+        finally:
+            self._busy.discard(question.id)
+        self._keys[question.id] = (question, result)
+        return result
 
     def level(self, name: str) -> Level:
         return level_for(self.country, name)
@@ -281,15 +348,22 @@ class FalseAssessment:
         # from the source record, so every language shows the same false results (labels
         # steer the draw: "Do not know" stays small), and the page names the options in its
         # own language by their codes (results.choice).
-        source = self.questions.get(question.id)
-        if (source is not None and source is not question and source.type == question.type
-                and [o.code for o in self.options_of(source)]
-                == [o.code for o in (question.options or self.options_of(question))]):
-            question = source
+        question = self.drawn_from(question)
         found = self._answers.get(question.id)
         if found is not None and found.question is question:
             return found
-        answers = self._draw(question)
+        key = self.key(question) if self.kept is not None else None
+        kept = self.kept.get(question.id) if self.kept is not None else None
+        if key is not None and kept is not None and kept[0] == key:
+            answers = replace(kept[1], question=question)
+        else:
+            answers = self._draw(question)
+            if key is not None and self.kept is not None:
+                for array in (answers.asked, answers.choice, answers.chosen, answers.value,
+                              answers.day, answers.theme):
+                    if array is not None:  # shared with later builds: never changed in place
+                        array.flags.writeable = False
+                self.kept[question.id] = (key, answers)
         self._answers[question.id] = answers
         return answers
 

@@ -33,6 +33,7 @@ from ..mockup import embed_charts
 from ..pages import Options, Page, SiteRenderer, tags_page_with_index
 from ..parse_memo import ParseMemo
 from ..problems import Report
+from ..rebuild_memo import RebuildMemo
 from .cache import HtmlCache, OutputCache, SearchCache, Store
 from .config import CountryToolkitConfig
 from .report_page import replace_not_found, report_markdown
@@ -53,6 +54,8 @@ class CountryToolkitPlugin(BasePlugin[CountryToolkitConfig]):
     nav: Navigation | None = None
     cache_ready = False
     parse_memo: ParseMemo | None = None
+    rebuild_memo: RebuildMemo | None = None  # false answers, mock-ups, XLSForm
+    served_builds = 0  # builds of this `mkdocs serve` session whose caches were saved
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"],
                    dirty: bool) -> None:
@@ -115,6 +118,7 @@ class CountryToolkitPlugin(BasePlugin[CountryToolkitConfig]):
             return
         if self.parse_memo is None and self.config.cache:
             self.parse_memo = ParseMemo()  # kept across `mkdocs serve` rebuilds
+            self.rebuild_memo = RebuildMemo()
         kb, report = load(self.kb_path, internal=self.config.internal,
                           memo=self.parse_memo if self.config.cache else None)
         # Stale translations are for translators to review: they never stop a build (the
@@ -141,7 +145,10 @@ class CountryToolkitPlugin(BasePlugin[CountryToolkitConfig]):
                 "strict mode is on: fix them and build again"
             )
         memo = self.markdown_memo if self.config.cache else None
-        options = replace(self.options, memo=memo)
+        rebuild = self.rebuild_memo if self.config.cache else None
+        if rebuild is not None:
+            rebuild.start()
+        options = replace(self.options, memo=memo, rebuild=rebuild)
         if self.config.compare_with:
             try:
                 options = replace(options, comparison=compare_with(kb, self.config.compare_with))
@@ -214,8 +221,16 @@ class CountryToolkitPlugin(BasePlugin[CountryToolkitConfig]):
         if self.config.internal:
             write_mark(Path(config.site_dir))
         if self.cache_ready:
+            # Under serve the cache files are written by the first build and when serve
+            # stops (on_shutdown), not after every edit; `mkdocs build` writes them now.
+            write = not (self.serving and self.served_builds > 0)
             for cache in self._caches():
-                cache.save()
+                cache.save(write)
+            self.served_builds += self.serving
+
+    def on_shutdown(self) -> None:
+        for cache in self._caches():
+            cache.flush()
 
     def on_post_page(self, output: str, /, *, page: MkPage, config: MkDocsConfig) -> str:
         output = embed_charts(output, self.charts) if self.charts else output

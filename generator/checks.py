@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from . import process_checks
@@ -200,19 +200,51 @@ class Checker:
                                      code=code))
 
     def run(self) -> list[Problem]:
+        kept = self.memo.checks if self.memo is not None else None
+        fresh: dict[tuple[str, str], Any] = {}
+        country = self.loaded.records.get("country")
         for source in self.loaded.sources:
-            self.references(source)
-            self.todos(source)
-            if source.kind == "question":
-                self.question_values(source)
+            self.references(source)  # against the ids of the whole kb: always checked
+            self._per_file(kept, fresh, ("file", source.rel), (source.doc,),
+                           (source.kind, self.round), lambda s=source: self._file(s))
         for q in self.questions.values():
-            self.question(q)
+            self._per_file(kept, fresh, ("question", q.id),
+                           (q, self.loaded.docs.get(("question", q.id)), country),
+                           (self.loaded.rel.get(("question", q.id)),),
+                           lambda q=q: self.question(q))
+        if kept is not None:
+            kept.clear()
+            kept.update(fresh)
         for d in self.datasets.values():
             self.dataset(d)
         process_checks.run(self)
         self.problems.extend(translation_problems(
             self.loaded, self.memo.translations if self.memo is not None else None))
         return self.problems
+
+    def _file(self, source: Source) -> None:
+        self.todos(source)
+        if source.kind == "question":
+            self.question_values(source)
+
+    def _per_file(self, kept: dict[tuple[str, str], Any] | None,
+                  fresh: dict[tuple[str, str], Any], key: tuple[str, str],
+                  objects: tuple[object, ...], values: tuple[object, ...],
+                  check: Callable[[], None]) -> None:
+        """Run check, or (mkdocs serve) reuse what it found in an earlier build while it
+        reads the very same parsed objects (the ParseMemo hands back the same ones for a
+        file whose bytes are unchanged) and equal values."""
+        entry = kept.get(key) if kept is not None else None
+        if (entry is not None and len(entry[0]) == len(objects)
+                and all(a is b for a, b in zip(entry[0], objects, strict=True))
+                and entry[1] == values):
+            found = entry[2]
+            self.problems.extend(found)
+        else:
+            start = len(self.problems)
+            check()
+            found = self.problems[start:]
+        fresh[key] = (objects, values, found)
 
     def references(self, source: Source) -> None:
         for pattern, target in REFERENCES.get(source.kind, ()):

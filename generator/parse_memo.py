@@ -32,6 +32,8 @@ class ParseMemo:
     entries: dict[tuple[str, str], Parsed] = field(default_factory=dict, repr=False)
     # Each file's translation problems (i18n/validate.py), reused while its entry here is.
     translations: dict[str, Any] = field(default_factory=dict, repr=False)
+    # What checks.Checker found in each file and typed question, reused the same way.
+    checks: dict[tuple[str, str], Any] = field(default_factory=dict, repr=False)
     hits: int = 0  # by the current (or last) load
     misses: int = 0
 

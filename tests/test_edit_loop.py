@@ -11,6 +11,8 @@ cache folder back). Speed is measured in benchmarks/edit_loop.py, not here.
 from __future__ import annotations
 
 import hashlib
+import logging
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,6 +22,8 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 from support import SAMPLE_KB, copy_project
+
+from generator.i18n.coverage import fingerprint
 
 EPOCH = "1767225600"
 SERVE_URL = "http://127.0.0.1:8000/"
@@ -44,13 +48,35 @@ def fresh_plugin() -> Iterator[None]:
         kept.update(saved)
 
 
-def serve_build(project: Path, site: Path, *, cache: bool = True) -> object:
+class Logged(logging.Handler):
+    """What the plugin logs (the kb's problems: stale translations are only logged)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(record.getMessage())
+
+
+def serve_build(project: Path, site: Path, *, cache: bool = True,
+                logged: list[str] | None = None) -> object:
     """One rebuild as `mkdocs serve` runs it (dirty=False, serve_url set, serving on)."""
     config = load_config(str(project / "mkdocs.yml"), site_dir=str(site))
     config.plugins.on_startup(command="serve", dirty=False)
     plugin = config.plugins[PLUGIN]
     plugin.config["cache"] = cache
-    build(config, serve_url=SERVE_URL)
+    handler, logger = Logged(), logging.getLogger("mkdocs.plugins.country-toolkit")
+    level = logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    try:
+        build(config, serve_url=SERVE_URL)
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+    if logged is not None:
+        logged[:] = handler.lines
     return plugin
 
 
@@ -74,8 +100,22 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 QUESTION = "questions/aap/aap-other-languages/index.html"
+QUESTION_FILE = "kb/questions/aap/aap-other-languages.yml"
 PARENT = "kb/questions/aap/aap-languages-spoken.yml"  # aap-other-languages' skip logic reads it
 ADOPTED = "questions/aap/aap-feedback-channels/index.html"
+PURPOSE = "Find small language groups at risk of being left out of communication."
+# Its mock-up sentence: how many locations were asked (the parent's false answers decide).
+ASKED = re.compile(r"named another language in (\S+) locations")
+
+
+def stale_purpose(lines: list[str]) -> list[str]:
+    return [line for line in lines if "aap-other-languages.yml" in line
+            and "translations.fr.source_hash.purpose" in line]
+
+
+def cache_files(project: Path) -> dict[str, bytes]:
+    folder = project / ".cache" / "country-toolkit"
+    return {p.name: p.read_bytes() for p in sorted(folder.glob("*.json"))}
 
 
 def test_served_and_warm_builds_match_a_cold_build_after_each_edit(
@@ -103,19 +143,33 @@ def test_served_and_warm_builds_match_a_cold_build_after_each_edit(
             return lambda site: None if text in read(site, page) else pytest.fail(
                 f"{page} does not show {text!r}")
 
+        def question_text() -> None:
+            edit(project / QUESTION_FILE, "which language or dialect is it?",
+                 "which language or dialect is it (edited)?")
+            # Its French purpose was translated from the old text: now stale (a warning).
+            edit(project / QUESTION_FILE, PURPOSE, PURPOSE + " Edited.")
+
+        def sector_name() -> None:
+            edit(project / "kb/sectors.yml", "name: Water, Sanitation and Hygiene",
+                 "name: Water and Hygiene Renamed")
+            # The translator reviewed the purpose: the stale warning goes.
+            edit(project / QUESTION_FILE, "purpose: vjkjsshq",
+                 f"purpose: {fingerprint(PURPOSE + ' Edited.')}")
+
+        def skip_logic_parent() -> None:
+            edit(project / PARENT, "label: Another language", "label: Another language (edited)")
+            # More "another language" answers: more locations are asked the dependent question.
+            edit(project / PARENT, "      other: 8\n", "      other: 60\n")
+
         steps: list[tuple[str, Callable[[], None], Callable[[Path], None]]] = [
-            ("question text", lambda: edit(
-                project / "kb/questions/aap/aap-other-languages.yml",
-                "which language or dialect is it?", "which language or dialect is it (edited)?"),
+            ("question text", question_text,
              page_shows(QUESTION, "which language or dialect is it (edited)?")),
             # The home page's title (the country's name) is in the navigation of every page.
             ("title in the nav", lambda: edit(
                 project / "kb/country.yml", "name: Republic of Veloria",
                 "name: Republic of Veloria Renamed"),
              shows_everywhere("Republic of Veloria Renamed")),
-            ("sector name", lambda: edit(
-                project / "kb/sectors.yml", "name: Water, Sanitation and Hygiene",
-                "name: Water and Hygiene Renamed"),
+            ("sector name", sector_name,
              page_shows("questions/wash/index.html", "Water and Hygiene Renamed")),
             ("partner name", lambda: edit(
                 project / "kb/partners/cash-wg.yml", "name: Cash Working Group",
@@ -132,22 +186,43 @@ def test_served_and_warm_builds_match_a_cold_build_after_each_edit(
                 "use: The AAP/PSEA Network updates the shared feedback mechanism"),
              page_shows(ADOPTED, "updates the shared feedback mechanism")),
             # The dependent's "Asked only if" names the parent's option (set in the kb).
-            ("skip-logic parent", lambda: edit(
-                project / PARENT, "label: Another language", "label: Another language (edited)"),
+            ("skip-logic parent", skip_logic_parent,
              page_shows(QUESTION, "includes Another language (edited)")),
         ]
+        logged: list[str] = []
         for name, change, shows in steps:
             change()
-            plugin = serve_build(project, served)
+            asked = ASKED.findall(read(served, QUESTION))
+            stored = cache_files(project)
+            plugin = serve_build(project, served, logged=logged)
             shows(served)
+            memo = plugin.rebuild_memo  # type: ignore[attr-defined]
             if name == "question text":
                 hits, looked_up = plugin.markdown_memo.last  # type: ignore[attr-defined]
                 assert looked_up - hits == 2  # its own, and its parent's listing dependents
                 assert plugin.parse_memo.misses == adopting + 1  # type: ignore[attr-defined]
+                # Its own mock-up is made again, the others' are reused; its label changed
+                # the questionnaire workbook.
+                assert memo.mockup_misses == 1 and memo.mockup_hits > 50
+                assert not memo.xlsform_hit
+                assert len(stale_purpose(logged)) == 1
+                # Serve rewrites its cache files only when it stops.
+                assert cache_files(project) == stored
+                plugin.on_shutdown()  # type: ignore[attr-defined]
+                written = cache_files(project)
+                assert written.keys() == stored.keys() and written != stored
+            if name == "sector name":
+                assert stale_purpose(logged) == []
+            if name == "template":  # the kb is unchanged: so is its questionnaire
+                assert memo.xlsform_hit
+            if name == "skip-logic parent":
+                assert ASKED.findall(read(served, QUESTION)) != asked != []
             cold = tmp_path / f"cold-{len(name)}-{name.replace(' ', '-')}"
             warm = tmp_path / f"warm-{name.replace(' ', '-')}"
+            cold_logged: list[str] = []
             with fresh_plugin():
-                serve_build(project, cold, cache=False)
+                serve_build(project, cold, cache=False, logged=cold_logged)
+            assert logged == cold_logged, name  # the same problems (translations too)
             with fresh_plugin():
                 serve_build(project, warm)
             expected = tree(cold)
@@ -155,3 +230,37 @@ def test_served_and_warm_builds_match_a_cold_build_after_each_edit(
                 got = tree(site)
                 assert sorted(k for k in got.keys() | expected.keys()
                               if got.get(k) != expected.get(k)) == [], (name, site.name)
+
+
+def test_checks_kept_between_loads_see_every_edit(tmp_path: Path) -> None:
+    """Serve keeps each file's check results (todos, translations...) with its parse: after
+    each edit, a load with the memo reports exactly what a load without one does, files the
+    edit did not touch included (their checks read the country's round and languages)."""
+    from generator.loader import load
+    from generator.parse_memo import ParseMemo
+
+    project = copy_project(tmp_path / "project", SAMPLE_KB)
+    kb, memo = project / "kb", ParseMemo()
+
+    def codes(file: str) -> set[str]:
+        _, with_memo = load(kb, memo=memo)
+        assert memo.hits > 50
+        assert with_memo.problems == load(kb)[1].problems
+        return {p.code for p in with_memo.problems if p.path.endswith(file)}
+
+    load(kb, memo=memo)
+    assert "translation-stale" not in codes(QUESTION_FILE)
+    edit(project / QUESTION_FILE, PURPOSE, PURPOSE + " Edited.")
+    assert "translation-stale" in codes(QUESTION_FILE)
+    # French is no longer a site language: its stale translations are no one's concern.
+    edit(kb / "country.yml", "  - code: fr\n    name: Français\n", "")
+    assert "translation-stale" not in codes(QUESTION_FILE)
+    # An earlier round: questions first asked later are now in the future (unchanged files).
+    assert "round-in-future" not in codes("")
+    edit(kb / "country.yml", "  number: 6\n", "  number: 2\n")
+    assert "round-in-future" in codes("")
+    edit(kb / "country.yml", "  number: 2\n", "  number: 6\n")
+    edit(project / QUESTION_FILE, "status: agreed", "status: TODO")
+    assert "todo-left" in codes(QUESTION_FILE)
+    edit(project / QUESTION_FILE, "status: TODO", "status: agreed")
+    assert "todo-left" not in codes(QUESTION_FILE)

@@ -264,3 +264,37 @@ def test_checks_kept_between_loads_see_every_edit(tmp_path: Path) -> None:
     assert "todo-left" in codes(QUESTION_FILE)
     edit(project / QUESTION_FILE, "status: TODO", "status: agreed")
     assert "todo-left" not in codes(QUESTION_FILE)
+
+
+def test_mockups_kept_between_renders_follow_every_input(tmp_path: Path) -> None:
+    """Serve keeps false answers and mock-ups by keys of what they read: in another
+    language the page's own translation of the question, and the false answers of the
+    question its skip logic reads. After each edit every mock-up equals a fresh one."""
+    from generator.loader import load_or_raise
+    from generator.pages import Options, SiteRenderer
+    from generator.rebuild_memo import RebuildMemo
+
+    project = copy_project(tmp_path / "project", SAMPLE_KB)
+    memo = RebuildMemo()
+
+    def mockups() -> dict[str, tuple[str, str]]:
+        kb = load_or_raise(project / "kb")
+        memo.start()
+        kept = SiteRenderer(kb, Options(language="fr", rebuild=memo)).mockups
+        assert memo.mockup_hits + memo.mockup_misses == len(kept) > 50
+        fresh = SiteRenderer(kb, Options(language="fr")).mockups
+        got = {q: (m.sentence, m.chart_html) for q, m in kept.items()}
+        assert got == {q: (m.sentence, m.chart_html) for q, m in fresh.items()}
+        return got
+
+    before = mockups()
+    # The French sentence alone changes: the English record and its false answers do not.
+    edit(project / QUESTION_FILE, "dans {n_locations} localités ;",
+         "dans {n_locations} localités (modifié) ;")
+    after = mockups()
+    assert memo.mockup_misses == 1
+    assert "(modifié)" in after["aap-other-languages"][0]
+    # More "another language" answers in the parent: more locations asked the dependent.
+    edit(project / PARENT, "      other: 8\n", "      other: 60\n")
+    child = mockups()["aap-other-languages"]
+    assert child != after["aap-other-languages"] and before != after

@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 
 @dataclass
 class RebuildMemo:
-    answers: KeptAnswers = field(default_factory=dict, repr=False)
+    answers: KeptAnswers = field(default_factory=lambda: _kept_answers(), repr=False)
     mockups: dict[str, tuple[str, MockupResult]] = field(default_factory=dict, repr=False)
     # (key, the workbook's bytes or the ExportError's message): the latest export only.
     xlsform: tuple[str, bytes | str] | None = field(default=None, repr=False)
@@ -91,3 +91,9 @@ class RebuildMemo:
 def mockup_base(language: Any, country: Any, mockups: bool) -> str | None:
     """The part of every mock-up's key that is the same for the whole build."""
     return page_memo.key(page_memo.templates_digest(), language, country, mockups)
+
+
+def _kept_answers() -> KeptAnswers:
+    from .mockup.assessment import KeptAnswers  # numpy: only once a serve build needs it
+
+    return KeptAnswers()

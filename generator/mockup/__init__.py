@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from ..kb import KnowledgeBase
-    from .assessment import FalseAssessment
+    from .assessment import FalseAssessment, KeptAnswers
     from .results import Words
 
 
@@ -64,8 +64,7 @@ class MockupResult:
     placeholders: dict[str, str]  # the values the sentence was filled with
 
 
-def assessment_for(kb: KnowledgeBase,
-                   kept: dict[str, Any] | None = None) -> FalseAssessment:
+def assessment_for(kb: KnowledgeBase, kept: KeptAnswers | None = None) -> FalseAssessment:
     """The round's false assessment over every question of the kb (skip logic needs them);
     kept: answers of earlier builds of this process, reused by key (FalseAssessment)."""
     from .assessment import FalseAssessment

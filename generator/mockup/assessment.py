@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from typing import TypeVar
 
 import numpy as np
 
@@ -28,6 +29,7 @@ from . import falsedata
 from .spec import DEFAULT_UNITS, ChoiceSpec, choice_spec, date_period, number_spec
 
 CHOICE = ("select_one", "yes_no")
+T = TypeVar("T")
 
 
 def rng_for(*parts: str) -> np.random.Generator:
@@ -259,9 +261,14 @@ OptionsOf = Callable[[Question], Sequence[Option]]
 ANSWERS_FORMAT = 1
 
 
-# Answers drawn by earlier builds of this process (`mkdocs serve`), by question id:
-# (key, answers), the key from FalseAssessment.key.
-KeptAnswers = dict[str, tuple[str, Answers]]
+@dataclass
+class KeptAnswers:
+    """Answers drawn by earlier builds of this process (`mkdocs serve`), by question id:
+    (key, answers), the key from FalseAssessment.key; and values made from them alone (a
+    dataset column), by (question id, name): (key, value)."""
+
+    answers: dict[str, tuple[str, Answers]] = field(default_factory=dict)
+    derived: dict[tuple[str, str], tuple[str, object]] = field(default_factory=dict)
 
 
 class FalseAssessment:
@@ -353,7 +360,7 @@ class FalseAssessment:
         if found is not None and found.question is question:
             return found
         key = self.key(question) if self.kept is not None else None
-        kept = self.kept.get(question.id) if self.kept is not None else None
+        kept = self.kept.answers.get(question.id) if self.kept is not None else None
         if key is not None and kept is not None and kept[0] == key:
             answers = replace(kept[1], question=question)
         else:
@@ -363,9 +370,22 @@ class FalseAssessment:
                               answers.day, answers.theme):
                     if array is not None:  # shared with later builds: never changed in place
                         array.flags.writeable = False
-                self.kept[question.id] = (key, answers)
+                self.kept.answers[question.id] = (key, answers)
         self._answers[question.id] = answers
         return answers
+
+    def derived(self, question: Question, name: str, make: Callable[[], T]) -> T:
+        """make(), a value made from the question's answers alone; kept with them."""
+        source = self.drawn_from(question)
+        key = self.key(source) if self.kept is not None else None
+        if key is None or self.kept is None:
+            return make()
+        kept = self.kept.derived.get((source.id, name))
+        if kept is not None and kept[0] == key:
+            return kept[1]  # type: ignore[return-value]
+        value = make()
+        self.kept.derived[(source.id, name)] = (key, value)
+        return value
 
     def _relevant(self, question: Question) -> np.ndarray:
         level = self.level_of(question)

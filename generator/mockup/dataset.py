@@ -116,6 +116,11 @@ def _names(names: tuple[str, ...], index: np.ndarray) -> list[str]:
 
 
 def _column(assessment: FalseAssessment, q: Question) -> object:
+    # Kept with the answers between serve rebuilds (pandas copies it into each frame).
+    return assessment.derived(q, "column", lambda: _make_column(assessment, q))
+
+
+def _make_column(assessment: FalseAssessment, q: Question) -> object:
     a = assessment.answers(q)
     if a.value is not None:
         if q.type == "integer":

@@ -145,7 +145,8 @@ class CountryToolkitPlugin(BasePlugin[CountryToolkitConfig]):
                 "strict mode is on: fix them and build again"
             )
         memo = self.markdown_memo if self.config.cache else None
-        rebuild = self.rebuild_memo if self.config.cache else None
+        # Its keys cost a little on each build: only serve rebuilds reuse what it keeps.
+        rebuild = self.rebuild_memo if self.config.cache and self.serving else None
         if rebuild is not None:
             rebuild.start()
         options = replace(self.options, memo=memo, rebuild=rebuild)

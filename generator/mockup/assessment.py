@@ -304,19 +304,19 @@ class FalseAssessment:
         (units, levels, round, seed), the question's record and options, and, through its
         `relevant` rule, the keys of the questions the rule reads (their answers decide who
         is asked), recursively. None (never reused) on a cycle, which validation refuses."""
-        import json
-
-        from ..page_memo import Unstable, plain
-
         known = self._keys.get(question.id)
         if known is not None and known[0] is question:
             return known[1]
         if question.id in self._busy:
             return None
         if self._country_key is None:
-            self._country_key = hashlib.sha256(json.dumps(
-                plain(self.country), sort_keys=True).encode()).hexdigest()
-        parents: list[tuple[str, str | None]] = []
+            self._country_key = hashlib.sha256(
+                self.country.model_dump_json().encode()).hexdigest()
+        h = hashlib.sha256(f"{ANSWERS_FORMAT}\0{self._country_key}\0".encode())
+        # Every field, in the models' order (records are validated models, never partial).
+        h.update(question.model_dump_json().encode())
+        for option in self.options_of(question):
+            h.update(b"\0option\0" + option.model_dump_json().encode())
         result: str | None = None
         self._busy.add(question.id)
         try:
@@ -331,14 +331,9 @@ class FalseAssessment:
                 parent_key = None if parent is None else self.key(parent)
                 if parent is not None and parent_key is None:
                     ok = False
-                parents.append((name, parent_key))
+                h.update(f"\0parent\0{name}\0{parent_key}".encode())
             if ok:
-                text = json.dumps([ANSWERS_FORMAT, self._country_key, plain(question),
-                                   plain(list(self.options_of(question))), parents],
-                                  sort_keys=True)
-                result = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
-        except Unstable:
-            result = None
+                result = h.hexdigest()
         finally:
             self._busy.discard(question.id)
         self._keys[question.id] = (question, result)

@@ -314,7 +314,7 @@ class FalseAssessment:
                 self.country.model_dump_json().encode()).hexdigest()
         h = hashlib.sha256(f"{ANSWERS_FORMAT}\0{self._country_key}\0".encode())
         # Every field, in the models' order (records are validated models, never partial).
-        h.update(question.model_dump_json().encode())
+        h.update(f"{type(question).__qualname__}\0{question.model_dump_json()}".encode())
         for option in self.options_of(question):
             h.update(b"\0option\0" + option.model_dump_json().encode())
         result: str | None = None

@@ -121,9 +121,14 @@ _FALSE: OrderedDict[str, tuple[dict[str, bytes], bytes]] = OrderedDict()
 FALSE_KEPT = 2
 
 
-def false_downloads(frames: Mapping[str, pd.DataFrame],
-                    assessment: FalseAssessment) -> tuple[dict[str, bytes], bytes]:
-    """The CSV of each level's false frame (false_frames) and the workbook of them all."""
+def false_downloads(frames: Mapping[str, pd.DataFrame], assessment: FalseAssessment,
+                    known: Mapping[tuple[str, str], str] | None = None,
+                    hashes: dict[str, bytes] | None = None) -> tuple[dict[str, bytes], bytes]:
+    """The CSV of each level's false frame (false_frames) and the workbook of them all.
+
+    known: (level, column) -> a key of everything the column is made from (a question's
+    false answers' key, `mkdocs serve`); hashes: the column hashes of earlier builds by that
+    key, reused instead of hashing the column's cells again (and kept for the next)."""
     import pandas as pd
 
     from .mockup.dataset import false_csv, false_xlsx
@@ -132,10 +137,17 @@ def false_downloads(frames: Mapping[str, pd.DataFrame],
     h = hashlib.sha256()
     for level, frame in frames.items():
         h.update(repr(("level", level, len(frame))).encode())
-        for name in frame.columns:  # names, types and a 64-bit hash of every cell
+        for name in frame.columns:  # names, types and a hash of every cell's 64-bit hash
             column = frame[name]
             h.update(repr((name, str(column.dtype), len(column))).encode())
-            h.update(pd.util.hash_pandas_object(column, index=False).to_numpy().tobytes())
+            kept = (known or {}).get((level, str(name)))
+            cells = hashes.get(kept) if kept is not None and hashes is not None else None
+            if cells is None:
+                cells = hashlib.sha256(pd.util.hash_pandas_object(
+                    column, index=False).to_numpy().tobytes()).digest()
+                if kept is not None and hashes is not None:
+                    hashes[kept] = cells
+            h.update(cells)
     h.update(json.dumps([plain(c), assessment.units.n, FORMAT], sort_keys=True).encode())
     key = h.hexdigest()
     made = _FALSE.get(key)

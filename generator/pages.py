@@ -683,7 +683,10 @@ class SiteRenderer:
             shown = [q for q in self.kb.questions.values() if q.id in self.mockups]
             from .page_memo import false_downloads
 
-            csvs, xlsx = false_downloads(false_frames(self.assessment, shown), self.assessment)
+            rebuild = self.options.rebuild
+            csvs, xlsx = false_downloads(
+                false_frames(self.assessment, shown), self.assessment,
+                *(rebuild.false_columns(self.assessment, shown) if rebuild is not None else ()))
             for level, data in csvs.items():  # a file per unit of analysis
                 yield Page(f"{self.false_data}{LEVEL_FILES[level][0]}.csv", data)
             yield Page(f"{self.false_data}.xlsx", xlsx)

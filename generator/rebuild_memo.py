@@ -40,6 +40,8 @@ class RebuildMemo:
     mockups: dict[str, tuple[str, MockupResult]] = field(default_factory=dict, repr=False)
     # (key, the workbook's bytes or the ExportError's message): the latest export only.
     xlsform: tuple[str, bytes | str] | None = field(default=None, repr=False)
+    # Hashes of false-data columns by their answers' key (page_memo.false_downloads).
+    false_hashes: dict[str, bytes] = field(default_factory=dict, repr=False)
     # Reused / made by the current (or last) build: for tests and benchmarks.
     mockup_hits: int = 0
     mockup_misses: int = 0
@@ -65,6 +67,27 @@ class RebuildMemo:
         else:
             self.mockups.pop(question.id, None)
         return result
+
+    def false_columns(self, assessment: FalseAssessment, questions: list[Question]
+                      ) -> tuple[dict[tuple[str, str], str], dict[str, bytes]]:
+        """For page_memo.false_downloads: each question's column in the false frames
+        (dataset.false_frames: its level, its var_name) by the key of its false answers,
+        which the column is made from alone; and the kept column hashes (only this build's
+        are kept)."""
+        from .mockup.assessment import level_name
+
+        known: dict[tuple[str, str], str] = {}
+        for q in questions:
+            column = (level_name(q, assessment.country), q.var_name)
+            key = assessment.key(assessment.drawn_from(q))
+            if key is None:
+                known.pop(column, None)
+            else:  # a later question of the same name makes the column (false_frame)
+                known[column] = f"column\0{column[0]}\0{column[1]}\0{key}"
+        used = set(known.values())
+        for stale in self.false_hashes.keys() - used:
+            del self.false_hashes[stale]
+        return known, self.false_hashes
 
     def export(self, kb: KnowledgeBase, make: Callable[[], bytes],
                error: type[Exception]) -> bytes:

@@ -26,6 +26,7 @@ from ..i18n import site as i18n_site
 from ..i18n.catalog import translations
 from ..i18n.languages import Language
 from ..i18n.validate import ADVISORY
+from ..inline_prefilter import InlinePrefilter
 from ..internal_mark import mark_page, write_mark
 from ..library.compare import compare_with
 from ..loader import load
@@ -84,6 +85,9 @@ class CountryToolkitPlugin(BasePlugin[CountryToolkitConfig]):
         for cache in self._caches():
             cache.load()
         self.cache_ready = False
+        # The same HTML, a quarter less Markdown time (inline_prefilter.py).
+        if not any(isinstance(e, InlinePrefilter) for e in config.markdown_extensions):
+            config.markdown_extensions.append(InlinePrefilter())
         # overrides/main.html shows a "do not publish" banner on every page of internal builds.
         config.extra["toolkit_internal"] = self.config.internal
         if self.config.internal:

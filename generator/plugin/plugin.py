@@ -34,6 +34,7 @@ from ..mockup import embed_charts
 from ..pages import Options, Page, SiteRenderer, tags_page_with_index
 from ..parse_memo import ParseMemo
 from ..problems import Report
+from . import nav_memo
 from .cache import HtmlCache, OutputCache, SearchCache, Store
 from .config import CountryToolkitConfig
 from .report_page import replace_not_found, report_markdown
@@ -210,6 +211,8 @@ class CountryToolkitPlugin(BasePlugin[CountryToolkitConfig]):
 
     @event_priority(-100)  # after any plugin that adds to the environment
     def on_env(self, env: Environment, /, *, config: MkDocsConfig, files: Files) -> Environment:
+        if self.config.enabled:
+            nav_memo.install(env, config, self.nav)
         if self.config.enabled and self.config.cache and self.output_cache is not None:
             self.output_cache.install(env, config, self.nav)
         return env

@@ -13,4 +13,4 @@ def test_a_sheet_encoded_in_blocks_is_the_sheet_encoded_whole() -> None:
         whole = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
                  f'<worksheet xmlns="{dataset._NS}"><sheetData>' + "".join(rows)
                  + "</sheetData></worksheet>").encode("utf-8")
-        assert dataset._sheet(iter(rows)) == whole, n
+        assert bytes(dataset._sheet(iter(rows))) == whole, n

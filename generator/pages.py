@@ -91,9 +91,6 @@ def environment(lang: str = "en") -> Environment:
         # old-style (plain str) gettext, so finalize escapes translated words like any value.
         extensions=["jinja2.ext.i18n"],
         loader=PackageLoader("generator", "templates"),
-        # A new environment per build: no template file changes during its life, so Jinja
-        # need not check each one's modification time on every include (57,000 at 1,000 q).
-        auto_reload=False,
         undefined=StrictUndefined,
         finalize=md,  # every printed value is inert Markdown unless marked Markup
         # On so that macro output is Markup (not escaped twice); finalize does the escaping.

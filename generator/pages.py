@@ -8,7 +8,7 @@ import posixpath
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
-from functools import cache, cached_property, partial
+from functools import cache, cached_property, lru_cache, partial
 from typing import TYPE_CHECKING, Any
 
 import yaml
@@ -117,6 +117,11 @@ def environment(lang: str = "en") -> Environment:
     env.globals["FEEDBACK_STATUS"] = {k: catalogue.gettext(v)
                                       for k, v in process_pages.FEEDBACK_STATUS.items()}
     return env
+
+
+# posixpath.relpath asks the OS for the working directory on each call: 20,000 links at
+# 1,000 questions, mostly the same few targets from the same folders.
+_relpath = lru_cache(maxsize=8192)(posixpath.relpath)
 
 
 def join_md(items: object, sep: str = ", ", typography: Typography | None = None) -> Markup:
@@ -377,7 +382,7 @@ class SiteRenderer:
     def render(self, template: str, path: str, meta: dict[str, object], *,
                kb: KnowledgeBase | None = None, **ctx: object) -> str:
         def link(target: str) -> str:
-            return posixpath.relpath(target, posixpath.dirname(path) or ".")
+            return _relpath(target, posixpath.dirname(path) or ".")
 
         body = self.env.get_template(template).render(
             kb=self.kb if kb is None else kb,

@@ -26,6 +26,7 @@ from ..i18n import site as i18n_site
 from ..i18n.catalog import translations
 from ..i18n.languages import Language
 from ..i18n.validate import ADVISORY
+from ..inline_prefilter import InlinePrefilter
 from ..internal_mark import mark_page, write_mark
 from ..library.compare import compare_with
 from ..loader import load
@@ -34,6 +35,7 @@ from ..pages import Options, Page, SiteRenderer, tags_page_with_index
 from ..parse_memo import ParseMemo
 from ..problems import Report
 from ..rebuild_memo import RebuildMemo
+from . import nav_memo
 from .cache import HtmlCache, OutputCache, SearchCache, Store
 from .config import CountryToolkitConfig
 from .report_page import replace_not_found, report_markdown
@@ -87,6 +89,9 @@ class CountryToolkitPlugin(BasePlugin[CountryToolkitConfig]):
         for cache in self._caches():
             cache.load()
         self.cache_ready = False
+        # The same HTML, a quarter less Markdown time (inline_prefilter.py).
+        if not any(isinstance(e, InlinePrefilter) for e in config.markdown_extensions):
+            config.markdown_extensions.append(InlinePrefilter())
         # overrides/main.html shows a "do not publish" banner on every page of internal builds.
         config.extra["toolkit_internal"] = self.config.internal
         if self.config.internal:
@@ -214,6 +219,8 @@ class CountryToolkitPlugin(BasePlugin[CountryToolkitConfig]):
 
     @event_priority(-100)  # after any plugin that adds to the environment
     def on_env(self, env: Environment, /, *, config: MkDocsConfig, files: Files) -> Environment:
+        if self.config.enabled:
+            nav_memo.install(env, config, self.nav)
         if self.config.enabled and self.config.cache and self.output_cache is not None:
             self.output_cache.install(env, config, self.nav)
         return env

@@ -1,0 +1,43 @@
+"""Material's sidebar from the nav memo (generator/plugin/nav_memo.py) is the theme's own."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from support import ROOT, SMALL_KB
+
+from generator.build import build_site
+from generator.plugin import nav_memo
+
+
+def pages(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*.html")}
+
+
+def test_every_page_is_the_same_with_the_memo(tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    memos: list[nav_memo.Memo | None] = []
+    install = nav_memo.install
+
+    def recording(*args: Any) -> nav_memo.Memo | None:
+        memos.append(install(*args))
+        return memos[-1]
+
+    monkeypatch.setattr(nav_memo, "install", recording)
+    build_site(SMALL_KB, tmp_path / "memo", project=ROOT, cache=False)
+    monkeypatch.setattr(nav_memo, "install", lambda *args: None)
+    build_site(SMALL_KB, tmp_path / "plain", project=ROOT, cache=False)
+
+    with_memo, without = pages(tmp_path / "memo"), pages(tmp_path / "plain")
+    assert with_memo.keys() == without.keys()
+    assert [name for name in with_memo if with_memo[name] != without[name]] == []
+    # The memo served the pages outside the nav from a few renderings: question pages in
+    # several sectors share one, though their links are relative to different folders.
+    (memo,) = memos
+    assert memo is not None
+    outside = [n for n in with_memo if n.split("/")[0] in ("questions", "partners", "tags")
+               and n.count("/") >= 2]
+    assert len(outside) > 10
+    assert 0 < len(memo) < len(outside), (len(memo), len(outside))

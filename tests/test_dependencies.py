@@ -11,7 +11,8 @@ from support import ROOT, modules_importing
 IMPORT_NAME = {"mkdocs": "mkdocs", "mkdocs-material": "material", "pyyaml": "yaml",
                "jinja2": "jinja2", "pandas": "pandas", "xlsxwriter": "xlsxwriter",
                "pydantic": "pydantic", "click": "click", "mike": "mike",
-               "pyxform": "pyxform", "openpyxl": "openpyxl", "babel": "babel"}
+               "pyxform": "pyxform", "openpyxl": "openpyxl", "babel": "babel",
+               "pymdown-extensions": "pymdownx"}
 
 
 def declared() -> dict[str, str]:

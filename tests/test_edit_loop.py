@@ -90,6 +90,8 @@ def test_served_and_warm_builds_match_a_cold_build_after_each_edit(
         assert plugin.parse_memo.misses == adopting > 0  # type: ignore[attr-defined]
         hits, looked_up = plugin.markdown_memo.last  # type: ignore[attr-defined]
         assert hits == looked_up > 50  # every question page
+        reused, converted = plugin.html_cache.store.last  # type: ignore[attr-defined]
+        assert reused == converted > 100  # every page's HTML
 
         def shows_everywhere(text: str) -> Callable[[Path], None]:
             def check(site: Path) -> None:
@@ -135,6 +137,9 @@ def test_served_and_warm_builds_match_a_cold_build_after_each_edit(
             ("skip-logic parent", lambda: edit(
                 project / PARENT, "label: Another language", "label: Another language (edited)"),
              page_shows(QUESTION, "includes Another language (edited)")),
+            ("hand-written page", lambda: edit(
+                project / "docs/about.md", "\n", "\nA sentence added by the edit-loop test.\n"),
+             page_shows("about/index.html", "A sentence added by the edit-loop test.")),
         ]
         for name, change, shows in steps:
             change()
@@ -144,6 +149,9 @@ def test_served_and_warm_builds_match_a_cold_build_after_each_edit(
                 hits, looked_up = plugin.markdown_memo.last  # type: ignore[attr-defined]
                 assert looked_up - hits == 2  # its own, and its parent's listing dependents
                 assert plugin.parse_memo.misses == adopting + 1  # type: ignore[attr-defined]
+                # Only the pages that show the question are converted again.
+                reused, converted = plugin.html_cache.store.last  # type: ignore[attr-defined]
+                assert 0 < converted - reused < 20
             cold = tmp_path / f"cold-{len(name)}-{name.replace(' ', '-')}"
             warm = tmp_path / f"warm-{name.replace(' ', '-')}"
             with fresh_plugin():

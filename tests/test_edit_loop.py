@@ -11,6 +11,7 @@ cache folder back). Speed is measured in benchmarks/edit_loop.py, not here.
 from __future__ import annotations
 
 import hashlib
+import shutil
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -24,6 +25,7 @@ from support import SAMPLE_KB, copy_project
 EPOCH = "1767225600"
 SERVE_URL = "http://127.0.0.1:8000/"
 PLUGIN = "country-toolkit"
+CACHE = ".cache/country-toolkit"  # the plugin's cache_dir (default), in the project
 
 
 def tree(root: Path) -> dict[str, str]:
@@ -44,12 +46,15 @@ def fresh_plugin() -> Iterator[None]:
         kept.update(saved)
 
 
-def serve_build(project: Path, site: Path, *, cache: bool = True) -> object:
+def serve_build(project: Path, site: Path, *, cache: bool = True,
+                cache_dir: Path | None = None) -> object:
     """One rebuild as `mkdocs serve` runs it (dirty=False, serve_url set, serving on)."""
     config = load_config(str(project / "mkdocs.yml"), site_dir=str(site))
     config.plugins.on_startup(command="serve", dirty=False)
     plugin = config.plugins[PLUGIN]
     plugin.config["cache"] = cache
+    if cache_dir is not None:
+        plugin.config["cache_dir"] = str(cache_dir)
     build(config, serve_url=SERVE_URL)
     return plugin
 
@@ -142,6 +147,12 @@ def test_served_and_warm_builds_match_a_cold_build_after_each_edit(
              page_shows("about/index.html", "A sentence added by the edit-loop test.")),
         ]
         for name, change, shows in steps:
+            # The cache folder as the last build left it: the warm build below starts from
+            # it, as `mkdocs build` after an edit does (the served rebuild rewrites the folder,
+            # so a warm build after it could not show a stale entry on disk).
+            before = tmp_path / f"cache-before-{name.replace(' ', '-')}"
+            if (project / CACHE).is_dir():
+                shutil.copytree(project / CACHE, before)
             change()
             plugin = serve_build(project, served)
             shows(served)
@@ -157,7 +168,7 @@ def test_served_and_warm_builds_match_a_cold_build_after_each_edit(
             with fresh_plugin():
                 serve_build(project, cold, cache=False)
             with fresh_plugin():
-                serve_build(project, warm)
+                serve_build(project, warm, cache_dir=before)
             expected = tree(cold)
             for site in (served, warm):
                 got = tree(site)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import functools
 import http.server
+import json
+import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -27,6 +29,25 @@ PROCESS_RECORDS = ROOT / "tests" / "fixtures" / "kb-process"
 SMALL_KB_NEEDS = {"wash-water-source": ["water-source"], "wash-distance": ["water-distance"],
                   "protection-uasc": ["child-arrivals"],
                   "protection-incidents": ["incident-areas"]}
+
+
+def shared_build(base: Path, name: str, make: Callable[[Path], dict]) -> tuple[Path, dict]:
+    """A build made once for the whole test run, whichever test process asks first.
+
+    Under pytest-xdist each process has its own base temp folder inside one folder for the
+    run: the build goes there, made by the first process under a file lock and read by the
+    others. `make(dest)` builds into dest and returns facts about it (JSON), kept beside it.
+    Tests must only read what is built here (session fixtures share it already).
+    """
+    from filelock import FileLock
+
+    root = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    dest, done = root / name, root / f"{name}.done.json"
+    with FileLock(str(root / f"{name}.lock")):
+        if not done.exists():
+            facts = make(dest)
+            done.write_text(json.dumps(facts), encoding="utf-8")
+    return dest, json.loads(done.read_text(encoding="utf-8"))
 
 
 def add_process_records(kb: Path) -> Path:

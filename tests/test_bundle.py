@@ -15,7 +15,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from support import ROOT, SAMPLE_KB, SMALL_KB, copy_project
+from support import ROOT, SAMPLE_KB, SMALL_KB, copy_project, shared_build
 
 from generator.bundle import (
     SHIM,
@@ -32,14 +32,18 @@ from generator.reproducible import DEFAULT_EPOCH
 
 @functools.cache
 def sample_bundle(base: Path) -> tuple[BundleResult, Path]:
-    """The sample kb bundled and unzipped under base, once per test session: its source
-    language only (test_i18n_bundle.py bundles every language)."""
-    result = bundle(SAMPLE_KB, base / "sample-bundle" / "toolkit-offline.zip", ROOT,
-                    language="en")
-    site = base / "sample-bundle" / "unzipped"
-    with zipfile.ZipFile(result.path) as zf:
-        zf.extractall(site)
-    return result, site
+    """The sample kb bundled and unzipped, once per test run (support.shared_build): its
+    source language only (test_i18n_bundle.py bundles every language)."""
+    def make(dest: Path) -> dict:
+        result = bundle(SAMPLE_KB, dest / "toolkit-offline.zip", ROOT, language="en")
+        with zipfile.ZipFile(result.path) as zf:
+            zf.extractall(dest / "unzipped")
+        return {"path": str(result.path), "size": result.size, "files": result.files,
+                "seconds": result.seconds}
+
+    dest, facts = shared_build(base, "sample-bundle", make)
+    return BundleResult(Path(facts["path"]), facts["size"], facts["files"],
+                        facts["seconds"]), dest / "unzipped"
 
 
 @pytest.fixture(scope="session")

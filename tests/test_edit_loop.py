@@ -78,8 +78,25 @@ PARENT = "kb/questions/aap/aap-languages-spoken.yml"  # aap-other-languages' ski
 ADOPTED = "questions/aap/aap-feedback-channels/index.html"
 
 
+# Whole pages at most this large (in questions, rows or sheet entries): the sample's DAP,
+# DTM's page, the questionnaire and the workshop pack are then split as a 1,000-question
+# kb's are, into the listings the page memo keeps by their slice of the kb.
+SPLIT = {"DAP_WHOLE_MAX": 10, "PARTNER_QUESTIONS_MAX": 10, "QUESTIONNAIRE_WHOLE_MAX": 10,
+         "WORKSHOP_WHOLE_MAX": 10, "WORKSHOP_PART_MAX": 4}
+# Pages listing every question that the memo does not keep (rendered on every build).
+UNKEPT = {"questions/by-partner.md", "questions/by-status.md", "dap/print.md", "needs.md",
+          "use-review.md"}
+# Agreed, early in the form, on several review sheets: made a proposal, it leaves the form
+# (later sections are numbered again) and the sheets' parts (their bounds move).
+PROPOSED = "kb/questions/population-mobility/population-mobility-return-intentions.yml"
+
+
 def test_served_and_warm_builds_match_a_cold_build_after_each_edit(
-        project: Path, tmp_path: Path) -> None:
+        project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator import pages as pages_module
+
+    for name, value in SPLIT.items():
+        monkeypatch.setattr(pages_module, name, value)
     served = tmp_path / "served"
     with fresh_plugin():
         serve_build(project, served)
@@ -103,7 +120,7 @@ def test_served_and_warm_builds_match_a_cold_build_after_each_edit(
             return lambda site: None if text in read(site, page) else pytest.fail(
                 f"{page} does not show {text!r}")
 
-        steps: list[tuple[str, Callable[[], None], Callable[[Path], None]]] = [
+        steps: list[tuple[str, Callable[[], object], Callable[[Path], object]]] = [
             ("question text", lambda: edit(
                 project / "kb/questions/aap/aap-other-languages.yml",
                 "which language or dialect is it?", "which language or dialect is it (edited)?"),
@@ -131,18 +148,35 @@ def test_served_and_warm_builds_match_a_cold_build_after_each_edit(
                 "use: The AAP/PSEA Network updates the common feedback mechanism",
                 "use: The AAP/PSEA Network updates the shared feedback mechanism"),
              page_shows(ADOPTED, "updates the shared feedback mechanism")),
-            # The dependent's "Asked only if" names the parent's option (set in the kb).
-            ("skip-logic parent", lambda: edit(
-                project / PARENT, "label: Another language", "label: Another language (edited)"),
-             page_shows(QUESTION, "includes Another language (edited)")),
+            # The dependent's "Asked only if" names the parent's option (set in the kb). And
+            # a question made a proposal leaves the form: the questionnaire's later sections
+            # are numbered again and the review sheets' parts move, listings whose own
+            # questions did not change (in the same step: no more builds).
+            ("skip-logic parent, question proposed", lambda: (
+                edit(project / PARENT, "label: Another language",
+                     "label: Another language (edited)"),
+                edit(project / PROPOSED, "status: agreed", "status: proposed")),
+             lambda site: (
+                 page_shows(QUESTION, "includes Another language (edited)")(site),
+                 "return-intentions" not in read(
+                     site, "questionnaire/section/population-mobility/index.html")
+                 or pytest.fail("the proposal is still in the questionnaire"))),
         ]
         for name, change, shows in steps:
+            before = {p.path: p.content for p in plugin.pages}  # type: ignore[attr-defined]
             change()
             plugin = serve_build(project, served)
             shows(served)
             if name == "question text":
+                # Rendered again: exactly the kept pages whose Markdown changed (the
+                # question's own, its parent's listing its dependents, the listings holding
+                # it); the other listings are reused.
+                changed = {p.path for p in plugin.pages  # type: ignore[attr-defined]
+                           if p.path.endswith(".md") and before.get(p.path) != p.content}
                 hits, looked_up = plugin.markdown_memo.last  # type: ignore[attr-defined]
-                assert looked_up - hits == 2  # its own, and its parent's listing dependents
+                assert looked_up - hits == len(changed - UNKEPT), " ".join(sorted(changed - UNKEPT))
+                assert {"dap/sector/aap.md", "questionnaire/section/aap/index.md"} <= changed
+                assert looked_up - hits < looked_up / 4
                 assert plugin.parse_memo.misses == adopting + 1  # type: ignore[attr-defined]
             cold = tmp_path / f"cold-{len(name)}-{name.replace(' ', '-')}"
             warm = tmp_path / f"warm-{name.replace(' ', '-')}"

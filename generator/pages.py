@@ -819,13 +819,18 @@ class SiteRenderer:
              "hide": ["navigation", "toc"]}, **ctx))
         from .page_memo import section_form
 
-        for s, path, print_path, _n in parts:
+        for i, (s, path, print_path, _n) in enumerate(parts):
             one = {**ctx, "form": section_form(form, s), "parts": [], "section": s.section}
             asked = [e for e in s.entries if isinstance(e, Question)]
+            # The sections in a row: a reader goes on to the next without the table.
+            around = {"previous": (parts[i - 1][1], parts[i - 1][0].section.label)
+                      if i > 0 else None,
+                      "next": (parts[i + 1][1], parts[i + 1][0].section.label)
+                      if i + 1 < len(parts) else None}
             yield Page(path, self.listing(
                 "questionnaire_section.md.j2", path,
                 {"title": f"{self._('Questionnaire')}: {s.section.label}",
-                 "search": NO_SEARCH}, asked, **one))
+                 "search": NO_SEARCH}, asked, **one, **around))
             yield Page(print_path, self.listing(
                 "questionnaire_print.md.j2", print_path,
                 {"title": f"{print_title}: {s.section.label}", "search": NO_SEARCH,

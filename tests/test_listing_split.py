@@ -99,6 +99,20 @@ def test_a_large_kb_is_split_into_pages_of_about_one_sector(large) -> None:
                         if "dtm" in (*q.requested_by, *q.analysis.analysed_by)}
 
 
+def test_the_questionnaire_sections_lead_from_one_to_the_next(large) -> None:
+    pages, _kb = large
+    sections = [p for p in pages if p.startswith("questionnaire/section/")
+                and p.endswith("/index.md")]
+    order = re.findall(r"\]\(section/([^/]+)/index\.md\)", pages["questionnaire/index.md"])
+    assert sorted(f"questionnaire/section/{s}/index.md" for s in order) == sorted(sections)
+    for i, sid in enumerate(order):
+        text = pages[f"questionnaire/section/{sid}/index.md"]
+        links = re.findall(r"\[(Previous|Next) section: [^]]+\]\(\.\./([^/]+)/index\.md\)", text)
+        expected = ([("Previous", order[i - 1])] if i else []) + (
+            [("Next", order[i + 1])] if i + 1 < len(order) else [])
+        assert links == expected * 2, sid  # at the top and at the bottom
+
+
 def test_the_split_pages_link_pages_that_exist(large) -> None:
     pages, _kb = large
     docs = {p.relative_to(ROOT / "docs").as_posix() for p in (ROOT / "docs").rglob("*.md")}

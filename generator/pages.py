@@ -513,7 +513,8 @@ class SiteRenderer:
             key = page_memo.key(self.memo_base(), template, path, meta, q, part.adoptions,
                                 ctx["sector"], ctx["needs"], str(ctx["chart"]), ctx["form"],
                                 ctx["false_suffix"], None if mockup is None else
-                                [mockup.sentence, mockup.chart_html, mockup.placeholders])
+                                [mockup.sentence, mockup.chart_html, mockup.placeholders],
+                                known=self.question_digests())
             kept = memo.get(key) if key is not None else None
             if isinstance(kept, str):
                 return kept
@@ -534,6 +535,14 @@ class SiteRenderer:
                                str(self.options.today), self.ki_labels, self.false_data]
         return self._memo_base
 
+    def question_digests(self) -> dict[int, str]:
+        """page_memo.record_digests of the questions: each walked once for all the keys."""
+        if self._digests is None:
+            from . import page_memo
+
+            self._digests = page_memo.record_digests(self.kb.questions.values())
+        return self._digests
+
     def listing(self, template: str, path: str, meta: dict[str, object],
                 held: list[Question], /, **ctx: object) -> str:
         """A page listing some questions (a sector's, a part of a sheet), rendered from a
@@ -548,12 +557,10 @@ class SiteRenderer:
         memo = self.options.memo
         key = None
         if memo is not None:
-            if self._digests is None:
-                self._digests = page_memo.record_digests(self.kb.questions.values())
             key = page_memo.key(self.memo_base(), "listing", template, path, meta,
                                 part.questions, part.adoptions,
                                 {k: v for k, v in ctx.items() if k not in ("num", "kind")},
-                                known=self._digests)
+                                known=self.question_digests())
             kept = memo.get(key) if key is not None else None
             if isinstance(kept, str):
                 return kept

@@ -9,6 +9,9 @@ hashes the whole slice, the generator's code, templates and catalogues, the lang
 the options. A change to any of
 them is a miss, so a kept page is never stale. The MkDocs plugin keeps the pages (a
 plugin.cache.Store) across `mkdocs serve` rebuilds and in its cache folder between builds.
+Listings of a few questions (a sector's, a partner's, a questionnaire section, a part of a
+review sheet) are kept the same way, from a slice holding their questions
+(SiteRenderer.listing); each question is walked once per build (record_digests).
 """
 
 from __future__ import annotations

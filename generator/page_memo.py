@@ -9,6 +9,9 @@ hashes the whole slice, the generator's code, templates and catalogues, the lang
 the options. A change to any of
 them is a miss, so a kept page is never stale. The MkDocs plugin keeps the pages (a
 plugin.cache.Store) across `mkdocs serve` rebuilds and in its cache folder between builds.
+Listings of a few questions (a sector's, a partner's, a questionnaire section, a part of a
+review sheet) are kept the same way, from a slice holding their questions
+(SiteRenderer.listing); each question is walked once per build (record_digests).
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ import hashlib
 import json
 import re
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -29,7 +32,8 @@ if TYPE_CHECKING:
 
     from .kb import KnowledgeBase
     from .mockup.assessment import FalseAssessment
-    from .questionnaire import SiteForm
+    from .models import Question
+    from .questionnaire import FormSection, SiteForm
 
 # Bump when what a key covers changes.
 FORMAT = 1
@@ -40,29 +44,48 @@ class Unstable(Exception):
     """A value without a stable text form (an object address in its repr): not kept."""
 
 
-def plain(value: Any) -> Any:
-    """A JSON-able form of a template input; Unstable for what has none."""
+def plain(value: Any, known: Mapping[int, str] | None = None) -> Any:
+    """A JSON-able form of a template input; Unstable for what has none. known: id -> digest
+    (record_digests) of records whose digest stands in for their walk (each walked once)."""
     if value is None or type(value) in (str, int, float, bool):
         return value
     if isinstance(value, str):
         # A text that stands in for a missing translation carries its mark (i18n.localize).
         return [type(value).__qualname__, str(value), plain(getattr(value, "__dict__", {}))]
     if isinstance(value, BaseModel):
+        if known is not None and id(value) in known:
+            return ["digest", known[id(value)]]
         # Field by field, not model_dump: localized records hold such str subclasses.
-        return [type(value).__qualname__, {k: plain(v) for k, v in value.__dict__.items()}]
+        return [type(value).__qualname__,
+                {k: plain(v, known) for k, v in value.__dict__.items()}]
     if isinstance(value, dict):
-        return [[plain(k), plain(v)] for k, v in value.items()]
+        return [[plain(k, known), plain(v, known)] for k, v in value.items()]
     if isinstance(value, (list, tuple)):
-        return [plain(v) for v in value]
+        return [plain(v, known) for v in value]
     if isinstance(value, (set, frozenset)):
-        return sorted((plain(v) for v in value), key=repr)
+        return sorted((plain(v, known) for v in value), key=repr)
     if hasattr(value, "__dataclass_fields__"):
         return [type(value).__qualname__,
-                {name: plain(getattr(value, name)) for name in value.__dataclass_fields__}]
+                {name: plain(getattr(value, name), known)
+                 for name in value.__dataclass_fields__}]
     text = repr(value)
     if ADDRESS.search(text):
         raise Unstable(text)
     return [type(value).__qualname__, text]
+
+
+def record_digests(records: Iterable[BaseModel]) -> dict[int, str]:
+    """id -> digest of each record's whole walk (plain), for key(known=...): a listing's
+    key then hashes each of its questions' digest, not the question again. The caller keeps
+    the records alive while it uses the ids (the renderer's kb holds them)."""
+    out: dict[int, str] = {}
+    for record in records:
+        try:
+            text = json.dumps(plain(record), sort_keys=True)
+        except Unstable:
+            continue  # walked in full by each key that holds it (and then unkept)
+        out[id(record)] = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    return out
 
 
 def templates_digest() -> str:
@@ -96,6 +119,30 @@ def question_slice(kb: KnowledgeBase, key: str, qid: str) -> KnowledgeBase:
                    adoptions={qid: adopted} if adopted is not None else {})
 
 
+def questions_slice(kb: KnowledgeBase, questions: list[Question]) -> KnowledgeBase:
+    """The kb holding only `questions` (objects of kb.questions, under their keys there)
+    and their adoptions: what a listing of them is rendered from."""
+    held = {id(q) for q in questions}
+    kept = {key: q for key, q in kb.questions.items() if id(q) in held}
+    ids = {q.id for q in kept.values()}
+    return replace(kb, questions=kept,
+                   adoptions={k: v for k, v in kb.adoptions.items() if k in ids})
+
+
+def section_form(form: SiteForm, section: FormSection) -> SiteForm:
+    """The form holding one section, with the numbers and skip logic of its questions only."""
+    from .models import Question
+
+    ids = {e.id for e in section.entries if isinstance(e, Question)}
+    return replace(
+        form, sections=[section],
+        numbers={k: v for k, v in form.numbers.items() if k in ids},
+        rules={k: v for k, v in form.rules.items() if k in ids},
+        dependents={k: v for k, v in form.dependents.items() if k in ids},
+        section_rules={k: v for k, v in form.section_rules.items() if k == section.section.id},
+    )
+
+
 def form_slice(form: SiteForm, qid: str) -> SiteForm:
     return replace(
         form, sections=[], section_rules={},
@@ -105,10 +152,10 @@ def form_slice(form: SiteForm, qid: str) -> SiteForm:
     )
 
 
-def key(*parts: Any) -> str | None:
+def key(*parts: Any, known: Mapping[int, str] | None = None) -> str | None:
     """The memo key of a page made from parts; None (not kept) if one has no stable form."""
     try:
-        text = json.dumps([FORMAT, *[plain(p) for p in parts]], sort_keys=True)
+        text = json.dumps([FORMAT, *[plain(p, known) for p in parts]], sort_keys=True)
     except Unstable:
         return None
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()

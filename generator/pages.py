@@ -156,6 +156,10 @@ PROPOSAL = N_("Proposal, not agreed")
 # mockup.MOCKUP_LABEL, marked here for the catalogue (tests/test_i18n_catalog.py checks
 # that the two agree).
 MOCKUP_MESSAGE = N_("MOCK-UP: illustrative false data")
+# The limits below keep every page that holds many questions at about one sector's worth
+# (some 60 questions at 1,000): under `mkdocs serve` a one-question edit then converts only
+# small pages again (issue #13), while a kb the size of the sample (85 questions) keeps
+# its whole pages, which read best at that size.
 # Agreed questions up to which the whole plan also prints on one page (about 2.5 KB each).
 PRINT_WHOLE_MAX = 300
 # Agreed questions of one sector per print page (about 4.5 KB each with its chart).
@@ -165,25 +169,25 @@ PRINT_PART_MAX = 150
 DAP_WHOLE_MAX = 300
 # Rows (a question once per partner that requested it) up to which "Questions by partner"
 # lists them all (about 430 bytes each).
-BY_PARTNER_MAX = 2000
+BY_PARTNER_MAX = 300
 # Questions up to which "Questions by status" lists them all (about 300 bytes each: 1.5 MB
 # at 5,000); beyond, a table of the sectors with their counts per status.
-BY_STATUS_MAX = 2000
+BY_STATUS_MAX = 300
 # Questions up to which a partner's page lists all of its questions (about 280 bytes each:
 # DTM's page was 1.4 MB at 5,000); beyond, a sector table linking one page per sector.
-PARTNER_QUESTIONS_MAX = 2000
+PARTNER_QUESTIONS_MAX = 150
 # Numbered questions up to which the questionnaire and its print view are one page each
 # (1.07 MB at 5,000 questions); beyond, one page per section of each.
-QUESTIONNAIRE_WHOLE_MAX = 2000
+QUESTIONNAIRE_WHOLE_MAX = 300
 # Tagged entries (a page once per tag) up to which the tags page lists them all under one
 # Material listing (about 190 bytes each: 1.3 MB at 5,000 questions); beyond, each tag has
 # a page of its own (a listing of that tag) and the tags page a table of them.
-TAGS_WHOLE_MAX = 2000
+TAGS_WHOLE_MAX = 300
 # Questions on all review sheets of the workshop pack up to which it is one page (about
 # 2.7 KB each with its chart); beyond, a partner's sheet has pages of its own, with at most
 # WORKSHOP_PART_MAX questions each.
 WORKSHOP_WHOLE_MAX = 300
-WORKSHOP_PART_MAX = 150
+WORKSHOP_PART_MAX = 75
 
 
 def listing_directive(tag: str) -> str:
@@ -275,6 +279,11 @@ def _counts(questions: list[Question]) -> dict[str, int]:
     return counts
 
 
+def only(values: dict[str, Any], questions: list[Question]) -> dict[str, Any]:
+    """A per-question mapping cut to the questions a listing holds (its memo key)."""
+    return {q.id: values[q.id] for q in questions if q.id in values}
+
+
 def _num(value: float) -> str:
     return f"{int(value):,}" if value == int(value) else f"{value:,}"
 
@@ -304,6 +313,7 @@ class SiteRenderer:
         self.false_data: str | None = None
         self._memo_base: list[object] | None = None  # page_memo key parts shared by all pages
         self._mockup_base: str | None = None  # rebuild_memo.mockup_base
+        self._digests: dict[int, str] | None = None  # page_memo.record_digests of questions
         if self.assessment is not None:
             self.false_data = f"false-data/{file_stem(self.assessment)}"
             for q in self.kb.questions.values():
@@ -469,8 +479,9 @@ class SiteRenderer:
                                          status_counts=status_counts))
         for sector in kb.sectors.values():
             path = sector_path(sector.id)
-            yield Page(path, self.render("sector.md.j2", path, {"title": sector.name},
-                                         sector=sector, questions=kb.questions_in(sector.id)))
+            qs = kb.questions_in(sector.id)
+            yield Page(path, self.listing("sector.md.j2", path, {"title": sector.name}, qs,
+                                          sector=sector, questions=qs))
         tagged: dict[str, tuple[str, int]] = {}  # tag -> its page, entries
         for qkey, q in kb.questions.items():
             path = question_path(q)
@@ -523,15 +534,57 @@ class SiteRenderer:
         memo = self.options.memo
         key = None
         if memo is not None:
-            if self._memo_base is None:
-                self._memo_base = [page_memo.templates_digest(), page_memo.kb_digest(kb),
-                                   self.language.code, self.options.edit_url,
-                                   self.options.mockups, self.options.chart_markers,
-                                   str(self.options.today), self.ki_labels, self.false_data]
-            key = page_memo.key(self._memo_base, template, path, meta, q, part.adoptions,
+            key = page_memo.key(self.memo_base(), template, path, meta, q, part.adoptions,
                                 ctx["sector"], ctx["needs"], str(ctx["chart"]), ctx["form"],
                                 ctx["false_suffix"], None if mockup is None else
-                                [mockup.sentence, mockup.chart_html, mockup.placeholders])
+                                [mockup.sentence, mockup.chart_html, mockup.placeholders],
+                                known=self.question_digests())
+            kept = memo.get(key) if key is not None else None
+            if isinstance(kept, str):
+                return kept
+        markdown = self.render(template, path, meta, kb=part, **ctx)
+        if memo is not None and key is not None:
+            memo.put(key, markdown)
+        return markdown
+
+    def memo_base(self) -> list[object]:
+        """page_memo key parts shared by all pages: the generator, the kb but its
+        questions, the language and the options."""
+        from . import page_memo
+
+        if self._memo_base is None:
+            self._memo_base = [page_memo.templates_digest(), page_memo.kb_digest(self.kb),
+                               self.language.code, self.options.edit_url,
+                               self.options.mockups, self.options.chart_markers,
+                               str(self.options.today), self.ki_labels, self.false_data]
+        return self._memo_base
+
+    def question_digests(self) -> dict[int, str]:
+        """page_memo.record_digests of the questions: each walked once for all the keys."""
+        if self._digests is None:
+            from . import page_memo
+
+            self._digests = page_memo.record_digests(self.kb.questions.values())
+        return self._digests
+
+    def listing(self, template: str, path: str, meta: dict[str, object],
+                held: list[Question], /, **ctx: object) -> str:
+        """A page listing some questions (a sector's, a part of a sheet), rendered from a
+        slice of the kb holding those questions alone and kept in the memo by that slice and
+        every other input (page_memo.py), so a one-question edit renders again only the
+        listings that hold it. Per-question mappings in ctx must be cut to `held`
+        (page_memo.only) for the key to stay narrow; `num` and `kind` are the generator's
+        code (in the key's digest), any other function makes the page unkept."""
+        from . import page_memo
+
+        part = page_memo.questions_slice(self.kb, held)
+        memo = self.options.memo
+        key = None
+        if memo is not None:
+            key = page_memo.key(self.memo_base(), "listing", template, path, meta,
+                                part.questions, part.adoptions,
+                                {k: v for k, v in ctx.items() if k not in ("num", "kind")},
+                                known=self.question_digests())
             kept = memo.get(key) if key is not None else None
             if isinstance(kept, str):
                 return kept
@@ -584,21 +637,21 @@ class SiteRenderer:
                     qs = [q for q in questions if q.sector == sector.id]
                     if qs:
                         sectors.append((sector, partner_sector_path(p.id, sector.id), qs))
-            yield Page(path, self.render(
+            yield Page(path, self.listing(
                 "partner.md.j2", path,
                 # No tag: a partner page tagged with its own name only repeated the title.
-                {"title": p.name},
+                {"title": p.name}, questions,
                 p=p, questions=questions, roles=roles[p.id], datasets=datasets,
                 needs=process_pages.needs_of(kb, p, cover), sectors=sectors,
                 coverage_labels={k: self._(v) for k, v in process_pages.COVERAGE.items()},
             ), kb.source("partner", p.id))
             for sector, spath, qs in sectors:
-                yield Page(spath, self.render(
+                yield Page(spath, self.listing(
                     "partner_sector.md.j2", spath,
                     {"title": self._("%(partner)s: %(sector)s") % {"partner": p.name,
                                                                   "sector": sector.name},
-                     "search": NO_SEARCH},
-                    p=p, sector=sector, questions=qs, roles=roles[p.id]))
+                     "search": NO_SEARCH}, qs,
+                    p=p, sector=sector, questions=qs, roles=only(roles[p.id], qs)))
 
     def dap_pages(self) -> Iterator[Page]:
         kb = self.kb
@@ -645,11 +698,12 @@ class SiteRenderer:
             # sharing (its choices those of the sector's questions).
             for s, qs in groups:
                 path = dap_sector_path(s.id)
-                yield Page(path, self.render(
+                yield Page(path, self.listing(
                     "dap_sector.md.j2", path,
                     {"title": self._("%(title)s: %(sector)s")
-                     % {"title": kb.plan.title, "sector": s.name}, "search": NO_SEARCH},
-                    sector=s, questions=qs, involved=partners_attr, sentences=sentences,
+                     % {"title": kb.plan.title, "sector": s.name}, "search": NO_SEARCH}, qs,
+                    sector=s, questions=qs, involved=only(partners_attr, qs),
+                    sentences=only(sentences, qs),
                     filters=_filters(kb, qs, involved),
                     print_paths=print_paths.get(s.id, []),
                 ), kb.source("analysis-plan", ""))
@@ -675,10 +729,11 @@ class SiteRenderer:
                 if len(paths) > 1:
                     title += ", " + self._("part %(part)s of %(parts)s") % {
                         "part": n, "parts": len(paths)}
-                yield Page(path, self.render(
+                yield Page(path, self.listing(
                     "dap_print.md.j2", path,
                     {"title": title, "search": NO_SEARCH, "hide": ["navigation", "toc"]},
-                    rows=rows_n, sentences=sentences, charts=charts, sector=s,
+                    rows_n, rows=rows_n, sentences=only(sentences, rows_n),
+                    charts=only(charts, rows_n), sector=s,
                     part=n, parts=paths, total=len(qs), first=(n - 1) * PRINT_PART_MAX + 1,
                 ), self.kb.source("analysis-plan", ""))
         yield from self.workshop_pages()
@@ -738,13 +793,13 @@ class SiteRenderer:
             if count > 1:
                 heading += ", " + self._("part %(part)s of %(parts)s") % {"part": part,
                                                                           "parts": count}
-            yield Page(path, self.render(
+            yield Page(path, self.listing(
                 "workshop_sheet.md.j2", path,
                 {"title": f"{title}: {heading}", "search": NO_SEARCH,
-                 "hide": ["navigation", "toc"]},
+                 "hide": ["navigation", "toc"]}, qs,
                 p=p, qs=qs, part=part if count > 1 else None, parts=count, total=total,
-                first=start, previous=previous, next=following, sentences=sentences,
-                charts=charts,
+                first=start, previous=previous, next=following, sentences=only(sentences, qs),
+                charts=only(charts, qs),
             ), source)
 
     @cached_property
@@ -800,17 +855,24 @@ class SiteRenderer:
             "questionnaire_print.md.j2", "questionnaire/print.md",
             {"title": print_title, "search": NO_SEARCH,
              "hide": ["navigation", "toc"]}, **ctx))
-        for s, path, print_path, _n in parts:
-            one = {**ctx, "form": replace(form, sections=[s]), "parts": [],
-                   "section": s.section}
-            yield Page(path, self.render(
+        from .page_memo import section_form
+
+        for i, (s, path, print_path, _n) in enumerate(parts):
+            one = {**ctx, "form": section_form(form, s), "parts": [], "section": s.section}
+            asked = [e for e in s.entries if isinstance(e, Question)]
+            # The sections in a row: a reader goes on to the next without the table.
+            around = {"previous": (parts[i - 1][1], parts[i - 1][0].section.label)
+                      if i > 0 else None,
+                      "next": (parts[i + 1][1], parts[i + 1][0].section.label)
+                      if i + 1 < len(parts) else None}
+            yield Page(path, self.listing(
                 "questionnaire_section.md.j2", path,
                 {"title": f"{self._('Questionnaire')}: {s.section.label}",
-                 "search": NO_SEARCH}, **one))
-            yield Page(print_path, self.render(
+                 "search": NO_SEARCH}, asked, **one, **around))
+            yield Page(print_path, self.listing(
                 "questionnaire_print.md.j2", print_path,
                 {"title": f"{print_title}: {s.section.label}", "search": NO_SEARCH,
-                 "hide": ["navigation", "toc"]}, **one))
+                 "hide": ["navigation", "toc"]}, asked, **one))
 
 
     def comparison_page(self, comparison: Comparison) -> Page:

@@ -12,6 +12,9 @@ Patterns not listed here (another extension's, or a future version's) are always
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import inspect
 import re
 import xml.etree.ElementTree as etree
 from collections.abc import Callable
@@ -124,10 +127,22 @@ class PrefilteredInlineProcessor(InlineProcessor):
         return data
 
 
+# The upstream pattern loop the override above copies (Python-Markdown 3.11.3): a
+# version whose loop reads otherwise keeps its own, so the override never runs on code it
+# was not written against.
+UPSTREAM_LOOP = "fe27babc114aed0a"
+
+
+@functools.cache
+def upstream_loop_known() -> bool:
+    source = inspect.getsource(InlineProcessor._InlineProcessor__handleInline)
+    return hashlib.sha256(source.encode()).hexdigest()[:16] == UPSTREAM_LOOP
+
+
 class InlinePrefilter(Extension):
     def extendMarkdown(self, md: Markdown) -> None:
         # Only in place of Python-Markdown's own: another extension's replacement is kept.
-        if type(md.treeprocessors["inline"]) is InlineProcessor:
+        if type(md.treeprocessors["inline"]) is InlineProcessor and upstream_loop_known():
             md.treeprocessors.register(PrefilteredInlineProcessor(md), "inline", 20)
 
     def __repr__(self) -> str:

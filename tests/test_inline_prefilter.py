@@ -7,6 +7,7 @@ import random
 import markdown
 import yaml
 from hostile import PAYLOAD_LINES
+from markdown.treeprocessors import InlineProcessor
 from mkdocs.config import load_config
 from support import ROOT
 
@@ -136,3 +137,16 @@ def test_the_plugin_adds_it_once() -> None:
     config.plugins.on_config(config)
     config.plugins.on_config(config)  # mkdocs serve runs on_config again on each rebuild
     assert sum(isinstance(e, InlinePrefilter) for e in config.markdown_extensions) == 1
+
+
+def test_a_python_markdown_whose_loop_changed_keeps_its_own(monkeypatch) -> None:
+    from generator import inline_prefilter
+
+    assert inline_prefilter.upstream_loop_known()  # the installed version: prefiltered
+    monkeypatch.setattr(inline_prefilter, "UPSTREAM_LOOP", "0" * 16)
+    inline_prefilter.upstream_loop_known.cache_clear()
+    try:
+        md = markdown.Markdown(extensions=[inline_prefilter.InlinePrefilter()])
+        assert type(md.treeprocessors["inline"]) is InlineProcessor
+    finally:
+        inline_prefilter.upstream_loop_known.cache_clear()

@@ -531,20 +531,27 @@ class SiteRenderer:
             false_suffix=level_suffix(self.assessment, q) if self.assessment else "")
         ctx["form"] = page_memo.form_slice(self.site_form, q.id)
         part = page_memo.question_slice(kb, qkey, q.id)
-        memo = self.options.memo
         key = None
-        if memo is not None:
+        if self.options.memo is not None:
             key = page_memo.key(self.memo_base(), template, path, meta, q, part.adoptions,
                                 ctx["sector"], ctx["needs"], str(ctx["chart"]), ctx["form"],
                                 ctx["false_suffix"], None if mockup is None else
                                 [mockup.sentence, mockup.chart_html, mockup.placeholders],
                                 known=self.question_digests())
-            kept = memo.get(key) if key is not None else None
-            if isinstance(kept, str):
-                return kept
-        markdown = self.render(template, path, meta, kb=part, **ctx)
-        if memo is not None and key is not None:
-            memo.put(key, markdown)
+        return self._kept(key, template, path, meta, kb=part, **ctx)
+
+    def _kept(self, key: str | None, template: str, path: str, meta: dict[str, object],
+              /, **ctx: object) -> str:
+        """The page's Markdown kept in the memo under key (None: not kept), or rendered
+        and kept there."""
+        memo = self.options.memo
+        if memo is None or key is None:
+            return self.render(template, path, meta, **ctx)
+        kept = memo.get(key)
+        if isinstance(kept, str):
+            return kept
+        markdown = self.render(template, path, meta, **ctx)
+        memo.put(key, markdown)
         return markdown
 
     def memo_base(self) -> list[object]:
@@ -578,20 +585,13 @@ class SiteRenderer:
         from . import page_memo
 
         part = page_memo.questions_slice(self.kb, held)
-        memo = self.options.memo
         key = None
-        if memo is not None:
+        if self.options.memo is not None:
             key = page_memo.key(self.memo_base(), "listing", template, path, meta,
                                 part.questions, part.adoptions,
                                 {k: v for k, v in ctx.items() if k not in ("num", "kind")},
                                 known=self.question_digests())
-            kept = memo.get(key) if key is not None else None
-            if isinstance(kept, str):
-                return kept
-        markdown = self.render(template, path, meta, kb=part, **ctx)
-        if memo is not None and key is not None:
-            memo.put(key, markdown)
-        return markdown
+        return self._kept(key, template, path, meta, kb=part, **ctx)
 
     def tag_pages(self, tagged: dict[str, tuple[str, int]]) -> Iterator[Page]:
         """Beyond TAGS_WHOLE_MAX entries, a page per tag holding Material's listing of that

@@ -84,3 +84,16 @@ def test_mockup_label_is_the_one_in_the_catalogue() -> None:
 
     assert MOCKUP_MESSAGE == MOCKUP_LABEL
     assert translations("fr").gettext(MOCKUP_LABEL).startswith("MAQUETTE")
+
+
+def test_counted_words_agree_with_their_number() -> None:
+    """"1 confidential question(s) are shared": a sentence about n things is a plural
+    message (ngettext), so each language gives the forms its grammar needs."""
+    assert not [m for m in _ids(extract()) if "(s)" in m]
+    for lang, one, many in (("en", "1 page has this tag.", "2 pages have this tag."),
+                            ("fr", "1 page porte cette étiquette.",
+                             "2 pages portent cette étiquette.")):
+        ngettext = translations(lang).ngettext
+        said = [ngettext("%(n)s page has this tag.", "%(n)s pages have this tag.", n)
+                % {"n": n} for n in (1, 2)]
+        assert said == [one, many]

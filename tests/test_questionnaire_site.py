@@ -88,7 +88,7 @@ def test_public_download_has_no_confidential_question_internal_has_them() -> Non
     assert isinstance(page, str)
     for q in secret:
         assert q.text not in page
-    assert f"{len(secret)} confidential question(s)" in page
+    assert f"{len(secret)} confidential questions are shared only" in page
 
 
 def test_print_page_has_every_language() -> None:

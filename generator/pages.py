@@ -580,7 +580,7 @@ class SiteRenderer:
         slice of the kb holding those questions alone and kept in the memo by that slice and
         every other input (page_memo.py), so a one-question edit renders again only the
         listings that hold it. Per-question mappings in ctx must be cut to `held`
-        (page_memo.only) for the key to stay narrow; `num` and `kind` are the generator's
+        (only()) for the key to stay narrow; `num` and `kind` are the generator's
         code (in the key's digest), any other function makes the page unkept."""
         from . import page_memo
 

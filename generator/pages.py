@@ -746,7 +746,8 @@ class SiteRenderer:
             rebuild = self.options.rebuild
             csvs, xlsx = false_downloads(
                 false_frames(self.assessment, shown), self.assessment,
-                *(rebuild.false_columns(self.assessment, shown) if rebuild is not None else ()))
+                *(rebuild.false_columns(self.assessment, shown) if rebuild is not None else ()),
+                disk=rebuild)
             for level, data in csvs.items():  # a file per unit of analysis
                 yield Page(f"{self.false_data}{LEVEL_FILES[level][0]}.csv", data)
             yield Page(f"{self.false_data}.xlsx", xlsx)

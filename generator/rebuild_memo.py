@@ -15,20 +15,29 @@ it is made from, so a change of any of it is a miss and nothing kept is ever sta
   is kept by its bytes (xlsform/export.py).
 
 One entry per question (the latest), so the memo never holds more than the kb does. The
-MkDocs plugin keeps one RebuildMemo on its object, like its ParseMemo; nothing of it is
-written to disk.
+MkDocs plugin keeps one RebuildMemo on its object, like its ParseMemo.
+
+A new `mkdocs build` process starts with none of it: it reads back from the cache folder
+(attach) each mock-up's sentence, chart and placeholders (JSON, in a plugin.cache.Store),
+the FALSE DATA downloads by the false frames' content (plain bytes, kept_files.py) and the
+digests of the XLSForm workbooks pyxform accepted. Their keys add to the ones above the
+versions of the packages that shape them (VERSIONS) and, where the generator's code is not
+in them yet, its digest; an entry of another shape is a miss, never output. Nothing read
+back is ever run: data only, no pickles.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
 
 from . import page_memo
 
 if TYPE_CHECKING:
     from .kb import KnowledgeBase
+    from .kept_files import KeptFiles
     from .mockup import MockupResult
     from .mockup.assessment import FalseAssessment, KeptAnswers
     from .models import Question
@@ -46,10 +55,18 @@ class RebuildMemo:
     mockup_hits: int = 0
     mockup_misses: int = 0
     xlsform_hit: bool = False
+    # The cache folder (attach): mock-ups (a plugin.cache.Store) and downloads.
+    stored: Any = field(default=None, repr=False)
+    files: KeptFiles | None = field(default=None, repr=False)
+    downloads_hit: bool = False  # the FALSE DATA files were read back from the cache folder
 
     def start(self) -> None:
         self.mockup_hits = self.mockup_misses = 0
-        self.xlsform_hit = False
+        self.xlsform_hit = self.downloads_hit = False
+
+    def attach(self, stored: Any, files: KeptFiles | None) -> None:
+        """Read back from (and keep in) the cache folder what memory does not hold."""
+        self.stored, self.files = stored, files
 
     def mockup(self, base: str, question: Question, assessment: FalseAssessment,
                make: Callable[[], MockupResult]) -> MockupResult:
@@ -59,14 +76,79 @@ class RebuildMemo:
         kept = self.mockups.get(question.id)
         if key is not None and kept is not None and kept[0] == key:
             self.mockup_hits += 1
+            if self.stored is not None:  # its entry in the cache folder stays too
+                self.stored.used.add(disk_key("mockup", key))
             return kept[1]
+        stored = self._stored_mockup(key) if key is not None else None
+        if stored is not None:
+            self.mockup_hits += 1
+            self.mockups[question.id] = (key, stored)  # type: ignore[assignment]
+            return stored
         self.mockup_misses += 1
         result = make()
         if key is not None:
             self.mockups[question.id] = (key, result)
+            self._store_mockup(key, result)
         else:
             self.mockups.pop(question.id, None)
         return result
+
+    def _stored_mockup(self, key: str) -> MockupResult | None:
+        if self.stored is None:
+            return None
+        entry = self.stored.get(disk_key("mockup", key))
+        if not (isinstance(entry, dict) and set(entry) == {"sentence", "chart", "values"}
+                and type(entry["sentence"]) is str and type(entry["chart"]) is str
+                and isinstance(entry["values"], dict)
+                and all(type(v) is str for v in entry["values"].values())):
+            return None  # absent, or not what _store_mockup writes: made again
+        from .mockup import MockupResult
+
+        return MockupResult(sentence=entry["sentence"], chart_html=entry["chart"],
+                            table=None, placeholders=dict(entry["values"]))
+
+    def _store_mockup(self, key: str, result: MockupResult) -> None:
+        # Plain texts only: a translated page's str subclasses (the "not yet translated"
+        # mark, i18n.localize) would come back as plain str. Those are made on each build.
+        if self.stored is None or not (
+                type(result.sentence) is str and type(result.chart_html) is str
+                and all(type(k) is str and type(v) is str
+                        for k, v in result.placeholders.items())):
+            return
+        self.stored.put(disk_key("mockup", key), {
+            "sentence": result.sentence, "chart": result.chart_html,
+            "values": dict(result.placeholders)})
+
+    def downloads(self, key: str, made: tuple[dict[str, bytes], bytes] | None
+                  ) -> tuple[dict[str, bytes], bytes] | None:
+        """The FALSE DATA files kept in the cache folder for the frames of key
+        (page_memo.false_downloads); None: a miss. made: the files this process holds
+        already (their entry in the folder stays for the next build)."""
+        if self.files is None:
+            return made
+        if made is not None:
+            self.files.used.add(self._downloads_key(key))
+            return made
+        files = self.files.get(self._downloads_key(key))
+        if files is None or "xlsx" not in files or any(
+                not n.startswith("csv/") for n in files if n != "xlsx"):
+            return None
+        self.downloads_hit = True
+        return {n[4:]: d for n, d in files.items() if n != "xlsx"}, files["xlsx"]
+
+    def keep_downloads(self, key: str, made: tuple[dict[str, bytes], bytes]) -> None:
+        if self.files is not None:
+            csvs, xlsx = made
+            self.files.put(self._downloads_key(key),
+                           {**{f"csv/{level}": data for level, data in csvs.items()},
+                            "xlsx": xlsx})
+
+    @staticmethod
+    def _downloads_key(key: str) -> str:
+        from .reproducible import zip_time
+
+        # The frames' content key holds neither the code writing the files nor their date.
+        return disk_key("downloads", key, page_memo.templates_digest(), list(zip_time()))
 
     def false_columns(self, assessment: FalseAssessment, questions: list[Question]
                       ) -> tuple[dict[tuple[str, str], str], dict[str, bytes]]:
@@ -112,6 +194,53 @@ class RebuildMemo:
             raise
         self.xlsform = None if key is None else (key, data)
         return data
+
+
+# Packages whose versions shape what is kept in the cache folder: the false answers'
+# random draws and frames, the charts' numbers and words, the XLSForm check.
+VERSIONS = ("numpy", "pandas", "babel", "jinja2", "markupsafe", "pydantic", "pyxform")
+_versions: list[str] = []
+
+
+def versions() -> list[str]:
+    if not _versions:
+        for name in VERSIONS:
+            try:
+                _versions.append(f"{name}=={version(name)}")
+            except PackageNotFoundError:
+                _versions.append(f"{name}==?")
+    return _versions
+
+
+def disk_key(kind: str, *parts: Any) -> str:
+    """The cache folder's key of a value kept under parts: adds the package versions."""
+    return page_memo.key(f"rebuild-{kind}", versions(), *parts) or ""
+
+
+def restore_xlsform_verdicts(stored: Any) -> None:
+    """pyxform's verdicts of earlier builds: the digests of the workbooks it accepted
+    (xlsform/export.py keeps them in memory; a refused workbook is never kept) are read back
+    from the cache folder (a plugin.cache.Store), under the generator's code and pyxform's
+    version, so a workbook whose bytes are unchanged is not checked again (a second at
+    1,000 questions)."""
+    from .xlsform import export
+
+    accepted = getattr(export, "_ACCEPTED", None)
+    entry = stored.get(_verdicts_key())
+    if isinstance(accepted, set) and isinstance(entry, list):
+        accepted.update(d for d in entry if isinstance(d, str) and len(d) == 64)
+
+
+def keep_xlsform_verdicts(stored: Any) -> None:
+    from .xlsform import export
+
+    accepted = getattr(export, "_ACCEPTED", None)
+    if isinstance(accepted, set):
+        stored.put(_verdicts_key(), sorted(accepted))
+
+
+def _verdicts_key() -> str:
+    return disk_key("xlsform-accepted", page_memo.templates_digest())
 
 
 def mockup_base(language: Any, country: Any, mockups: bool) -> str | None:

@@ -60,7 +60,9 @@ class MockupError(ToolkitError, ValueError):
 class MockupResult:
     sentence: str  # filled, plain text (not escaped), without the label
     chart_html: str  # one <figure class="ctk-mockup"> block, safe to paste into Markdown
-    table: pd.DataFrame  # the full false results (every option and group)
+    # The full false results (every option and group); None when read back from the
+    # build's cache folder (rebuild_memo.py): the site's pages never show it.
+    table: pd.DataFrame | None
     placeholders: dict[str, str]  # the values the sentence was filled with
 
 

@@ -293,16 +293,24 @@ def _folder_digest(folder: str | None) -> str:
     return h.hexdigest()
 
 
-def _uses_build_date(dirs: list[str]) -> bool:
+def _mentioned(dirs: list[str], words: tuple[str, ...]) -> set[str]:
+    """Which of words some template of the theme names."""
+    found: set[str] = set()
     for folder in dirs:
         for path in Path(folder).rglob("*.html"):
-            if "build_date_utc" in path.read_text(encoding="utf-8", errors="replace"):
-                return True
-    return False
+            text = path.read_text(encoding="utf-8", errors="replace")
+            found.update(w for w in words if w in text)
+    return found
 
 
-def config_fingerprint(config: MkDocsConfig) -> Any:
-    out = {k: fingerprint(v) for k, v in config.items() if k not in ("plugins", "theme")}
+# Options no template of the theme names do not shape a page: left out of the key when
+# unnamed. A build into another folder (site_dir) rendered every page again.
+UNREAD = ("site_dir",)
+
+
+def config_fingerprint(config: MkDocsConfig, unread: tuple[str, ...] = ()) -> Any:
+    out = {k: fingerprint(v) for k, v in config.items()
+           if k not in ("plugins", "theme") and k not in unread}
     theme = config.theme
     out["theme"] = [theme.name, list(theme.dirs), sorted(theme.static_templates),
                     fingerprint(dict(theme.items()))]
@@ -335,6 +343,7 @@ class OutputCache:
         self.store = Store(folder, "pages")
         self.signature: str | None = None
         self.build_date: bool | None = None
+        self.unread: tuple[str, ...] = ()
 
     def install(self, env: Any, config: MkDocsConfig, nav: Any) -> None:
         self.signature = None
@@ -352,10 +361,12 @@ class OutputCache:
     def build_signature(self, config: MkDocsConfig, nav: Any) -> str:
         if self.signature is None:
             if self.build_date is None:
-                self.build_date = _uses_build_date(list(config.theme.dirs))
+                named = _mentioned(list(config.theme.dirs), ("build_date_utc", *UNREAD))
+                self.build_date = "build_date_utc" in named
+                self.unread = tuple(w for w in UNREAD if w not in named)
             self.signature = digest(json.dumps({
                 "format": FORMAT, "versions": versions(),
-                "config": config_fingerprint(config),
+                "config": config_fingerprint(config, self.unread),
                 "templates": _folder_digest(config.theme.custom_dir),
                 "nav": _nav(nav.items if nav is not None else None),
             }, sort_keys=True))

@@ -28,13 +28,14 @@ from ..i18n.languages import Language
 from ..i18n.validate import ADVISORY
 from ..inline_prefilter import InlinePrefilter
 from ..internal_mark import mark_page, write_mark
+from ..kept_files import KeptFiles
 from ..library.compare import compare_with
 from ..loader import load
 from ..mockup import embed_charts
 from ..pages import Options, Page, SiteRenderer, tags_page_with_index
 from ..parse_memo import ParseMemo
 from ..problems import Report
-from ..rebuild_memo import RebuildMemo
+from ..rebuild_memo import RebuildMemo, keep_xlsform_verdicts, restore_xlsform_verdicts
 from . import nav_memo
 from .cache import HtmlCache, OutputCache, SearchCache, Store
 from .config import CountryToolkitConfig
@@ -53,6 +54,9 @@ class CountryToolkitPlugin(BasePlugin[CountryToolkitConfig]):
     output_cache: OutputCache | None = None
     search_cache: SearchCache | None = None
     markdown_memo: Store | None = None  # question pages' Markdown (generator/page_memo.py)
+    # Mock-ups and pyxform's verdicts; the FALSE DATA files (generator/rebuild_memo.py).
+    rebuild_store: Store | None = None
+    kept_files: KeptFiles | None = None
     nav: Navigation | None = None
     cache_ready = False
     parse_memo: ParseMemo | None = None
@@ -86,6 +90,8 @@ class CountryToolkitPlugin(BasePlugin[CountryToolkitConfig]):
             self.output_cache = OutputCache(folder)
             self.search_cache = SearchCache(folder)
             self.markdown_memo = Store(folder, "markdown")
+            self.rebuild_store = Store(folder, "rebuild")
+            self.kept_files = KeptFiles(folder)
         for cache in self._caches():
             cache.load()
         self.cache_ready = False
@@ -98,13 +104,14 @@ class CountryToolkitPlugin(BasePlugin[CountryToolkitConfig]):
             log.info("Internal build: confidential fields are included. Do not publish it.")
         return config
 
-    def _caches(self) -> list[HtmlCache | Store]:
+    def _caches(self) -> list[HtmlCache | Store | KeptFiles]:
         if not self.config.cache or self.html_cache is None:
             return []
         assert self.output_cache is not None and self.search_cache is not None
-        assert self.markdown_memo is not None
+        assert self.markdown_memo is not None and self.rebuild_store is not None
+        assert self.kept_files is not None
         return [self.html_cache, self.output_cache.store, self.search_cache.store,
-                self.markdown_memo]
+                self.markdown_memo, self.rebuild_store, self.kept_files]
 
     def on_pre_build(self, config: MkDocsConfig) -> None:
         if self.config.enabled and self.config.cache and self.search_cache is not None:
@@ -150,10 +157,14 @@ class CountryToolkitPlugin(BasePlugin[CountryToolkitConfig]):
                 "strict mode is on: fix them and build again"
             )
         memo = self.markdown_memo if self.config.cache else None
-        # Its keys cost a little on each build: only serve rebuilds reuse what it keeps.
-        rebuild = self.rebuild_memo if self.config.cache and self.serving else None
+        # Serve rebuilds reuse what it keeps in memory, a new build what the cache folder
+        # holds (mock-ups, the FALSE DATA files, pyxform's verdicts).
+        rebuild = self.rebuild_memo if self.config.cache else None
         if rebuild is not None:
             rebuild.start()
+            rebuild.attach(self.rebuild_store, self.kept_files)
+            if self.rebuild_store is not None:
+                restore_xlsform_verdicts(self.rebuild_store)
         options = replace(self.options, memo=memo, rebuild=rebuild)
         if self.config.compare_with:
             try:
@@ -232,6 +243,8 @@ class CountryToolkitPlugin(BasePlugin[CountryToolkitConfig]):
             # Under serve the cache files are written by the first build and when serve
             # stops (on_shutdown), not after every edit; `mkdocs build` writes them now.
             write = not (self.serving and self.served_builds > 0)
+            if self.rebuild_store is not None and self.config.cache:
+                keep_xlsform_verdicts(self.rebuild_store)
             for cache in self._caches():
                 cache.save(write)
             self.served_builds += self.serving

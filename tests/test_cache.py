@@ -7,10 +7,14 @@ page...) is tests/test_edit_loop.py's part. Speed is measured in benchmarks/, no
 from __future__ import annotations
 
 import hashlib
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from mkdocs.config import load_config
+from mkdocs.config.defaults import MkDocsConfig
 from support import SAMPLE_KB, copy_project
 
 from generator.build import build_site
@@ -34,7 +38,8 @@ def test_cache_lives_outside_the_site_and_can_be_deleted(project: Path,
     build_site(project / "kb", tmp_path / "one", project=project)
     cache = project / ".cache" / "country-toolkit"
     assert sorted(p.name for p in cache.iterdir()) == [
-        "html-v1.json", "markdown-v1.json", "pages-v1.json", "search-v1.json"]
+        "files-v1", "html-v1.json", "markdown-v1.json", "pages-v1.json", "rebuild-v1.json",
+        "search-v1.json"]
     assert not any(".cache" in p.parts for p in (tmp_path / "one").rglob("*"))
     (cache / "html-v1.json").write_text("{not json", encoding="utf-8")  # damaged
     (cache / "pages-v1.json").unlink()
@@ -42,3 +47,77 @@ def test_cache_lives_outside_the_site_and_can_be_deleted(project: Path,
     load_config(str(project / "mkdocs.yml")).plugins["country-toolkit"].html_cache = None
     build_site(project / "kb", tmp_path / "two", project=project)
     assert tree(tmp_path / "one") == tree(tmp_path / "two")
+
+
+@contextmanager
+def new_process() -> Iterator[None]:
+    """A plugin object of its own, without the memos an earlier build kept in memory (the
+    plugin's, the FALSE DATA files and pyxform's verdicts)."""
+    from generator import page_memo
+    from generator.xlsform import export
+
+    kept = MkDocsConfig.plugins.plugin_cache  # type: ignore[attr-defined]
+    saved = dict(kept), dict(page_memo._FALSE), set(export._ACCEPTED)
+    kept.clear()
+    page_memo._FALSE.clear()
+    export._ACCEPTED.clear()
+    try:
+        yield
+    finally:
+        kept.clear()
+        kept.update(saved[0])
+        page_memo._FALSE.clear()
+        page_memo._FALSE.update(saved[1])
+        export._ACCEPTED.clear()
+        export._ACCEPTED.update(saved[2])
+
+
+def build_new(project: Path, site: Path) -> object:
+    """A `mkdocs build` in a new process (the cache folder as the last build left it)."""
+    with new_process():
+        build_site(project / "kb", site, project=project)
+        return load_config(str(project / "mkdocs.yml")).plugins["country-toolkit"]
+
+
+def test_mockups_and_false_data_are_read_back_and_a_bad_entry_is_made_again(
+        project: Path, tmp_path: Path) -> None:
+    """A new build reads back the mock-ups (JSON) and the FALSE DATA files (plain bytes)
+    of the last one; a damaged, truncated or foreign entry is a miss: the site is the same
+    as a build without any cache, and the entry is written again."""
+    cold = tmp_path / "cold"
+    build_site(project / "kb", cold, project=project, cache=False)
+    expected = tree(cold)
+    cache = project / ".cache" / "country-toolkit"
+    build_new(project, tmp_path / "fill")
+    memo = build_new(project, tmp_path / "warm").rebuild_memo  # type: ignore[attr-defined]
+    assert memo.mockup_misses == 0 and memo.mockup_hits > 50 and memo.downloads_hit
+    assert tree(tmp_path / "warm") == expected
+
+    files = cache / "files-v1"
+    blobs = sorted(files.glob("*.bin"), key=lambda p: p.stat().st_size)
+    assert len(blobs) >= 2  # a CSV and the workbook
+    blobs[-1].write_bytes(blobs[-1].read_bytes()[:1000])  # truncated
+    stored = json.loads((cache / "rebuild-v1.json").read_text(encoding="utf-8"))
+    entries = stored["entries"]
+    mockups = [k for k, v in entries.items() if isinstance(v, dict) and "chart" in v]
+    assert len(mockups) > 50
+    # Well-formed JSON of the wrong shapes, and a sentence of another type.
+    for i, key in enumerate(mockups):
+        entries[key] = [{"sentence": 1, "chart": "", "values": {}}, "<b>x</b>", None,
+                        {"sentence": "x", "chart": "y", "values": {"n": 3}}][i % 4]
+    (cache / "rebuild-v1.json").write_text(json.dumps(stored), encoding="utf-8")
+    memo = build_new(project, tmp_path / "damaged").rebuild_memo  # type: ignore[attr-defined]
+    assert memo.mockup_hits == 0 and not memo.downloads_hit
+    assert tree(tmp_path / "damaged") == expected
+
+    # Written again: the next build reads them back.
+    memo = build_new(project, tmp_path / "again").rebuild_memo  # type: ignore[attr-defined]
+    assert memo.mockup_misses == 0 and memo.downloads_hit
+    # A foreign index: another entry's files under this key.
+    (index,) = files.glob("*.json")
+    other = json.loads(index.read_text(encoding="utf-8"))
+    other["key"] = "0" * 64
+    index.write_text(json.dumps(other), encoding="utf-8")
+    memo = build_new(project, tmp_path / "foreign").rebuild_memo  # type: ignore[attr-defined]
+    assert not memo.downloads_hit
+    assert tree(tmp_path / "foreign") == expected

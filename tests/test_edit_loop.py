@@ -39,15 +39,26 @@ def tree(root: Path) -> dict[str, str]:
 
 @contextmanager
 def fresh_plugin() -> Iterator[None]:
-    """A plugin object of its own (as in a new process), the served one put back after."""
+    """A plugin object of its own (as in a new process), the served one put back after;
+    nor the FALSE DATA files and pyxform's verdicts this process holds: a warm build reads
+    them back from the cache folder."""
+    from generator import page_memo
+    from generator.xlsform import export
+
     kept = MkDocsConfig.plugins.plugin_cache  # type: ignore[attr-defined]
-    saved = dict(kept)
+    saved = dict(kept), dict(page_memo._FALSE), set(export._ACCEPTED)
     kept.clear()
+    page_memo._FALSE.clear()
+    export._ACCEPTED.clear()
     try:
         yield
     finally:
         kept.clear()
-        kept.update(saved)
+        kept.update(saved[0])
+        page_memo._FALSE.clear()
+        page_memo._FALSE.update(saved[1])
+        export._ACCEPTED.clear()
+        export._ACCEPTED.update(saved[2])
 
 
 class Logged(logging.Handler):

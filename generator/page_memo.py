@@ -170,14 +170,12 @@ FALSE_KEPT = 2
 
 def false_downloads(frames: Mapping[str, pd.DataFrame], assessment: FalseAssessment,
                     known: Mapping[tuple[str, str], str] | None = None,
-                    hashes: dict[str, bytes] | None = None,
-                    disk: Any = None) -> tuple[dict[str, bytes], bytes]:
+                    hashes: dict[str, bytes] | None = None) -> tuple[dict[str, bytes], bytes]:
     """The CSV of each level's false frame (false_frames) and the workbook of them all.
 
     known: (level, column) -> a key of everything the column is made from (a question's
     false answers' key, `mkdocs serve`); hashes: the column hashes of earlier builds by that
-    key, reused instead of hashing the column's cells again (and kept for the next); disk:
-    the files of earlier builds in the cache folder (rebuild_memo.RebuildMemo.downloads)."""
+    key, reused instead of hashing the column's cells again (and kept for the next)."""
     import pandas as pd
 
     from .mockup.dataset import false_csv, false_xlsx
@@ -200,13 +198,9 @@ def false_downloads(frames: Mapping[str, pd.DataFrame], assessment: FalseAssessm
     h.update(json.dumps([plain(c), assessment.units.n, FORMAT], sort_keys=True).encode())
     key = h.hexdigest()
     made = _FALSE.get(key)
-    if disk is not None:  # read back, or (made) kept there for the next build
-        made = disk.downloads(key, made)
     if made is None:
         made = ({level: false_csv(frame) for level, frame in frames.items()},
                 false_xlsx(frames, assessment))
-        if disk is not None:
-            disk.keep_downloads(key, made)
     _FALSE[key] = made
     _FALSE.move_to_end(key)
     while len(_FALSE) > FALSE_KEPT:

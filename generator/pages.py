@@ -744,10 +744,14 @@ class SiteRenderer:
             from .page_memo import false_downloads
 
             rebuild = self.options.rebuild
-            csvs, xlsx = false_downloads(
-                false_frames(self.assessment, shown), self.assessment,
-                *(rebuild.false_columns(self.assessment, shown) if rebuild is not None else ()),
-                disk=rebuild)
+            assessment = self.assessment
+
+            def make() -> tuple[dict[str, bytes], bytes]:
+                return false_downloads(
+                    false_frames(assessment, shown), assessment,
+                    *(rebuild.false_columns(assessment, shown) if rebuild is not None else ()))
+            csvs, xlsx = make() if rebuild is None else rebuild.false_files(
+                assessment, shown, make)
             for level, data in csvs.items():  # a file per unit of analysis
                 yield Page(f"{self.false_data}{LEVEL_FILES[level][0]}.csv", data)
             yield Page(f"{self.false_data}.xlsx", xlsx)

@@ -19,15 +19,17 @@ MkDocs plugin keeps one RebuildMemo on its object, like its ParseMemo.
 
 A new `mkdocs build` process starts with none of it: it reads back from the cache folder
 (attach) each mock-up's sentence, chart and placeholders (JSON, in a plugin.cache.Store),
-the FALSE DATA downloads by the false frames' content (plain bytes, kept_files.py) and the
-digests of the XLSForm workbooks pyxform accepted. Their keys add to the ones above the
-versions of the packages that shape them (VERSIONS) and, where the generator's code is not
-in them yet, its digest; an entry of another shape is a miss, never output. Nothing read
-back is ever run: data only, no pickles.
+the FALSE DATA downloads (plain bytes, kept_files.py) by the content of their columns, each
+column's digest kept by its answers' key (so they are found without drawing the false
+assessment), and the digests of the XLSForm workbooks pyxform accepted. Their keys add to
+the ones above the versions of the packages that shape them (VERSIONS) and, where the
+generator's code is not in them yet, its digest; an entry of another shape is a miss,
+never output. Nothing read back is ever run: data only, no pickles.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
@@ -59,6 +61,9 @@ class RebuildMemo:
     stored: Any = field(default=None, repr=False)
     files: KeptFiles | None = field(default=None, repr=False)
     downloads_hit: bool = False  # the FALSE DATA files were read back from the cache folder
+    # The FALSE DATA files of the last build, by their key in the cache folder.
+    false_kept: tuple[str, tuple[dict[str, bytes], bytes]] | None = field(default=None,
+                                                                           repr=False)
 
     def start(self) -> None:
         self.mockup_hits = self.mockup_misses = 0
@@ -119,36 +124,61 @@ class RebuildMemo:
             "sentence": result.sentence, "chart": result.chart_html,
             "values": dict(result.placeholders)})
 
-    def downloads(self, key: str, made: tuple[dict[str, bytes], bytes] | None
-                  ) -> tuple[dict[str, bytes], bytes] | None:
-        """The FALSE DATA files kept in the cache folder for the frames of key
-        (page_memo.false_downloads); None: a miss. made: the files this process holds
-        already (their entry in the folder stays for the next build)."""
-        if self.files is None:
-            return made
-        if made is not None:
-            self.files.used.add(self._downloads_key(key))
-            return made
-        files = self.files.get(self._downloads_key(key))
-        if files is None or "xlsx" not in files or any(
-                not n.startswith("csv/") for n in files if n != "xlsx"):
-            return None
-        self.downloads_hit = True
-        return {n[4:]: d for n, d in files.items() if n != "xlsx"}, files["xlsx"]
-
-    def keep_downloads(self, key: str, made: tuple[dict[str, bytes], bytes]) -> None:
-        if self.files is not None:
+    def false_files(self, assessment: FalseAssessment, questions: list[Question],
+                    make: Callable[[], tuple[dict[str, bytes], bytes]]
+                    ) -> tuple[dict[str, bytes], bytes]:
+        """The FALSE DATA files of questions (make: page_memo.false_downloads of their
+        frames), read back from the cache folder without drawing the false assessment: by
+        each column's content digest, kept by its answers' key (column_digest). An edit
+        leaving the answers of every question but one as they were draws that one (and
+        the questions its skip logic reads) only."""
+        key = self._false_files_key(assessment, questions) if self.files is not None else None
+        if key is not None and self.false_kept is not None and self.false_kept[0] == key:
+            self.files.used.add(key)  # type: ignore[union-attr]
+            return self.false_kept[1]  # serve: the files of the last build, in memory
+        if key is not None and self.files is not None:
+            files = self.files.get(key)
+            if files is not None and "xlsx" in files and all(
+                    n.startswith("csv/") for n in files if n != "xlsx"):
+                self.downloads_hit = True
+                made = {n[4:]: d for n, d in files.items() if n != "xlsx"}, files["xlsx"]
+                self.false_kept = key, made
+                return made
+        made = make()
+        if key is not None and self.files is not None:
             csvs, xlsx = made
-            self.files.put(self._downloads_key(key),
-                           {**{f"csv/{level}": data for level, data in csvs.items()},
-                            "xlsx": xlsx})
+            self.files.put(key, {**{f"csv/{level}": data for level, data in csvs.items()},
+                                 "xlsx": xlsx})
+            self.false_kept = key, made
+        return made
 
-    @staticmethod
-    def _downloads_key(key: str) -> str:
+    def _false_files_key(self, assessment: FalseAssessment, questions: list[Question]
+                         ) -> str | None:
+        from .mockup.assessment import level_name
         from .reproducible import zip_time
 
-        # The frames' content key holds neither the code writing the files nor their date.
-        return disk_key("downloads", key, page_memo.templates_digest(), list(zip_time()))
+        levels: dict[str, dict[str, tuple[Question, str]]] = {}
+        for q in questions:
+            answers = assessment.key(assessment.drawn_from(q))
+            if answers is None:
+                return None
+            # As dataset.false_frame: a later question of the same name makes the column.
+            levels.setdefault(level_name(q, assessment.country), {})[q.var_name] = (
+                q, answers)
+        columns = []
+        for level, named in levels.items():
+            digests = []
+            for name, (q, answers) in named.items():
+                stored_key = disk_key("column", answers)
+                digest = self.stored.get(stored_key) if self.stored is not None else None
+                if not (isinstance(digest, str) and len(digest) == 64):
+                    digest = column_digest(assessment, q)
+                    if self.stored is not None:
+                        self.stored.put(stored_key, digest)
+                digests.append([name, digest])
+            columns.append([level, digests])
+        return disk_key("false-files", page_memo.templates_digest(), list(zip_time()),
+                        assessment.country.model_dump_json(), assessment.units.n, columns)
 
     def false_columns(self, assessment: FalseAssessment, questions: list[Question]
                       ) -> tuple[dict[tuple[str, str], str], dict[str, bytes]]:
@@ -215,6 +245,18 @@ def versions() -> list[str]:
 def disk_key(kind: str, *parts: Any) -> str:
     """The cache folder's key of a value kept under parts: adds the package versions."""
     return page_memo.key(f"rebuild-{kind}", versions(), *parts) or ""
+
+
+def column_digest(assessment: FalseAssessment, question: Question) -> str:
+    """A hash of a question's column in the false frames: its type and every cell."""
+    import pandas as pd
+
+    from .mockup.dataset import _column
+
+    series = pd.Series(_column(assessment, question))
+    cells = pd.util.hash_pandas_object(series, index=False).to_numpy().tobytes()
+    return page_memo.key("column", str(series.dtype), len(series),
+                         hashlib.sha256(cells).hexdigest()) or ""
 
 
 def restore_xlsform_verdicts(stored: Any) -> None:

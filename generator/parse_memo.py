@@ -6,17 +6,29 @@ record, the YAML and the problems found in it for every file whose bytes are unc
 checks across records still run on the whole kb. A question that adopts from the library
 depends on the library too: it is never kept. One entry per file (the latest bytes), so
 the memo never holds more than the kb does.
+
+A new `mkdocs build` process reads back from the cache folder (`stored`, a
+plugin.cache.Store) the YAML values of each file that had no problem, as JSON with the
+types YAML gives them (encode), under a key of its bytes, path, model, the generator's code
+and the YAML and pydantic versions; the record is validated from them again (a twentieth of
+the parse), and the YAML's line numbers, only needed for a message, are parsed from the
+bytes when one is asked for (ReadBack). An entry whose checksum or shape is not what
+`put` writes is a miss: the file is parsed again.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
 from .problems import Problem
-from .yamlio import YamlDoc
+from .yamlio import YamlDoc, parse_yaml
 
 
 @dataclass(frozen=True)
@@ -44,10 +56,21 @@ class ParseMemo:
     def key(path: Path, model: type) -> tuple[str, str]:
         return str(path), f"{model.__module__}.{model.__qualname__}"
 
+    # The cache folder (plugin.cache.Store), or None: memory only.
+    stored: Any = field(default=None, repr=False)
+
     def get(self, path: Path, model: type, raw: bytes) -> Parsed | None:
+        digest = hashlib.sha256(raw).hexdigest()
         entry = self.entries.get(self.key(path, model))
-        if entry is not None and entry.digest == hashlib.sha256(raw).hexdigest():
+        if entry is not None and entry.digest == digest:
             self.hits += 1
+            if self.stored is not None and not entry.problems:  # its entry there stays
+                self.stored.used.add(self._stored_key(path, model, digest))
+            return entry
+        entry = self._read_back(path, model, raw, digest)
+        if entry is not None:
+            self.hits += 1
+            self.entries[self.key(path, model)] = entry
             return entry
         self.misses += 1
         return None
@@ -57,5 +80,103 @@ class ParseMemo:
         if doc is not None and isinstance(doc.data, dict) and "adopts" in doc.data:
             self.entries.pop(self.key(path, model), None)
             return
-        self.entries[self.key(path, model)] = Parsed(
-            hashlib.sha256(raw).hexdigest(), record, doc, tuple(problems))
+        digest = hashlib.sha256(raw).hexdigest()
+        self.entries[self.key(path, model)] = Parsed(digest, record, doc, tuple(problems))
+        if self.stored is not None and record is not None and doc is not None \
+                and not problems:
+            try:
+                data = encode(doc.data)
+            except TypeError:
+                return  # a value JSON cannot hold as it is: parsed on each build
+            self.stored.put(self._stored_key(path, model, digest),
+                            {"sum": _checksum(data), "data": data})
+
+    def _read_back(self, path: Path, model: type, raw: bytes, digest: str) -> Parsed | None:
+        if self.stored is None:
+            return None
+        entry = self.stored.get(self._stored_key(path, model, digest))
+        if not (isinstance(entry, dict) and set(entry) == {"sum", "data"}
+                and entry["sum"] == _checksum(entry["data"])):
+            return None
+        try:
+            data = decode(entry["data"])
+            record = model.model_validate(data)  # type: ignore[attr-defined]
+        except (ValueError, TypeError, KeyError, IndexError, ValidationError):
+            return None
+        return Parsed(digest, record, ReadBack(path, data, raw), ())
+
+    @staticmethod
+    def _stored_key(path: Path, model: type, digest: str) -> str:
+        from .rebuild_memo import disk_key
+
+        return disk_key("parse", _code(), str(path), f"{model.__module__}.{model.__qualname__}",
+                        digest)
+
+
+_CODE: list[str] = []
+
+
+def _code() -> str:
+    """The generator's code (models, yamlio): once per process, like the models."""
+    if not _CODE:
+        from .page_memo import templates_digest
+
+        _CODE.append(templates_digest())
+    return _CODE[0]
+
+
+class ReadBack(YamlDoc):
+    """A file's YAML read back from the cache folder: its node tree (the line numbers of
+    messages) is parsed again from the file's bytes when a line is first asked for."""
+
+    def __init__(self, path: Path, data: Any, raw: bytes) -> None:
+        object.__setattr__(self, "path", path)
+        object.__setattr__(self, "data", data)
+        object.__setattr__(self, "_raw", raw)
+
+    @property  # type: ignore[override]
+    def root(self) -> Any:
+        if "_root" not in self.__dict__:
+            object.__setattr__(self, "_root", parse_yaml(self.path, self._raw).root)
+        return self.__dict__["_root"]
+
+
+# The values YAML gives a kb file, as JSON: scalars as they are, containers and dates tagged
+# (a mapping's keys need not be text).
+def encode(value: Any) -> Any:
+    if value is None or type(value) in (str, int, float, bool):
+        return value
+    if type(value) is list:
+        return ["L", *(encode(v) for v in value)]
+    if type(value) is dict:
+        return ["M", *(x for k, v in value.items() for x in (encode(k), encode(v)))]
+    if type(value) is dt.datetime:
+        return ["T", value.isoformat()]
+    if type(value) is dt.date:
+        return ["D", value.isoformat()]
+    raise TypeError(type(value).__name__)
+
+
+def decode(value: Any) -> Any:
+    if type(value) is not list:
+        if value is None or type(value) in (str, int, float, bool):
+            return value
+        raise TypeError(type(value).__name__)
+    tag = value[0]
+    if tag == "L":
+        return [decode(v) for v in value[1:]]
+    if tag == "M":
+        items = value[1:]
+        if len(items) % 2:
+            raise ValueError("odd mapping")
+        return {decode(items[i]): decode(items[i + 1]) for i in range(0, len(items), 2)}
+    if tag == "T" and len(value) == 2:
+        return dt.datetime.fromisoformat(value[1])
+    if tag == "D" and len(value) == 2:
+        return dt.date.fromisoformat(value[1])
+    raise ValueError(f"unknown tag {tag!r}")
+
+
+def _checksum(data: Any) -> str:
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()

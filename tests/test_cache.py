@@ -18,6 +18,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from support import SAMPLE_KB, copy_project
 
 from generator.build import build_site
+from generator.parse_memo import _checksum
 
 EPOCH = "1767225600"
 
@@ -38,8 +39,8 @@ def test_cache_lives_outside_the_site_and_can_be_deleted(project: Path,
     build_site(project / "kb", tmp_path / "one", project=project)
     cache = project / ".cache" / "country-toolkit"
     assert sorted(p.name for p in cache.iterdir()) == [
-        "files-v1", "html-v1.json", "markdown-v1.json", "pages-v1.json", "rebuild-v1.json",
-        "search-v1.json"]
+        "files-v1", "html-v1.json", "markdown-v1.json", "pages-v1.json", "parse-v1.json",
+        "rebuild-v1.json", "search-v1.json"]
     assert not any(".cache" in p.parts for p in (tmp_path / "one").rglob("*"))
     (cache / "html-v1.json").write_text("{not json", encoding="utf-8")  # damaged
     (cache / "pages-v1.json").unlink()
@@ -89,8 +90,14 @@ def test_mockups_and_false_data_are_read_back_and_a_bad_entry_is_made_again(
     expected = tree(cold)
     cache = project / ".cache" / "country-toolkit"
     build_new(project, tmp_path / "fill")
-    memo = build_new(project, tmp_path / "warm").rebuild_memo  # type: ignore[attr-defined]
+    plugin = build_new(project, tmp_path / "warm")
+    memo = plugin.rebuild_memo  # type: ignore[attr-defined]
     assert memo.mockup_misses == 0 and memo.mockup_hits > 50 and memo.downloads_hit
+    # Every kb file's YAML is read back but those adopting from the library.
+    adopting = sum("\nadopts:" in p.read_text(encoding="utf-8")
+                   for p in (project / "kb/questions").rglob("*.yml"))
+    parsed = plugin.parse_memo  # type: ignore[attr-defined]
+    assert parsed.misses == adopting > 0 and parsed.hits > 50
     assert tree(tmp_path / "warm") == expected
 
     files = cache / "files-v1"
@@ -106,8 +113,20 @@ def test_mockups_and_false_data_are_read_back_and_a_bad_entry_is_made_again(
         entries[key] = [{"sentence": 1, "chart": "", "values": {}}, "<b>x</b>", None,
                         {"sentence": "x", "chart": "y", "values": {"n": 3}}][i % 4]
     (cache / "rebuild-v1.json").write_text(json.dumps(stored), encoding="utf-8")
-    memo = build_new(project, tmp_path / "damaged").rebuild_memo  # type: ignore[attr-defined]
+    # YAML values changed under an unchanged checksum, a wrong tag, a missing field.
+    parses = json.loads((cache / "parse-v1.json").read_text(encoding="utf-8"))
+    for i, value in enumerate(parses["entries"].values()):
+        if i % 3 == 0:
+            value["data"][2] = "tampered"  # a mapping's first value
+        elif i % 3 == 1:
+            value["data"], value["sum"] = ["X", 1], _checksum(["X", 1])
+        else:
+            del value["sum"]
+    (cache / "parse-v1.json").write_text(json.dumps(parses), encoding="utf-8")
+    plugin = build_new(project, tmp_path / "damaged")
+    memo = plugin.rebuild_memo  # type: ignore[attr-defined]
     assert memo.mockup_hits == 0 and not memo.downloads_hit
+    assert plugin.parse_memo.hits == 0  # type: ignore[attr-defined]
     assert tree(tmp_path / "damaged") == expected
 
     # Written again: the next build reads them back.

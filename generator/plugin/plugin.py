@@ -56,6 +56,7 @@ class CountryToolkitPlugin(BasePlugin[CountryToolkitConfig]):
     markdown_memo: Store | None = None  # question pages' Markdown (generator/page_memo.py)
     # Mock-ups and pyxform's verdicts; the FALSE DATA files (generator/rebuild_memo.py).
     rebuild_store: Store | None = None
+    parse_store: Store | None = None  # kb files' YAML values (generator/parse_memo.py)
     kept_files: KeptFiles | None = None
     nav: Navigation | None = None
     cache_ready = False
@@ -91,6 +92,7 @@ class CountryToolkitPlugin(BasePlugin[CountryToolkitConfig]):
             self.search_cache = SearchCache(folder)
             self.markdown_memo = Store(folder, "markdown")
             self.rebuild_store = Store(folder, "rebuild")
+            self.parse_store = Store(folder, "parse")
             self.kept_files = KeptFiles(folder)
         for cache in self._caches():
             cache.load()
@@ -109,9 +111,9 @@ class CountryToolkitPlugin(BasePlugin[CountryToolkitConfig]):
             return []
         assert self.output_cache is not None and self.search_cache is not None
         assert self.markdown_memo is not None and self.rebuild_store is not None
-        assert self.kept_files is not None
+        assert self.kept_files is not None and self.parse_store is not None
         return [self.html_cache, self.output_cache.store, self.search_cache.store,
-                self.markdown_memo, self.rebuild_store, self.kept_files]
+                self.markdown_memo, self.rebuild_store, self.parse_store, self.kept_files]
 
     def on_pre_build(self, config: MkDocsConfig) -> None:
         if self.config.enabled and self.config.cache and self.search_cache is not None:
@@ -131,6 +133,8 @@ class CountryToolkitPlugin(BasePlugin[CountryToolkitConfig]):
         if self.parse_memo is None and self.config.cache:
             self.parse_memo = ParseMemo()  # kept across `mkdocs serve` rebuilds
             self.rebuild_memo = RebuildMemo()
+        if self.parse_memo is not None:
+            self.parse_memo.stored = self.parse_store if self.config.cache else None
         kb, report = load(self.kb_path, internal=self.config.internal,
                           memo=self.parse_memo if self.config.cache else None)
         # Stale translations are for translators to review: they never stop a build (the

@@ -14,9 +14,13 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import ToolkitError
 from ..kb import KnowledgeBase
+
+if TYPE_CHECKING:
+    from ..parse_memo import ParseMemo
 
 AS_IS, CONTEXTUALISED, DEVIATION = "as-is", "contextualised", "deviation"
 
@@ -95,14 +99,16 @@ def compare_kbs(kbs: list[KnowledgeBase]) -> Comparison:
     return result
 
 
-def compare_with(kb: KnowledgeBase, folders: Sequence[Path | str]) -> Comparison:
+def compare_with(kb: KnowledgeBase, folders: Sequence[Path | str],
+                 memo: ParseMemo | None = None) -> Comparison:
     """This kb and the country kbs in `folders` (the site's `compare_with`), compared as
-    `toolkit compare` compares them. A kb with errors is refused with its whole report."""
+    `toolkit compare` compares them. A kb with errors is refused with its whole report.
+    memo: their files parsed by earlier builds (the plugin's, loader.load)."""
     from ..loader import load  # the loader imports the library package
 
     others = []
     for folder in folders:
-        other, report = load(Path(folder).resolve())
+        other, report = load(Path(folder).resolve(), memo=memo)
         if other is None:
             raise ToolkitError(
                 f"compare_with: the kb {folder} has {len(report.errors)} error(s):\n"

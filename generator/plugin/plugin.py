@@ -61,6 +61,7 @@ class CountryToolkitPlugin(BasePlugin[CountryToolkitConfig]):
     nav: Navigation | None = None
     cache_ready = False
     parse_memo: ParseMemo | None = None
+    compare_memo: ParseMemo | None = None
     rebuild_memo: RebuildMemo | None = None  # false answers, mock-ups, XLSForm
     served_builds = 0  # builds of this `mkdocs serve` session whose caches were saved
 
@@ -133,8 +134,10 @@ class CountryToolkitPlugin(BasePlugin[CountryToolkitConfig]):
         if self.parse_memo is None and self.config.cache:
             self.parse_memo = ParseMemo()  # kept across `mkdocs serve` rebuilds
             self.rebuild_memo = RebuildMemo()
-        if self.parse_memo is not None:
+            self.compare_memo = ParseMemo()  # the kbs of compare_with: counted apart
+        if self.parse_memo is not None and self.compare_memo is not None:
             self.parse_memo.stored = self.parse_store if self.config.cache else None
+            self.compare_memo.stored = self.parse_memo.stored
         kb, report = load(self.kb_path, internal=self.config.internal,
                           memo=self.parse_memo if self.config.cache else None)
         # Stale translations are for translators to review: they never stop a build (the
@@ -172,7 +175,9 @@ class CountryToolkitPlugin(BasePlugin[CountryToolkitConfig]):
         options = replace(self.options, memo=memo, rebuild=rebuild)
         if self.config.compare_with:
             try:
-                options = replace(options, comparison=compare_with(kb, self.config.compare_with))
+                options = replace(options, comparison=compare_with(
+                    kb, self.config.compare_with,
+                    self.compare_memo if self.config.cache else None))
             except ToolkitError as err:
                 raise PluginError(str(err)) from None
         renderer = SiteRenderer(kb, options)

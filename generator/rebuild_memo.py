@@ -30,6 +30,7 @@ never output. Nothing read back is ever run: data only, no pickles.
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
@@ -102,11 +103,13 @@ class RebuildMemo:
         if self.stored is None:
             return None
         entry = self.stored.get(disk_key("mockup", key))
-        if not (isinstance(entry, dict) and set(entry) == {"sentence", "chart", "values"}
+        if not (isinstance(entry, dict) and set(entry) == {"sentence", "chart", "values", "sum"}
                 and type(entry["sentence"]) is str and type(entry["chart"]) is str
                 and isinstance(entry["values"], dict)
-                and all(type(v) is str for v in entry["values"].values())):
-            return None  # absent, or not what _store_mockup writes: made again
+                and all(type(v) is str for v in entry["values"].values())
+                and entry["sum"] == checksum([entry["sentence"], entry["chart"],
+                                              entry["values"]])):
+            return None  # absent, damaged or not what _store_mockup writes: made again
         from .mockup import MockupResult
 
         return MockupResult(sentence=entry["sentence"], chart_html=entry["chart"],
@@ -120,9 +123,10 @@ class RebuildMemo:
                 and all(type(k) is str and type(v) is str
                         for k, v in result.placeholders.items())):
             return
+        values = dict(result.placeholders)
         self.stored.put(disk_key("mockup", key), {
-            "sentence": result.sentence, "chart": result.chart_html,
-            "values": dict(result.placeholders)})
+            "sentence": result.sentence, "chart": result.chart_html, "values": values,
+            "sum": checksum([result.sentence, result.chart_html, values])})
 
     def false_files(self, assessment: FalseAssessment, questions: list[Question],
                     make: Callable[[], tuple[dict[str, bytes], bytes]]
@@ -240,6 +244,12 @@ def versions() -> list[str]:
             except PackageNotFoundError:
                 _versions.append(f"{name}==?")
     return _versions
+
+
+def checksum(value: Any) -> str:
+    """A JSON value's sha256, stored with it: a damaged text is a miss, never output."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def disk_key(kind: str, *parts: Any) -> str:

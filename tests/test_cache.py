@@ -18,7 +18,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from support import SAMPLE_KB, copy_project
 
 from generator.build import build_site
-from generator.parse_memo import _checksum
+from generator.rebuild_memo import checksum
 
 EPOCH = "1767225600"
 
@@ -108,10 +108,10 @@ def test_mockups_and_false_data_are_read_back_and_a_bad_entry_is_made_again(
     entries = stored["entries"]
     mockups = [k for k, v in entries.items() if isinstance(v, dict) and "chart" in v]
     assert len(mockups) > 50
-    # Well-formed JSON of the wrong shapes, and a sentence of another type.
+    # Well-formed JSON of the wrong shapes, and a sentence changed under its checksum.
     for i, key in enumerate(mockups):
-        entries[key] = [{"sentence": 1, "chart": "", "values": {}}, "<b>x</b>", None,
-                        {"sentence": "x", "chart": "y", "values": {"n": 3}}][i % 4]
+        entries[key] = [{"sentence": 1, "chart": "", "values": {}, "sum": ""}, "<b>x</b>",
+                        None, {**entries[key], "sentence": "tampered"}][i % 4]
     (cache / "rebuild-v1.json").write_text(json.dumps(stored), encoding="utf-8")
     # YAML values changed under an unchanged checksum, a wrong tag, a missing field.
     parses = json.loads((cache / "parse-v1.json").read_text(encoding="utf-8"))
@@ -119,7 +119,7 @@ def test_mockups_and_false_data_are_read_back_and_a_bad_entry_is_made_again(
         if i % 3 == 0:
             value["data"][2] = "tampered"  # a mapping's first value
         elif i % 3 == 1:
-            value["data"], value["sum"] = ["X", 1], _checksum(["X", 1])
+            value["data"], value["sum"] = ["X", 1], checksum(["X", 1])
         else:
             del value["sum"]
     (cache / "parse-v1.json").write_text(json.dumps(parses), encoding="utf-8")

@@ -98,6 +98,9 @@ def test_mockups_and_false_data_are_read_back_and_a_bad_entry_is_made_again(
                    for p in (project / "kb/questions").rglob("*.yml"))
     parsed = plugin.parse_memo  # type: ignore[attr-defined]
     assert parsed.misses == adopting > 0 and parsed.hits > 50
+    # Built into another folder (site_dir): every page's theme rendering is reused.
+    reused, looked_up = plugin.output_cache.store.last  # type: ignore[attr-defined]
+    assert reused == looked_up > 50
     assert tree(tmp_path / "warm") == expected
 
     files = cache / "files-v1"

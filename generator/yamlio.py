@@ -223,8 +223,10 @@ def read_bytes(path: Path, within: Path | None = None) -> bytes:
         raise YamlProblem(1, "this is not a regular file", "kb records are plain .yml files",
                           "unsafe-file")
     if within is not None:
-        real, root = Path(os.path.realpath(path)), Path(os.path.realpath(within))
-        if not real.is_relative_to(root):
+        # Strings, not Paths: realpath gives absolute normalised paths, compared part-wise
+        # by a prefix ending in a separator (kb files are read thousands of times a build).
+        real, root = os.path.realpath(path), os.path.realpath(within)
+        if real != root and not real.startswith(os.path.join(root, "")):
             raise YamlProblem(1, "the file lies outside the knowledge base folder "
                               "(a folder on its path is a symbolic link)",
                               "replace the linked folder with a real folder", "unsafe-file")

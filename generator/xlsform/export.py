@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import io
 import json
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,6 +16,7 @@ from ..models.question import CHOICE_TYPES, Option
 from ..models.questionnaire import Calculate, Note, RawRow
 from ..questionnaire import FormSection, build_form, selected_questions
 from .columns import KB_COLUMNS, SETTINGS, SURVEY, TRANSLATED, column, language_label
+from .xlsx_writer import MAX_TEXT, xlsx_bytes
 
 YES_NO_LIST = "yes_no"
 # Texts the export writes itself, in the languages DTM forms commonly use; others get English.
@@ -310,42 +309,7 @@ def sheet_rows(sheets: Sheets) -> list[tuple[str, list[str], list[dict[str, str]
 
 def to_xlsx(sheets: Sheets) -> bytes:
     """The workbook; every cell is text, so nothing in a record can become a formula."""
-    from openpyxl import Workbook
-
-    from ..reproducible import rezip, zip_time
-
-    wb = Workbook()
-    ws = wb.active
-    for i, (title, columns, rows) in enumerate(sheet_rows(sheets)):
-        if i:
-            ws = wb.create_sheet(title)
-        ws.title = title
-        _fill(ws, columns, rows)
-    fixed = dt.datetime(*zip_time())
-    wb.properties.created = wb.properties.modified = fixed
-    wb.properties.creator = "country-toolkit"
-    buf = io.BytesIO()
-    wb.save(buf)
-    # Byte-identical builds: openpyxl stamps "modified" with the current time whatever the
-    # workbook says, and its zip entries with today's date.
-    iso = "{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}Z".format(*zip_time()).encode()
-
-    def fix_date(name: str, content: bytes) -> bytes:
-        if name != "docProps/core.xml":
-            return content
-        return re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", lambda m: m.group(1) + iso, content)
-
-    return rezip(buf.getvalue(), edit=fix_date)
-
-
-def _fill(ws, columns: Sequence[str], rows: Sequence[dict[str, str]]) -> None:  # type: ignore[no-untyped-def]
-    ws.append(list(columns))
-    for row in rows:
-        ws.append([row.get(c, "") or None for c in columns])
-    for cells in ws.iter_rows():
-        for c in cells:
-            if isinstance(c.value, str):
-                c.data_type = "s"  # openpyxl would make any "=..." string a formula
+    return xlsx_bytes(sheet_rows(sheets))
 
 
 class _Cell:
@@ -359,23 +323,24 @@ class _Cell:
 
 def _read_back(value: str | None) -> str | None:
     """The text of a cell to_xlsx writes, as reading the xlsx gives it back: an empty value
-    is no cell, openpyxl cuts a text at Excel's 32,767 characters, and XML reads a carriage
+    is no cell, a text is cut at Excel's 32,767 characters, and XML reads a carriage
     return (alone or before a newline) as a newline."""
     if not value:
         return None
-    value = value[:32767]
+    if not isinstance(value, str):
+        raise TypeError(f"the XLSForm holds text only, not {value!r}")
+    value = value[:MAX_TEXT]
     if "\r" in value:
         return value.replace("\r\n", "\n").replace("\r", "\n")
     return value
 
 
-def workbook_dict(sheets: Sheets) -> dict[str, Any] | None:
+def workbook_dict(sheets: Sheets) -> dict[str, Any]:
     """What pyxform reads from to_xlsx(sheets) (xls2json_backends.xlsx_to_dict), made from
     the rows: the cells' text as the file gives it back, through pyxform's own rules for
     headers (whitespace, duplicates) and rows (empty runs). Reading the file back costs
-    pyxform more than checking it (openpyxl parses every cell); a test keeps the XForm of
-    the two the same. None if a cell is not text (to_xlsx would write a number): then
-    check the file's bytes."""
+    pyxform more than checking it (openpyxl parses every cell); tests keep the two the
+    same, and so the XForm."""
     from pyxform.xls2json_backends import (
         get_excel_column_headers,
         get_excel_rows,
@@ -389,9 +354,6 @@ def workbook_dict(sheets: Sheets) -> dict[str, Any] | None:
         return None if is_empty(value) else xlsx_value_to_str(value)
 
     parts = sheet_rows(sheets)
-    if not all(isinstance(v, str) for _, columns, rows in parts
-               for v in (*columns, *(x for row in rows for x in row.values()))):
-        return None
     book: dict[str, Any] = {"sheet_names": [name for name, _, _ in parts]}
     for name, columns, rows in parts:
         headers = get_excel_column_headers(_read_back(c) for c in columns)
@@ -422,7 +384,7 @@ def convert(xlsx: bytes | dict[str, Any]) -> str:
 
 # Forms pyxform has accepted in this process, by a digest of their rows. `mkdocs serve`
 # exports the form on every rebuild and most edits (a purpose, a mock-up) leave its rows
-# unchanged, so the check (about a second at 1,000 questions) reruns only when the form
+# unchanged, so the check (0.4 s of CPU at 1,000 questions) reruns only when the form
 # itself changed. A refused form is never recorded: it is refused every time.
 _ACCEPTED: set[str] = set()
 
@@ -433,10 +395,9 @@ def _rows_digest(sheets: Sheets) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def check(sheets: Sheets, xlsx: bytes) -> None:
-    """Raise ExportError with pyxform's reason unless pyxform converts the workbook xlsx,
-    written by to_xlsx(sheets): checked from the rows (workbook_dict), or its bytes if a
-    cell is not text."""
+def check(sheets: Sheets) -> None:
+    """Raise ExportError with pyxform's reason unless pyxform converts the workbook
+    to_xlsx(sheets) writes, handed over as its rows (workbook_dict)."""
     from pyxform.errors import PyXFormError
 
     digest = _rows_digest(sheets)
@@ -446,7 +407,7 @@ def check(sheets: Sheets, xlsx: bytes) -> None:
         book = workbook_dict(sheets)
     except PyXFormError as err:
         raise ExportError(f"pyxform refuses the form: {err}") from err
-    convert(xlsx if book is None else book)
+    convert(book)
     if len(_ACCEPTED) >= 64:
         _ACCEPTED.clear()
     _ACCEPTED.add(digest)
@@ -456,5 +417,5 @@ def export_xlsform(kb: KnowledgeBase, round_number: int | None = None) -> bytes:
     """The XLSForm workbook of the round; raises ExportError if pyxform would refuse it."""
     sheets = build_sheets(kb, round_number)
     data = to_xlsx(sheets)
-    check(sheets, data)
+    check(sheets)
     return data

@@ -147,3 +147,29 @@ def test_the_export_checks_the_rows_it_wrote(monkeypatch: pytest.MonkeyPatch) ->
     kb = load_or_raise(SAMPLE_KB)
     export.export_xlsform(kb)
     assert seen == [workbook_dict(build_sheets(kb))]
+
+
+def test_the_check_leaves_the_garbage_collector_as_it_found_it(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import gc
+
+    monkeypatch.setattr(export, "_ACCEPTED", set())
+    during: list[bool] = []
+    real = export.convert
+    monkeypatch.setattr(export, "convert", lambda data: during.append(gc.isenabled())
+                        or real(data))
+    sheets = Sheets(survey=[{"type": "select_one nowhere", "name": "broken", "label": "B"}],
+                    choices=[{"list_name": "elsewhere", "name": "x", "label": "X"}],
+                    settings={"form_id": "f"}, survey_columns=["type", "name", "label"],
+                    choices_columns=["list_name", "name", "label"])
+    assert gc.isenabled()
+    with pytest.raises(ExportError):
+        check(sheets)
+    assert during == [False] and gc.isenabled()
+    gc.disable()
+    try:
+        with pytest.raises(ExportError):
+            check(sheets)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

@@ -171,32 +171,65 @@ KbLoader.add_implicit_resolver(
 )
 
 
+# What a value is, in YamlDoc.lines: line() goes into mappings by key, sequences by index.
+_SCALAR, _MAPPING, _SEQUENCE = 0, 1, 2
+Lines = dict[tuple[str | int, ...], tuple[int, int]]
+
+
 @dataclass(frozen=True)
 class YamlDoc:
     path: Path
     data: Any
-    root: Node | None
+    # (line, kind) of each value by its path of keys and indexes, () for the document. The
+    # composed node tree it is read from held three objects per value (a node, two marks):
+    # 330,000 at 1,000 questions, kept all build long (and by `mkdocs serve`'s parse memo)
+    # and walked by every full garbage collection. These tuples hold no references to walk.
+    lines: Lines
 
     def line(self, loc: Sequence[str | int]) -> int:
         """Line (1-based) of the deepest node that exists along a pydantic error location."""
-        node = self.root
-        line = node.start_mark.line + 1 if node else 1
+        entry = self.lines.get(())
+        if entry is None:
+            return 1
+        line, kind = entry
+        path: tuple[str | int, ...] = ()
         for part in loc:
-            if isinstance(node, MappingNode):
-                for key, value in node.value:
-                    if isinstance(key, ScalarNode) and key.value == str(part):
-                        line, node = key.start_mark.line + 1, value
-                        break
-                else:
-                    return line
-            elif isinstance(node, SequenceNode) and isinstance(part, int):
-                if part >= len(node.value):
-                    return line
-                node = node.value[part]
-                line = node.start_mark.line + 1
+            if kind == _MAPPING:
+                path = (*path, str(part))
+            elif kind == _SEQUENCE and isinstance(part, int):
+                path = (*path, part)
             else:
                 return line
+            entry = self.lines.get(path)
+            if entry is None:
+                return line
+            line, kind = entry
         return line
+
+
+def node_lines(root: Node | None) -> Lines:
+    """YamlDoc.lines of a composed document: a mapping's value is at its key's line (the
+    first of two equal keys), a sequence's item where it starts."""
+    lines: Lines = {}
+    if root is None:
+        return lines
+    todo: list[tuple[tuple[str | int, ...], int, Node]] = [((), root.start_mark.line + 1, root)]
+    while todo:
+        path, line, node = todo.pop()
+        if isinstance(node, MappingNode):
+            lines[path] = (line, _MAPPING)
+            for key, value in node.value:
+                if isinstance(key, ScalarNode) and (*path, key.value) not in lines:
+                    child = (*path, key.value)
+                    lines[child] = (key.start_mark.line + 1, _SCALAR)  # until it is walked
+                    todo.append((child, key.start_mark.line + 1, value))
+        elif isinstance(node, SequenceNode):
+            lines[path] = (line, _SEQUENCE)
+            for i, item in enumerate(node.value):
+                todo.append(((*path, i), item.start_mark.line + 1, item))
+        else:
+            lines[path] = (line, _SCALAR)
+    return lines
 
 
 def _too_big(size: int) -> YamlProblem:
@@ -278,7 +311,7 @@ def parse_yaml(path: Path, raw: bytes) -> YamlDoc:
                           "kb records nest only a few levels", "too-deep") from None
     finally:
         loader.dispose()
-    return YamlDoc(path, data, root)
+    return YamlDoc(path, data, node_lines(root))
 
 
 def _syntax_problem(err: yaml.MarkedYAMLError) -> YamlProblem:

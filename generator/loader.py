@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -119,6 +120,8 @@ class Loader:
         # Paths in messages are relative to the kb's parent so they match the repo layout.
         self.base = root.parent
         self.base_prefix = self.base.as_posix().rstrip("/") + "/"
+        # Real paths of the kb's folders, for this load only (a link may change between).
+        self.realpath = functools.cache(os.path.realpath)
         # The country's library (country.yml `library:`), set once country.yml is read.
         self.adoptions: Adoptions | None = None
 
@@ -138,7 +141,7 @@ class Loader:
     def parse(self, path: Path, model: type[BaseModel]) -> tuple[BaseModel | None, YamlDoc | None]:
         """The typed record (None if the model refuses it) and the YAML, if it is a mapping."""
         try:
-            raw = read_bytes(path, within=self.root)
+            raw = read_bytes(path, within=self.root, realpath=self.realpath)
         except YamlProblem as err:
             self.problem(path, err.line, "", err.message, err.fix, code=err.code)
             return None, None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import re
 import stat
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -241,12 +241,14 @@ def _too_big(size: int) -> YamlProblem:
     )
 
 
-def read_bytes(path: Path, within: Path | None = None) -> bytes:
+def read_bytes(path: Path, within: Path | None = None,
+               realpath: Callable[[str], str] = os.path.realpath) -> bytes:
     """The bytes of a regular kb file, refusing links and anything outside `within`.
 
     A pull request can add a symbolic link (kb/partners/x.yml -> ~/.ssh/config, or a sector
     folder pointing elsewhere); following it would read files from the build machine into
-    error messages and pages.
+    error messages and pages. realpath: os.path.realpath, or one that keeps its answers for
+    the folders of one load (the loader reads a thousand files from a dozen folders).
     """
     info = path.lstat()
     if stat.S_ISLNK(info.st_mode):
@@ -258,7 +260,9 @@ def read_bytes(path: Path, within: Path | None = None) -> bytes:
     if within is not None:
         # Strings, not Paths: realpath gives absolute normalised paths, compared part-wise
         # by a prefix ending in a separator (kb files are read thousands of times a build).
-        real, root = os.path.realpath(path), os.path.realpath(within)
+        # The file itself is no link (above): its real path is its folder's, and its name.
+        real = os.path.join(realpath(os.path.dirname(path)), os.path.basename(path))
+        root = realpath(os.fspath(within))
         if real != root and not real.startswith(os.path.join(root, "")):
             raise YamlProblem(1, "the file lies outside the knowledge base folder "
                               "(a folder on its path is a symbolic link)",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -41,10 +43,66 @@ TODO_MASKS = {"wrong-type", "unknown-enum", "invalid-format", "invalid-id"}
 RULE_FIELDS = {"options-mismatch": ("options", "type"), "duplicate-option": ("options",)}
 
 
-def is_documentation(path: Path) -> bool:
-    if path.is_dir():
+def is_documentation(path: Path, is_dir: bool | None = None) -> bool:
+    """is_dir: path.is_dir() if the caller knows it already."""
+    if path.is_dir() if is_dir is None else is_dir:
         return False
     return path.suffix.lower() in DOC_SUFFIXES or path.name.split(".")[0].upper() in DOC_NAMES
+
+
+class FolderScan:
+    """The kb's folders, each listed once (os.scandir) for a load: what Path.glob gave the
+    loader (a glob per kind of record, a pathlib object per step) at a fraction of the cost.
+    The same paths in the same order, hidden files and links included; a link is a folder
+    if it leads to one, as for Path.is_dir."""
+
+    def __init__(self) -> None:
+        self.scans: dict[Path, list[tuple[str, bool]] | OSError] = {}
+
+    def entries(self, folder: Path) -> list[tuple[str, bool]]:
+        """(name, is a folder) of each entry of folder, by name; raises OSError as
+        os.scandir does (as Path.iterdir)."""
+        kept = self.scans.get(folder)
+        if kept is None:
+            try:
+                with os.scandir(folder) as it:
+                    kept = sorted((e.name, _is_dir(e)) for e in it)
+            except OSError as err:
+                kept = err
+            self.scans[folder] = kept
+        if isinstance(kept, OSError):
+            raise kept
+        return kept
+
+    def glob(self, root: Path, pattern: str) -> list[tuple[Path, bool]]:
+        """sorted(root.glob(pattern)) with each path's is_dir(), for a FOLDERS pattern (a
+        folder, then one or more '*')."""
+        first, *stars = pattern.split("/")
+        if not stars or any(s != "*" for s in stars) or "*" in first:
+            raise ValueError(f"unsupported pattern {pattern!r}")
+        top = root / first
+        if not top.is_dir():
+            return []
+        level: list[tuple[Path, bool]] = [(top, True)]
+        for depth in range(len(stars)):
+            last = depth == len(stars) - 1
+            # Sorted level by level: the same order as sorted() gives paths (part by part).
+            level = [(folder / name, is_dir) for folder, _ in level
+                     for name, is_dir in self._listed(folder) if last or is_dir]
+        return level
+
+    def _listed(self, folder: Path) -> list[tuple[str, bool]]:
+        try:
+            return self.entries(folder)
+        except PermissionError:  # Path.glob skips a folder it may not read
+            return []
+
+
+def _is_dir(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:  # a link loop: Path.is_dir says False, and Path.glob skips it too
+        return False
 
 
 class Loader:
@@ -61,10 +119,16 @@ class Loader:
         self.report = Report()
         # Paths in messages are relative to the kb's parent so they match the repo layout.
         self.base = root.parent
+        self.base_prefix = self.base.as_posix().rstrip("/") + "/"
+        # Real paths of the kb's folders, for this load only (a link may change between).
+        self.realpath = functools.cache(os.path.realpath)
         # The country's library (country.yml `library:`), set once country.yml is read.
         self.adoptions: Adoptions | None = None
 
     def rel(self, path: Path) -> str:
+        text = path.as_posix()
+        if text.startswith(self.base_prefix):  # relative_to, without parsing both paths
+            return text[len(self.base_prefix):]
         try:
             return path.relative_to(self.base).as_posix()
         except ValueError:
@@ -77,7 +141,7 @@ class Loader:
     def parse(self, path: Path, model: type[BaseModel]) -> tuple[BaseModel | None, YamlDoc | None]:
         """The typed record (None if the model refuses it) and the YAML, if it is a mapping."""
         try:
-            raw = read_bytes(path, within=self.root)
+            raw = read_bytes(path, within=self.root, realpath=self.realpath)
         except YamlProblem as err:
             self.problem(path, err.line, "", err.message, err.fix, code=err.code)
             return None, None
@@ -147,9 +211,11 @@ class Loader:
             self.problem(self.root, 1, "", "the knowledge base folder does not exist",
                          "pass the path of a kb/ folder", code="kb-missing")
             return Loaded(records, docs, rel, names, sources)
-        for entry in sorted(self.root.iterdir()):
-            if entry.name.startswith(".") or entry.name in self.known_top \
-                    or is_documentation(entry):
+        scan = FolderScan()
+        for name, is_dir in scan.entries(self.root):
+            entry = self.root / name
+            if name.startswith(".") or name in self.known_top \
+                    or is_documentation(entry, is_dir):
                 continue
             self.problem(entry, 1, "", f"'{shown(entry.name)}' is not part of a kb",
                          "move it elsewhere or rename it to one of: "
@@ -177,11 +243,11 @@ class Loader:
         for kind, (pattern, model) in self.folders.items():
             records[kind] = {}
             names[kind] = set()
-            self._stray_in_questions(kind)
-            for path in sorted(self.root.glob(pattern)):
-                if path.name.startswith(".") or is_documentation(path):
+            self._stray_in_questions(kind, scan)
+            for path, is_dir in scan.glob(self.root, pattern):
+                if path.name.startswith(".") or is_documentation(path, is_dir):
                     continue
-                if path.is_dir():
+                if is_dir:
                     self.problem(path, 1, "", f"folder '{shown(path.name)}' is not part of a kb",
                                  f"records go directly in {WHERE[kind]}", code="stray-file")
                     continue
@@ -195,7 +261,8 @@ class Loader:
                 record, doc = self.parse(path, model)
                 if doc is None:
                     continue
-                sources.append(Source(kind, self.rel(path), doc, record))
+                where = self.rel(path)
+                sources.append(Source(kind, where, doc, record))
                 self._check_file_name(kind, path, doc)
                 if record is None:
                     continue
@@ -207,16 +274,18 @@ class Loader:
                                  "give each record its own id (and file name)",
                                  code="duplicate-id")
                     continue
-                docs[key], rel[key] = doc, self.rel(path)
+                docs[key], rel[key] = doc, where
                 records[kind][record.id] = record  # type: ignore[attr-defined]
         return Loaded(records, docs, rel, names, sources)
 
-    def _stray_in_questions(self, kind: str) -> None:
+    def _stray_in_questions(self, kind: str, scan: FolderScan) -> None:
         """Files directly in kb/questions/ would be skipped silently: say where they go."""
-        if kind != "question" or not (self.root / "questions").is_dir():
+        folder = self.root / "questions"
+        if kind != "question" or not folder.is_dir():
             return
-        for path in sorted((self.root / "questions").iterdir()):
-            if path.name.startswith(".") or path.is_dir() or is_documentation(path):
+        for name, is_dir in scan.entries(folder):
+            path = folder / name
+            if name.startswith(".") or is_dir or is_documentation(path, is_dir):
                 continue
             self.problem(path, 1, "", "question files belong in a sector folder",
                          "move it to kb/questions/<sector>/", code="stray-file")

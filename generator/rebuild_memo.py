@@ -12,7 +12,7 @@ it is made from, so a change of any of it is a miss and nothing kept is ever sta
   catalogues (the chart's words);
 - the XLSForm workbook: the whole public kb it is exported from (page_memo.kb_digest and
   every question), the zip date and the generator's code. pyxform's verdict on a workbook
-  is kept by its bytes (xlsform/export.py).
+  is kept by its rows (xlsform/export.py).
 
 One entry per question (the latest), so the memo never holds more than the kb does. The
 MkDocs plugin keeps one RebuildMemo on its object, like its ParseMemo.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import re
 import stat
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -171,32 +171,65 @@ KbLoader.add_implicit_resolver(
 )
 
 
+# What a value is, in YamlDoc.lines: line() goes into mappings by key, sequences by index.
+_SCALAR, _MAPPING, _SEQUENCE = 0, 1, 2
+Lines = dict[tuple[str | int, ...], tuple[int, int]]
+
+
 @dataclass(frozen=True)
 class YamlDoc:
     path: Path
     data: Any
-    root: Node | None
+    # (line, kind) of each value by its path of keys and indexes, () for the document. The
+    # composed node tree it is read from held three objects per value (a node, two marks):
+    # 330,000 at 1,000 questions, kept all build long (and by `mkdocs serve`'s parse memo)
+    # and walked by every full garbage collection. These tuples hold no references to walk.
+    lines: Lines
 
     def line(self, loc: Sequence[str | int]) -> int:
         """Line (1-based) of the deepest node that exists along a pydantic error location."""
-        node = self.root
-        line = node.start_mark.line + 1 if node else 1
+        entry = self.lines.get(())
+        if entry is None:
+            return 1
+        line, kind = entry
+        path: tuple[str | int, ...] = ()
         for part in loc:
-            if isinstance(node, MappingNode):
-                for key, value in node.value:
-                    if isinstance(key, ScalarNode) and key.value == str(part):
-                        line, node = key.start_mark.line + 1, value
-                        break
-                else:
-                    return line
-            elif isinstance(node, SequenceNode) and isinstance(part, int):
-                if part >= len(node.value):
-                    return line
-                node = node.value[part]
-                line = node.start_mark.line + 1
+            if kind == _MAPPING:
+                path = (*path, str(part))
+            elif kind == _SEQUENCE and isinstance(part, int):
+                path = (*path, part)
             else:
                 return line
+            entry = self.lines.get(path)
+            if entry is None:
+                return line
+            line, kind = entry
         return line
+
+
+def node_lines(root: Node | None) -> Lines:
+    """YamlDoc.lines of a composed document: a mapping's value is at its key's line (the
+    first of two equal keys), a sequence's item where it starts."""
+    lines: Lines = {}
+    if root is None:
+        return lines
+    todo: list[tuple[tuple[str | int, ...], int, Node]] = [((), root.start_mark.line + 1, root)]
+    while todo:
+        path, line, node = todo.pop()
+        if isinstance(node, MappingNode):
+            lines[path] = (line, _MAPPING)
+            for key, value in node.value:
+                if isinstance(key, ScalarNode) and (*path, key.value) not in lines:
+                    child = (*path, key.value)
+                    lines[child] = (key.start_mark.line + 1, _SCALAR)  # until it is walked
+                    todo.append((child, key.start_mark.line + 1, value))
+        elif isinstance(node, SequenceNode):
+            lines[path] = (line, _SEQUENCE)
+            for i, item in enumerate(node.value):
+                todo.append(((*path, i), item.start_mark.line + 1, item))
+        else:
+            lines[path] = (line, _SCALAR)
+    return lines
 
 
 def _too_big(size: int) -> YamlProblem:
@@ -208,12 +241,14 @@ def _too_big(size: int) -> YamlProblem:
     )
 
 
-def read_bytes(path: Path, within: Path | None = None) -> bytes:
+def read_bytes(path: Path, within: Path | None = None,
+               realpath: Callable[[str], str] = os.path.realpath) -> bytes:
     """The bytes of a regular kb file, refusing links and anything outside `within`.
 
     A pull request can add a symbolic link (kb/partners/x.yml -> ~/.ssh/config, or a sector
     folder pointing elsewhere); following it would read files from the build machine into
-    error messages and pages.
+    error messages and pages. realpath: os.path.realpath, or one that keeps its answers for
+    the folders of one load (the loader reads a thousand files from a dozen folders).
     """
     info = path.lstat()
     if stat.S_ISLNK(info.st_mode):
@@ -223,8 +258,12 @@ def read_bytes(path: Path, within: Path | None = None) -> bytes:
         raise YamlProblem(1, "this is not a regular file", "kb records are plain .yml files",
                           "unsafe-file")
     if within is not None:
-        real, root = Path(os.path.realpath(path)), Path(os.path.realpath(within))
-        if not real.is_relative_to(root):
+        # Strings, not Paths: realpath gives absolute normalised paths, compared part-wise
+        # by a prefix ending in a separator (kb files are read thousands of times a build).
+        # The file itself is no link (above): its real path is its folder's, and its name.
+        real = os.path.join(realpath(os.path.dirname(path)), os.path.basename(path))
+        root = realpath(os.fspath(within))
+        if real != root and not real.startswith(os.path.join(root, "")):
             raise YamlProblem(1, "the file lies outside the knowledge base folder "
                               "(a folder on its path is a symbolic link)",
                               "replace the linked folder with a real folder", "unsafe-file")
@@ -276,7 +315,7 @@ def parse_yaml(path: Path, raw: bytes) -> YamlDoc:
                           "kb records nest only a few levels", "too-deep") from None
     finally:
         loader.dispose()
-    return YamlDoc(path, data, root)
+    return YamlDoc(path, data, node_lines(root))
 
 
 def _syntax_problem(err: yaml.MarkedYAMLError) -> YamlProblem:

@@ -374,11 +374,11 @@ def test_a_form_pyxform_refuses_is_a_failed_export_with_the_reason(small_kb: Pat
     assert not (small_kb.parent / "f.xlsx").exists()
 
 
-def test_pyxform_checks_a_workbook_once_until_its_bytes_change(
+def test_pyxform_checks_a_workbook_once_until_its_rows_change(
         small_kb: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import generator.xlsform.export as export
 
-    calls: list[bytes] = []
+    calls: list[object] = []
     real = export.convert
     monkeypatch.setattr(export, "_ACCEPTED", set())
     monkeypatch.setattr(export, "convert", lambda data: calls.append(data) or real(data))

@@ -165,11 +165,12 @@ def _plain(value: object) -> object:
 
 
 def _csv_value(value: object) -> str:
-    value = _plain(value)
+    if type(value) is not str:
+        value = _plain(value)
     if value is None:
         return ""
     text = repr(value) if isinstance(value, float) else str(value)
-    if any(ch in text for ch in ',"\n\r'):
+    if "," in text or '"' in text or "\n" in text or "\r" in text:
         return '"' + text.replace('"', '""') + '"'
     return text
 
@@ -184,7 +185,9 @@ def _cells(series: pd.Series, render: Callable[[object], str],
         text = np.round(series.to_numpy(), 6).astype(str)
         return [number(t) if t != "nan" else render(None) for t in text.tolist()]
     index, uniques = pd.factorize(series, use_na_sentinel=True)
-    rendered = np.array([render(u) for u in uniques] + [render(None)], dtype=object)
+    # tolist: Python scalars in one call, not an element lookup per value (100,000 distinct
+    # texts at 1,000 questions: unit ids, dates, combinations of options).
+    rendered = np.array([render(u) for u in uniques.tolist()] + [render(None)], dtype=object)
     return rendered[index].tolist()  # the sentinel -1 picks the last: the missing value
 
 
@@ -203,7 +206,8 @@ class _Strings:
         self.index: dict[str, int] = {}
 
     def cell(self, value: object) -> str:
-        value = _plain(value)
+        if type(value) is not str:  # most cells are text: nothing for _plain to do
+            value = _plain(value)
         if value is None:
             return "<c/>"
         if isinstance(value, int | float) and not isinstance(value, bool):

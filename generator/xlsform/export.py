@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import datetime as dt
+import contextlib
+import gc
 import hashlib
 import io
 import json
-import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..kb import KnowledgeBase
 from ..models import Question
@@ -17,6 +18,7 @@ from ..models.question import CHOICE_TYPES, Option
 from ..models.questionnaire import Calculate, Note, RawRow
 from ..questionnaire import FormSection, build_form, selected_questions
 from .columns import KB_COLUMNS, SETTINGS, SURVEY, TRANSLATED, column, language_label
+from .xlsx_writer import MAX_TEXT, xlsx_bytes
 
 YES_NO_LIST = "yes_no"
 # Texts the export writes itself, in the languages DTM forms commonly use; others get English.
@@ -299,71 +301,133 @@ def build_sheets(kb: KnowledgeBase, round_number: int | None = None) -> Sheets:
     return sheets
 
 
+def sheet_rows(sheets: Sheets) -> list[tuple[str, list[str], list[dict[str, str]]]]:
+    """(sheet name, columns, rows) in the workbook's order: what to_xlsx writes and
+    workbook_dict hands pyxform, from one place so the two cannot drift apart."""
+    return [("survey", sheets.survey_columns, sheets.survey),
+            ("choices", sheets.choices_columns, sheets.choices),
+            ("settings", list(SETTINGS), [sheets.settings])]
+
+
 def to_xlsx(sheets: Sheets) -> bytes:
     """The workbook; every cell is text, so nothing in a record can become a formula."""
-    from openpyxl import Workbook
-
-    from ..reproducible import rezip, zip_time
-
-    wb = Workbook()
-    survey = wb.active
-    survey.title = "survey"
-    _fill(survey, sheets.survey_columns, sheets.survey)
-    _fill(wb.create_sheet("choices"), sheets.choices_columns, sheets.choices)
-    _fill(wb.create_sheet("settings"), list(SETTINGS), [sheets.settings])
-    fixed = dt.datetime(*zip_time())
-    wb.properties.created = wb.properties.modified = fixed
-    wb.properties.creator = "country-toolkit"
-    buf = io.BytesIO()
-    wb.save(buf)
-    # Byte-identical builds: openpyxl stamps "modified" with the current time whatever the
-    # workbook says, and its zip entries with today's date.
-    iso = "{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}Z".format(*zip_time()).encode()
-
-    def fix_date(name: str, content: bytes) -> bytes:
-        if name != "docProps/core.xml":
-            return content
-        return re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", lambda m: m.group(1) + iso, content)
-
-    return rezip(buf.getvalue(), edit=fix_date)
+    return xlsx_bytes(sheet_rows(sheets))
 
 
-def _fill(ws, columns: Sequence[str], rows: Sequence[dict[str, str]]) -> None:  # type: ignore[no-untyped-def]
-    ws.append(list(columns))
-    for row in rows:
-        ws.append([row.get(c, "") or None for c in columns])
-    for cells in ws.iter_rows():
-        for c in cells:
-            if isinstance(c.value, str):
-                c.data_type = "s"  # openpyxl would make any "=..." string a formula
+class _Cell:
+    """A cell as pyxform's xlsx reader sees it (only .value is read)."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: str | None) -> None:
+        self.value = value
 
 
-def convert(xlsx: bytes) -> str:
-    """The XForm pyxform makes of the workbook; ExportError with pyxform's reason if it cannot."""
+def _read_back(value: str | None) -> str | None:
+    """The text of a cell to_xlsx writes, as reading the xlsx gives it back: an empty value
+    is no cell, a text is cut at Excel's 32,767 characters, and XML reads a carriage
+    return (alone or before a newline) as a newline."""
+    if not value:
+        return None
+    if not isinstance(value, str):
+        raise TypeError(f"the XLSForm holds text only, not {value!r}")
+    value = value[:MAX_TEXT]
+    if "\r" in value:
+        return value.replace("\r\n", "\n").replace("\r", "\n")
+    return value
+
+
+def workbook_dict(sheets: Sheets) -> dict[str, Any]:
+    """What pyxform reads from to_xlsx(sheets) (xls2json_backends.xlsx_to_dict), made from
+    the rows: the cells' text as the file gives it back, through pyxform's own rules for
+    headers (whitespace, duplicates) and rows (empty runs). Reading the file back costs
+    pyxform more than checking it (openpyxl parses every cell); tests keep the two the
+    same, and so the XForm."""
+    from pyxform.xls2json_backends import (
+        get_excel_column_headers,
+        get_excel_rows,
+        is_empty,
+        xlsx_value_to_str,
+    )
+
+    def clean(cell: _Cell, row_n: int, col_key: str) -> str | None:
+        # pyxform's xlsx_clean_cell (local to xlsx_to_dict), for the text cells of to_xlsx.
+        value = cell.value.strip() if cell.value is not None else None
+        return None if is_empty(value) else xlsx_value_to_str(value)
+
+    parts = sheet_rows(sheets)
+    book: dict[str, Any] = {"sheet_names": [name for name, _, _ in parts]}
+    for name, columns, rows in parts:
+        headers = get_excel_column_headers(_read_back(c) for c in columns)
+        cells = ([_Cell(_read_back(row.get(c))) for c in columns] for row in rows)
+        book[name] = get_excel_rows(headers=headers, rows=cells, cell_func=clean)
+        named = [h for h in headers if h is not None]
+        book[f"{name}_header"] = [dict.fromkeys(named)] if named else []
+    return book
+
+
+def convert(xlsx: bytes | dict[str, Any]) -> str:
+    """The XForm pyxform makes of the workbook (its bytes, or workbook_dict of its sheets);
+    ExportError with pyxform's reason if it cannot."""
     from pyxform.errors import PyXFormError
     from pyxform.xls2xform import convert as pyxform_convert
 
     warnings: list[str] = []
     try:
-        result = pyxform_convert(xlsform=io.BytesIO(xlsx), warnings=warnings, file_type=".xlsx")
+        if isinstance(xlsx, dict):
+            result = pyxform_convert(xlsform=xlsx, warnings=warnings)
+        else:
+            result = pyxform_convert(xlsform=io.BytesIO(xlsx), warnings=warnings,
+                                     file_type=".xlsx")
     except PyXFormError as err:
         raise ExportError(f"pyxform refuses the form: {err}") from err
     return result.xform
 
 
-# Workbooks pyxform has accepted in this process, by digest. `mkdocs serve` exports the form
-# on every rebuild and most edits (a purpose, a mock-up) leave its bytes unchanged (the export
-# is byte-reproducible), so the check (seconds at 1,000 questions) reruns only when the form
-# itself changed. A refused workbook is never recorded: it is refused every time.
+# Forms pyxform has accepted in this process, by a digest of their rows. `mkdocs serve`
+# exports the form on every rebuild and most edits (a purpose, a mock-up) leave its rows
+# unchanged, so the check (0.4 s of CPU at 1,000 questions) reruns only when the form
+# itself changed. A refused form is never recorded: it is refused every time.
 _ACCEPTED: set[str] = set()
 
 
-def check(xlsx: bytes) -> None:
-    """Raise ExportError with pyxform's reason unless pyxform converts the workbook."""
-    digest = hashlib.sha256(xlsx).hexdigest()
+def _rows_digest(sheets: Sheets) -> str:
+    text = json.dumps(sheet_rows(sheets), ensure_ascii=False, sort_keys=True,
+                      separators=(",", ":"), default=repr)
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+@contextlib.contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """pyxform builds the XForm as a DOM of hundreds of thousands of linked nodes, all alive
+    until it returns. Each time they outnumber the garbage collector's thresholds it scans
+    them, and in a `mkdocs serve` process holding a built site they set off full
+    collections of everything the process holds (0.6 s each at 1,000 questions). Nothing
+    is freed earlier with the collector on (the peak is the same); it collects the DOM
+    once, young, afterwards."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+def check(sheets: Sheets) -> None:
+    """Raise ExportError with pyxform's reason unless pyxform converts the workbook
+    to_xlsx(sheets) writes, handed over as its rows (workbook_dict)."""
+    from pyxform.errors import PyXFormError
+
+    digest = _rows_digest(sheets)
     if digest in _ACCEPTED:
         return
-    convert(xlsx)
+    try:  # pyxform's header rules can refuse a sheet (a duplicate column) as it reads it
+        book = workbook_dict(sheets)
+    except PyXFormError as err:
+        raise ExportError(f"pyxform refuses the form: {err}") from err
+    with _no_cycle_collection():
+        convert(book)
     if len(_ACCEPTED) >= 64:
         _ACCEPTED.clear()
     _ACCEPTED.add(digest)
@@ -371,6 +435,7 @@ def check(xlsx: bytes) -> None:
 
 def export_xlsform(kb: KnowledgeBase, round_number: int | None = None) -> bytes:
     """The XLSForm workbook of the round; raises ExportError if pyxform would refuse it."""
-    data = to_xlsx(build_sheets(kb, round_number))
-    check(data)
+    sheets = build_sheets(kb, round_number)
+    data = to_xlsx(sheets)
+    check(sheets)
     return data

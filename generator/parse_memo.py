@@ -125,8 +125,9 @@ def _code() -> str:
 
 
 class ReadBack(YamlDoc):
-    """A file's YAML read back from the cache folder: its node tree (the line numbers of
-    messages) is parsed again from the file's bytes when a line is first asked for."""
+    """A file's YAML read back from the cache folder: where its values start (the line
+    numbers of messages) is parsed again from the file's bytes when a line is first asked
+    for."""
 
     def __init__(self, path: Path, data: Any, raw: bytes) -> None:
         object.__setattr__(self, "path", path)
@@ -134,10 +135,10 @@ class ReadBack(YamlDoc):
         object.__setattr__(self, "_raw", raw)
 
     @property  # type: ignore[override]
-    def root(self) -> Any:
-        if "_root" not in self.__dict__:
-            object.__setattr__(self, "_root", parse_yaml(self.path, self._raw).root)
-        return self.__dict__["_root"]
+    def lines(self) -> Any:
+        if "_lines" not in self.__dict__:
+            object.__setattr__(self, "_lines", parse_yaml(self.path, self._raw).lines)
+        return self.__dict__["_lines"]
 
 
 # The values YAML gives a kb file, as JSON: scalars as they are, containers and dates tagged

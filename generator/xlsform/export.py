@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import gc
 import hashlib
 import io
 import json
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,7 +20,6 @@ from ..models.question import CHOICE_TYPES, Option
 from ..models.questionnaire import Calculate, Note, RawRow
 from ..questionnaire import FormSection, build_form, selected_questions
 from .columns import KB_COLUMNS, SETTINGS, SURVEY, TRANSLATED, column, language_label
-from .xlsx_writer import MAX_TEXT, xlsx_bytes
 
 YES_NO_LIST = "yes_no"
 # Texts the export writes itself, in the languages DTM forms commonly use; others get English.
@@ -311,7 +312,42 @@ def sheet_rows(sheets: Sheets) -> list[tuple[str, list[str], list[dict[str, str]
 
 def to_xlsx(sheets: Sheets) -> bytes:
     """The workbook; every cell is text, so nothing in a record can become a formula."""
-    return xlsx_bytes(sheet_rows(sheets))
+    from openpyxl import Workbook
+
+    from ..reproducible import rezip, zip_time
+
+    wb = Workbook()
+    ws = wb.active
+    for i, (title, columns, rows) in enumerate(sheet_rows(sheets)):
+        if i:
+            ws = wb.create_sheet(title)
+        ws.title = title
+        _fill(ws, columns, rows)
+    fixed = dt.datetime(*zip_time())
+    wb.properties.created = wb.properties.modified = fixed
+    wb.properties.creator = "country-toolkit"
+    buf = io.BytesIO()
+    wb.save(buf)
+    # Byte-identical builds: openpyxl stamps "modified" with the current time whatever the
+    # workbook says, and its zip entries with today's date.
+    iso = "{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}Z".format(*zip_time()).encode()
+
+    def fix_date(name: str, content: bytes) -> bytes:
+        if name != "docProps/core.xml":
+            return content
+        return re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", lambda m: m.group(1) + iso, content)
+
+    return rezip(buf.getvalue(), edit=fix_date)
+
+
+def _fill(ws, columns: Sequence[str], rows: Sequence[dict[str, str]]) -> None:  # type: ignore[no-untyped-def]
+    ws.append(list(columns))
+    for row in rows:
+        ws.append([row.get(c, "") or None for c in columns])
+    for cells in ws.iter_rows():
+        for c in cells:
+            if isinstance(c.value, str):
+                c.data_type = "s"  # openpyxl would make any "=..." string a formula
 
 
 class _Cell:
@@ -321,6 +357,10 @@ class _Cell:
 
     def __init__(self, value: str | None) -> None:
         self.value = value
+
+
+# Excel's (and so openpyxl's reading back) limit of a cell's text.
+MAX_TEXT = 32767
 
 
 def _read_back(value: str | None) -> str | None:

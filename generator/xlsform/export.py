@@ -343,7 +343,12 @@ def to_xlsx(sheets: Sheets) -> bytes:
 def _fill(ws, columns: Sequence[str], rows: Sequence[dict[str, str]]) -> None:  # type: ignore[no-untyped-def]
     ws.append(list(columns))
     for row in rows:
-        ws.append([row.get(c, "") or None for c in columns])
+        values = [row.get(c, "") or None for c in columns]
+        # The check reads the rows as text (workbook_dict): a number here would be written
+        # as a number, and the file would no longer be the form that was checked.
+        if not all(v is None or isinstance(v, str) for v in values):
+            raise TypeError(f"the XLSForm holds text only, not {values!r}")
+        ws.append(values)
     for cells in ws.iter_rows():
         for c in cells:
             if isinstance(c.value, str):

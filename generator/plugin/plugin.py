@@ -15,7 +15,7 @@ from jinja2 import Environment
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page as MkPage
@@ -39,6 +39,7 @@ from . import nav_memo
 from .cache import HtmlCache, OutputCache, SearchCache, Store
 from .config import CountryToolkitConfig
 from .report_page import replace_not_found, report_markdown
+from .template_code import TemplateCode
 
 log = logging.getLogger("mkdocs.plugins.country-toolkit")
 
@@ -58,6 +59,7 @@ class CountryToolkitPlugin(BasePlugin[CountryToolkitConfig]):
     parse_memo: ParseMemo | None = None
     rebuild_memo: RebuildMemo | None = None  # false answers, mock-ups, XLSForm
     served_builds = 0  # builds of this `mkdocs serve` session whose caches were saved
+    template_code: TemplateCode | None = None  # the theme's compiled templates
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"],
                    dirty: bool) -> None:
@@ -217,13 +219,26 @@ class CountryToolkitPlugin(BasePlugin[CountryToolkitConfig]):
         self.nav = nav
         return nav
 
+    # Before any plugin loads a template (Material's tags plugin renders its listings at 100).
+    @event_priority(110)
+    def _on_env_compiled(self, env: Environment, /, *, config: MkDocsConfig,
+                         files: Files) -> Environment:
+        if self.config.enabled and self.config.cache:
+            if self.template_code is None:
+                self.template_code = TemplateCode()
+            self.template_code.install(env)
+        return env
+
     @event_priority(-100)  # after any plugin that adds to the environment
-    def on_env(self, env: Environment, /, *, config: MkDocsConfig, files: Files) -> Environment:
+    def _on_env_memos(self, env: Environment, /, *, config: MkDocsConfig,
+                      files: Files) -> Environment:
         if self.config.enabled:
             nav_memo.install(env, config, self.nav)
         if self.config.enabled and self.config.cache and self.output_cache is not None:
             self.output_cache.install(env, config, self.nav)
         return env
+
+    on_env = CombinedEvent(_on_env_compiled, _on_env_memos)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.config.internal:

@@ -44,6 +44,7 @@ from .questionnaire import FormSection, SiteForm, Words, site_form
 from .safe_text import Typography, cell, escape_html, escape_md, french_spaces
 
 if TYPE_CHECKING:
+    from . import page_memo
     from .mockup.results import Words as ChartWords
 
 NO_SEARCH = {"exclude": True}
@@ -313,7 +314,7 @@ class SiteRenderer:
         self.false_data: str | None = None
         self._memo_base: list[object] | None = None  # page_memo key parts shared by all pages
         self._mockup_base: str | None = None  # rebuild_memo.mockup_base
-        self._digests: dict[int, str] | None = None  # page_memo.record_digests of questions
+        self._digests: page_memo.Digests | None = None  # of the records the memo keys hold
         if self.assessment is not None:
             self.false_data = f"false-data/{file_stem(self.assessment)}"
             for q in self.kb.questions.values():
@@ -566,12 +567,12 @@ class SiteRenderer:
                                str(self.options.today), self.ki_labels, self.false_data]
         return self._memo_base
 
-    def question_digests(self) -> dict[int, str]:
-        """page_memo.record_digests of the questions: each walked once for all the keys."""
+    def question_digests(self) -> page_memo.Digests:
+        """page_memo.Digests of this build's records: each walked once for all the keys."""
         if self._digests is None:
             from . import page_memo
 
-            self._digests = page_memo.record_digests(self.kb.questions.values())
+            self._digests = page_memo.Digests()
         return self._digests
 
     def listing(self, template: str, path: str, meta: dict[str, object],

@@ -35,7 +35,7 @@ from ..pages import Options, Page, SiteRenderer, tags_page_with_index
 from ..parse_memo import ParseMemo
 from ..problems import Report
 from ..rebuild_memo import RebuildMemo
-from . import nav_memo
+from . import nav_memo, serve_gc
 from .cache import HtmlCache, OutputCache, SearchCache, Store
 from .config import CountryToolkitConfig
 from .report_page import replace_not_found, report_markdown
@@ -250,6 +250,8 @@ class CountryToolkitPlugin(BasePlugin[CountryToolkitConfig]):
             for cache in self._caches():
                 cache.save(write)
             self.served_builds += self.serving
+        if self.serving:
+            serve_gc.freeze_once()  # what this session keeps is left out of later collections
 
     def on_shutdown(self) -> None:
         for cache in self._caches():

@@ -80,15 +80,22 @@ def _walk(record: BaseModel, known: Digests | None) -> Any:
 
 
 class Digests:
-    """The digest of each frozen record (a kb record: its fields cannot be set) that this
-    build's keys hold, by identity: the whole walk of the record (plain), hashed the first
-    time a key meets it and reused by every other key
-    (a question is in its page, its sector's listing, its DAP and questionnaire parts...).
-    Each record is kept alive while its digest is, so no other object can take its id.
-    One per build: a record edited in the kb is a new object in the next build's kb."""
+    """The digest of each frozen record (a kb record: its fields cannot be set) that the
+    keys hold, by identity: the whole walk of the record (plain), hashed the first time a
+    key meets it and reused by every other key (a question is in its page, its sector's
+    listing, its DAP and questionnaire parts...). Each record is kept alive while its digest
+    is, so no other object can take its id. Kept across `mkdocs serve` rebuilds (the parsed
+    kb's unchanged records are the same objects; an edited one is a new object): start()
+    begins a build and drops what the build before did not use."""
 
     def __init__(self) -> None:
         self._kept: dict[int, tuple[BaseModel, str | None]] = {}
+        self._before: dict[int, tuple[BaseModel, str | None]] = {}
+        self.walked = 0  # records hashed (the others were reused)
+
+    def start(self) -> None:
+        self._before, self._kept = self._kept, {}
+        self.walked = 0
 
     def digest(self, record: BaseModel) -> str | None:
         """None for a record that may change (not frozen): the key walks it."""
@@ -96,12 +103,16 @@ class Digests:
             return None
         kept = self._kept.get(id(record))
         if kept is None:
-            try:  # its own records walked in it: a digest each cost more than their walk
-                text = json.dumps(_walk(record, None), sort_keys=True)
-            except Unstable:
-                self._kept[id(record)] = (record, None)
-                raise
-            kept = (record, hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest())
+            kept = self._before.pop(id(record), None)
+            if kept is None:
+                self.walked += 1
+                try:  # its own records walked in it: a digest each cost more than their walk
+                    text = json.dumps(_walk(record, None), sort_keys=True)
+                except Unstable:
+                    kept = (record, None)
+                else:
+                    kept = (record, hashlib.sha256(
+                        text.encode("utf-8", "surrogatepass")).hexdigest())
             self._kept[id(record)] = kept
         if kept[1] is None:
             raise Unstable(repr(type(record)))  # its walk had no stable form: the page unkept

@@ -80,6 +80,8 @@ class Options:
     # False answers, mock-ups and the XLSForm kept from earlier builds of this process
     # (rebuild_memo.RebuildMemo, held by the MkDocs plugin under `mkdocs serve`).
     rebuild: Any = field(default=None, compare=False, repr=False)
+    # The memo keys' record digests kept from earlier builds (page_memo.Digests, `mkdocs serve`).
+    digests: Any = field(default=None, compare=False, repr=False)
 
 
 # How each language spaces its punctuation, applied to every text a page prints in it.
@@ -568,11 +570,14 @@ class SiteRenderer:
         return self._memo_base
 
     def question_digests(self) -> page_memo.Digests:
-        """page_memo.Digests of this build's records: each walked once for all the keys."""
+        """page_memo.Digests of the records the keys hold: each walked once for all the keys
+        (under serve, once until it changes)."""
         if self._digests is None:
             from . import page_memo
 
-            self._digests = page_memo.Digests()
+            kept = self.options.digests
+            self._digests = kept if kept is not None else page_memo.Digests()
+            self._digests.start()
         return self._digests
 
     def listing(self, template: str, path: str, meta: dict[str, object],

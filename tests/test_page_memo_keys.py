@@ -72,3 +72,19 @@ def test_a_record_is_walked_once_per_build(question: Question,
     # Without the build's digests the key is a different text of the same record (it is
     # only ever compared with keys made the same way), and is stable.
     assert page_memo.key("a", {"q": question}) == page_memo.key("a", {"q": question})
+
+
+def test_digests_kept_across_rebuilds_drop_what_a_build_left_unused(
+        question: Question) -> None:
+    digests = page_memo.Digests()
+    other = EDITS["text"](question)
+    digests.start()
+    first = page_memo.key([question, other], known=digests)
+    assert digests.walked == 2
+    digests.start()  # a rebuild: the unchanged record is the same object
+    assert page_memo.key([question], known=digests) == page_memo.key(
+        [question], known=page_memo.Digests())
+    assert digests.walked == 0
+    digests.start()  # `other` was not used by the build before: walked again
+    assert page_memo.key([question, other], known=digests) == first
+    assert digests.walked == 1

@@ -31,6 +31,7 @@ from ..internal_mark import mark_page, write_mark
 from ..library.compare import compare_with
 from ..loader import load
 from ..mockup import embed_charts
+from ..page_memo import Digests
 from ..pages import Options, Page, SiteRenderer, tags_page_with_index
 from ..parse_memo import ParseMemo
 from ..problems import Report
@@ -60,6 +61,7 @@ class CountryToolkitPlugin(BasePlugin[CountryToolkitConfig]):
     rebuild_memo: RebuildMemo | None = None  # false answers, mock-ups, XLSForm
     served_builds = 0  # builds of this `mkdocs serve` session whose caches were saved
     template_code: TemplateCode | None = None  # the theme's compiled templates
+    digests: Digests | None = None  # the page memo keys' record digests
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"],
                    dirty: bool) -> None:
@@ -126,6 +128,7 @@ class CountryToolkitPlugin(BasePlugin[CountryToolkitConfig]):
         if self.parse_memo is None and self.config.cache:
             self.parse_memo = ParseMemo()  # kept across `mkdocs serve` rebuilds
             self.rebuild_memo = RebuildMemo()
+            self.digests = Digests()
         kb, report = load(self.kb_path, internal=self.config.internal,
                           memo=self.parse_memo if self.config.cache else None)
         # Stale translations are for translators to review: they never stop a build (the
@@ -156,7 +159,8 @@ class CountryToolkitPlugin(BasePlugin[CountryToolkitConfig]):
         rebuild = self.rebuild_memo if self.config.cache and self.serving else None
         if rebuild is not None:
             rebuild.start()
-        options = replace(self.options, memo=memo, rebuild=rebuild)
+        options = replace(self.options, memo=memo, rebuild=rebuild,
+                          digests=self.digests if rebuild is not None else None)
         if self.config.compare_with:
             try:
                 options = replace(options, comparison=compare_with(kb, self.config.compare_with))

@@ -36,7 +36,7 @@ from ..pages import Options, Page, SiteRenderer, tags_page_with_index
 from ..parse_memo import ParseMemo
 from ..problems import Report
 from ..rebuild_memo import RebuildMemo
-from . import nav_memo, serve_gc
+from . import collector, nav_memo
 from .cache import HtmlCache, OutputCache, SearchCache, Store
 from .config import CountryToolkitConfig
 from .report_page import replace_not_found, report_markdown
@@ -177,6 +177,7 @@ class CountryToolkitPlugin(BasePlugin[CountryToolkitConfig]):
                     f"docs/{page.path} clashes with a page generated from the kb: rename it"
                 )
         self.pages = pages
+        collector.checkpoint()  # the kb and its pages stay to the end of the build
 
     def _serve_report(self, report: Report, config: MkDocsConfig) -> None:
         """Serve the validation report as the site until the kb is fixed.
@@ -227,6 +228,8 @@ class CountryToolkitPlugin(BasePlugin[CountryToolkitConfig]):
     @event_priority(110)
     def _on_env_compiled(self, env: Environment, /, *, config: MkDocsConfig,
                          files: Files) -> Environment:
+        if self.config.enabled:
+            collector.checkpoint()  # every page is read and converted
         if self.config.enabled and self.config.cache:
             if self.template_code is None:
                 self.template_code = TemplateCode()
@@ -254,8 +257,10 @@ class CountryToolkitPlugin(BasePlugin[CountryToolkitConfig]):
             for cache in self._caches():
                 cache.save(write)
             self.served_builds += self.serving
-        if self.serving:
-            serve_gc.freeze_once()  # what this session keeps is left out of later collections
+        collector.end(serving=self.serving)
+
+    def on_build_error(self, *, error: Exception) -> None:
+        collector.end(serving=False)
 
     def on_shutdown(self) -> None:
         for cache in self._caches():

@@ -125,6 +125,7 @@ class CountryToolkitPlugin(BasePlugin[CountryToolkitConfig]):
         self.failed: Report | None = None
         if not self.config.enabled:
             return
+        collector.checkpoint()  # the configuration and what earlier builds kept
         if self.parse_memo is None and self.config.cache:
             self.parse_memo = ParseMemo()  # kept across `mkdocs serve` rebuilds
             self.rebuild_memo = RebuildMemo()

@@ -11,7 +11,7 @@ them is a miss, so a kept page is never stale. The MkDocs plugin keeps the pages
 plugin.cache.Store) across `mkdocs serve` rebuilds and in its cache folder between builds.
 Listings of a few questions (a sector's, a partner's, a questionnaire section, a part of a
 review sheet) are kept the same way, from a slice holding their questions
-(SiteRenderer.listing); each question is walked once per build (record_digests).
+(SiteRenderer.listing); each record is walked once per build (Digests).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import hashlib
 import json
 import re
 from collections import OrderedDict
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -44,20 +44,20 @@ class Unstable(Exception):
     """A value without a stable text form (an object address in its repr): not kept."""
 
 
-def plain(value: Any, known: Mapping[int, str] | None = None) -> Any:
-    """A JSON-able form of a template input; Unstable for what has none. known: id -> digest
-    (record_digests) of records whose digest stands in for their walk (each walked once)."""
+def plain(value: Any, known: Digests | None = None) -> Any:
+    """A JSON-able form of a template input; Unstable for what has none. known: the digests
+    of this build's frozen records, each walked once: a record's digest stands in for it."""
     if value is None or type(value) in (str, int, float, bool):
         return value
     if isinstance(value, str):
         # A text that stands in for a missing translation carries its mark (i18n.localize).
         return [type(value).__qualname__, str(value), plain(getattr(value, "__dict__", {}))]
     if isinstance(value, BaseModel):
-        if known is not None and id(value) in known:
-            return ["digest", known[id(value)]]
-        # Field by field, not model_dump: localized records hold such str subclasses.
-        return [type(value).__qualname__,
-                {k: plain(v, known) for k, v in value.__dict__.items()}]
+        if known is not None:
+            digest = known.digest(value)
+            if digest is not None:
+                return ["digest", digest]
+        return _walk(value, known)
     if isinstance(value, dict):
         return [[plain(k, known), plain(v, known)] for k, v in value.items()]
     if isinstance(value, (list, tuple)):
@@ -74,18 +74,49 @@ def plain(value: Any, known: Mapping[int, str] | None = None) -> Any:
     return [type(value).__qualname__, text]
 
 
-def record_digests(records: Iterable[BaseModel]) -> dict[int, str]:
-    """id -> digest of each record's whole walk (plain), for key(known=...): a listing's
-    key then hashes each of its questions' digest, not the question again. The caller keeps
-    the records alive while it uses the ids (the renderer's kb holds them)."""
-    out: dict[int, str] = {}
-    for record in records:
-        try:
-            text = json.dumps(plain(record), sort_keys=True)
-        except Unstable:
-            continue  # walked in full by each key that holds it (and then unkept)
-        out[id(record)] = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
-    return out
+def _walk(record: BaseModel, known: Digests | None) -> Any:
+    # Field by field, not model_dump: localized records hold such str subclasses.
+    return [type(record).__qualname__, {k: plain(v, known) for k, v in record.__dict__.items()}]
+
+
+class Digests:
+    """The digest of each frozen record (a kb record: its fields cannot be set) that the
+    keys hold, by identity: the whole walk of the record (plain), hashed the first time a
+    key meets it and reused by every other key (a question is in its page, its sector's
+    listing, its DAP and questionnaire parts...). Each record is kept alive while its digest
+    is, so no other object can take its id. Kept across `mkdocs serve` rebuilds (the parsed
+    kb's unchanged records are the same objects; an edited one is a new object): start()
+    begins a build and drops what the build before did not use."""
+
+    def __init__(self) -> None:
+        self._kept: dict[int, tuple[BaseModel, str | None]] = {}
+        self._before: dict[int, tuple[BaseModel, str | None]] = {}
+        self.walked = 0  # records hashed (the others were reused)
+
+    def start(self) -> None:
+        self._before, self._kept = self._kept, {}
+        self.walked = 0
+
+    def digest(self, record: BaseModel) -> str | None:
+        """None for a record that may change (not frozen): the key walks it."""
+        if not record.model_config.get("frozen"):
+            return None
+        kept = self._kept.get(id(record))
+        if kept is None:
+            kept = self._before.pop(id(record), None)
+            if kept is None:
+                self.walked += 1
+                try:  # its own records walked in it: a digest each cost more than their walk
+                    text = json.dumps(_walk(record, None), sort_keys=True)
+                except Unstable:
+                    kept = (record, None)
+                else:
+                    kept = (record, hashlib.sha256(
+                        text.encode("utf-8", "surrogatepass")).hexdigest())
+            self._kept[id(record)] = kept
+        if kept[1] is None:
+            raise Unstable(repr(type(record)))  # its walk had no stable form: the page unkept
+        return kept[1]
 
 
 def templates_digest() -> str:
@@ -152,7 +183,7 @@ def form_slice(form: SiteForm, qid: str) -> SiteForm:
     )
 
 
-def key(*parts: Any, known: Mapping[int, str] | None = None) -> str | None:
+def key(*parts: Any, known: Digests | None = None) -> str | None:
     """The memo key of a page made from parts; None (not kept) if one has no stable form."""
     try:
         text = json.dumps([FORMAT, *[plain(p, known) for p in parts]], sort_keys=True)

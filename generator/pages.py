@@ -44,6 +44,7 @@ from .questionnaire import FormSection, SiteForm, Words, site_form
 from .safe_text import Typography, cell, escape_html, escape_md, french_spaces
 
 if TYPE_CHECKING:
+    from . import page_memo
     from .mockup.results import Words as ChartWords
 
 NO_SEARCH = {"exclude": True}
@@ -79,6 +80,8 @@ class Options:
     # False answers, mock-ups and the XLSForm kept from earlier builds of this process
     # (rebuild_memo.RebuildMemo, held by the MkDocs plugin under `mkdocs serve`).
     rebuild: Any = field(default=None, compare=False, repr=False)
+    # The memo keys' record digests kept from earlier builds (page_memo.Digests, `mkdocs serve`).
+    digests: Any = field(default=None, compare=False, repr=False)
 
 
 # How each language spaces its punctuation, applied to every text a page prints in it.
@@ -313,7 +316,7 @@ class SiteRenderer:
         self.false_data: str | None = None
         self._memo_base: list[object] | None = None  # page_memo key parts shared by all pages
         self._mockup_base: str | None = None  # rebuild_memo.mockup_base
-        self._digests: dict[int, str] | None = None  # page_memo.record_digests of questions
+        self._digests: page_memo.Digests | None = None  # of the records the memo keys hold
         if self.assessment is not None:
             self.false_data = f"false-data/{file_stem(self.assessment)}"
             for q in self.kb.questions.values():
@@ -566,12 +569,15 @@ class SiteRenderer:
                                str(self.options.today), self.ki_labels, self.false_data]
         return self._memo_base
 
-    def question_digests(self) -> dict[int, str]:
-        """page_memo.record_digests of the questions: each walked once for all the keys."""
+    def question_digests(self) -> page_memo.Digests:
+        """page_memo.Digests of the records the keys hold: each walked once for all the keys
+        (under serve, once until it changes)."""
         if self._digests is None:
             from . import page_memo
 
-            self._digests = page_memo.record_digests(self.kb.questions.values())
+            kept = self.options.digests
+            self._digests = kept if kept is not None else page_memo.Digests()
+            self._digests.start()
         return self._digests
 
     def listing(self, template: str, path: str, meta: dict[str, object],

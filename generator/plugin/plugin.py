@@ -15,7 +15,7 @@ from jinja2 import Environment
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page as MkPage
@@ -32,14 +32,16 @@ from ..kept_files import KeptFiles
 from ..library.compare import compare_with
 from ..loader import load
 from ..mockup import embed_charts
+from ..page_memo import Digests
 from ..pages import Options, Page, SiteRenderer, tags_page_with_index
 from ..parse_memo import ParseMemo
 from ..problems import Report
 from ..rebuild_memo import RebuildMemo, keep_xlsform_verdicts, restore_xlsform_verdicts
-from . import nav_memo
+from . import collector, nav_memo
 from .cache import HtmlCache, OutputCache, SearchCache, Store
 from .config import CountryToolkitConfig
 from .report_page import replace_not_found, report_markdown
+from .template_code import TemplateCode
 
 log = logging.getLogger("mkdocs.plugins.country-toolkit")
 
@@ -64,6 +66,8 @@ class CountryToolkitPlugin(BasePlugin[CountryToolkitConfig]):
     compare_memo: ParseMemo | None = None
     rebuild_memo: RebuildMemo | None = None  # false answers, mock-ups, XLSForm
     served_builds = 0  # builds of this `mkdocs serve` session whose caches were saved
+    template_code: TemplateCode | None = None  # the theme's compiled templates
+    digests: Digests | None = None  # the page memo keys' record digests
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"],
                    dirty: bool) -> None:
@@ -131,10 +135,12 @@ class CountryToolkitPlugin(BasePlugin[CountryToolkitConfig]):
         self.failed: Report | None = None
         if not self.config.enabled:
             return
+        collector.checkpoint()  # the configuration and what earlier builds kept
         if self.parse_memo is None and self.config.cache:
             self.parse_memo = ParseMemo()  # kept across `mkdocs serve` rebuilds
             self.rebuild_memo = RebuildMemo()
             self.compare_memo = ParseMemo()  # the kbs of compare_with: counted apart
+            self.digests = Digests()
         if self.parse_memo is not None and self.compare_memo is not None:
             self.parse_memo.stored = self.parse_store if self.config.cache else None
             self.compare_memo.stored = self.parse_memo.stored
@@ -172,7 +178,8 @@ class CountryToolkitPlugin(BasePlugin[CountryToolkitConfig]):
             rebuild.attach(self.rebuild_store, self.kept_files)
             if self.rebuild_store is not None:
                 restore_xlsform_verdicts(self.rebuild_store)
-        options = replace(self.options, memo=memo, rebuild=rebuild)
+        options = replace(self.options, memo=memo, rebuild=rebuild,
+                          digests=self.digests if rebuild is not None else None)
         if self.config.compare_with:
             try:
                 options = replace(options, comparison=compare_with(
@@ -191,6 +198,7 @@ class CountryToolkitPlugin(BasePlugin[CountryToolkitConfig]):
                     f"docs/{page.path} clashes with a page generated from the kb: rename it"
                 )
         self.pages = pages
+        collector.checkpoint()  # the kb and its pages stay to the end of the build
 
     def _serve_report(self, report: Report, config: MkDocsConfig) -> None:
         """Serve the validation report as the site until the kb is fixed.
@@ -237,13 +245,28 @@ class CountryToolkitPlugin(BasePlugin[CountryToolkitConfig]):
         self.nav = nav
         return nav
 
+    # Before any plugin loads a template (Material's tags plugin renders its listings at 100).
+    @event_priority(110)
+    def _on_env_compiled(self, env: Environment, /, *, config: MkDocsConfig,
+                         files: Files) -> Environment:
+        if self.config.enabled:
+            collector.checkpoint()  # every page is read and converted
+        if self.config.enabled and self.config.cache:
+            if self.template_code is None:
+                self.template_code = TemplateCode()
+            self.template_code.install(env)
+        return env
+
     @event_priority(-100)  # after any plugin that adds to the environment
-    def on_env(self, env: Environment, /, *, config: MkDocsConfig, files: Files) -> Environment:
+    def _on_env_memos(self, env: Environment, /, *, config: MkDocsConfig,
+                      files: Files) -> Environment:
         if self.config.enabled:
             nav_memo.install(env, config, self.nav)
         if self.config.enabled and self.config.cache and self.output_cache is not None:
             self.output_cache.install(env, config, self.nav)
         return env
+
+    on_env = CombinedEvent(_on_env_compiled, _on_env_memos)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.config.internal:
@@ -257,6 +280,10 @@ class CountryToolkitPlugin(BasePlugin[CountryToolkitConfig]):
             for cache in self._caches():
                 cache.save(write)
             self.served_builds += self.serving
+        collector.end(serving=self.serving)
+
+    def on_build_error(self, *, error: Exception) -> None:
+        collector.end(serving=False)
 
     def on_shutdown(self) -> None:
         for cache in self._caches():

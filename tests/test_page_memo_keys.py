@@ -1,0 +1,90 @@
+"""A kept page's key changes with anything of the records it is made from, nested fields
+too: a record's digest (page_memo.Digests, walked once per build) stands for all of it.
+That served pages follow edits end to end is tests/test_edit_loop.py's part."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from pydantic import BaseModel
+from support import SAMPLE_KB
+
+from generator import page_memo
+from generator.loader import load
+from generator.models import Question
+
+
+@pytest.fixture(scope="module")
+def question() -> Question:
+    kb, _report = load(SAMPLE_KB)
+    assert kb is not None
+    return next(q for q in kb.questions.values()
+                if len(q.options) > 1 and len(q.requested_by) > 1)
+
+
+def changed(record: BaseModel, **fields: object) -> BaseModel:
+    return record.model_copy(update=fields)
+
+
+# One edit per depth and kind of field: top level, a list of ids, a record in a list, a
+# record's field, a list in a record.
+EDITS: dict[str, Callable[[Question], Question]] = {
+    "text": lambda q: changed(q, text=q.text + " (edited)"),
+    "requested_by": lambda q: changed(q, requested_by=q.requested_by[::-1]),
+    "option label": lambda q: changed(q, options=[
+        changed(q.options[0], label=q.options[0].label + " (edited)"), *q.options[1:]]),
+    "analysis": lambda q: changed(q, analysis=changed(
+        q.analysis, descriptive=q.analysis.descriptive + " (edited)")),
+    "analysed_by": lambda q: changed(q, analysis=changed(
+        q.analysis, analysed_by=[*q.analysis.analysed_by, "someone"])),
+}
+
+
+@pytest.mark.parametrize("edit", list(EDITS))
+def test_every_field_of_a_record_is_in_its_key(question: Question, edit: str) -> None:
+    other = EDITS[edit](question)
+    assert other != question
+    # In separate builds (each has its Digests) and in one.
+    assert (page_memo.key("page", question, known=page_memo.Digests())
+            != page_memo.key("page", other, known=page_memo.Digests()))
+    digests = page_memo.Digests()
+    assert page_memo.key(question, known=digests) != page_memo.key(other, known=digests)
+
+
+def test_a_record_is_walked_once_per_build(question: Question,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    walks: list[BaseModel] = []
+    walk = page_memo._walk
+
+    def counted(record: BaseModel, known: page_memo.Digests | None) -> object:
+        walks.append(record)
+        return walk(record, known)
+
+    monkeypatch.setattr(page_memo, "_walk", counted)
+    digests = page_memo.Digests()
+    first = page_memo.key("a", {"q": question}, known=digests)
+    assert walks[0] is question
+    walked = len(walks)
+    assert page_memo.key("a", {"q": question}, known=digests) == first
+    assert page_memo.key("b", [question], known=digests) != first
+    assert len(walks) == walked  # its digest served the later keys
+    # Without the build's digests the key is a different text of the same record (it is
+    # only ever compared with keys made the same way), and is stable.
+    assert page_memo.key("a", {"q": question}) == page_memo.key("a", {"q": question})
+
+
+def test_digests_kept_across_rebuilds_drop_what_a_build_left_unused(
+        question: Question) -> None:
+    digests = page_memo.Digests()
+    other = EDITS["text"](question)
+    digests.start()
+    first = page_memo.key([question, other], known=digests)
+    assert digests.walked == 2
+    digests.start()  # a rebuild: the unchanged record is the same object
+    assert page_memo.key([question], known=digests) == page_memo.key(
+        [question], known=page_memo.Digests())
+    assert digests.walked == 0
+    digests.start()  # `other` was not used by the build before: walked again
+    assert page_memo.key([question, other], known=digests) == first
+    assert digests.walked == 1

@@ -21,6 +21,7 @@ from mkdocs.exceptions import MkDocsException
 
 from .errors import BundleError, InvalidKnowledgeBase, ToolkitError
 from .loader import load
+from .problems import counted
 from .scaffold import (
     FEEDBACK_ABOUT,
     PARTNER_TYPES,
@@ -267,8 +268,9 @@ def migrate_command(kb: Path, dry_run: bool) -> None:
         click.echo(f"{kb} is already at schema version {result.to_version}: nothing to do.")
         return
     verb = "Would update" if dry_run else "Updated"
-    click.echo(f"{verb} {len(result.changes)} file(s) from schema version "
-               f"{result.from_version} to {result.to_version}; {result.todos} value(s) say TODO.")
+    click.echo(f"{verb} {counted(len(result.changes), 'file')} from schema version "
+               f"{result.from_version} to {result.to_version}; "
+               f"{counted(result.todos, 'value')} {'says' if result.todos == 1 else 'say'} TODO.")
     if not dry_run and result.todos:
         click.echo(f"Fill them in (who verified each agreed question, and when), then run: "
                    f"toolkit validate {kb}")
@@ -402,7 +404,8 @@ def new_product(pid: str, kind: str, round_: int | None, kb: Path) -> None:
 
 
 def _started(started: Any, kb: Path) -> None:
-    click.echo(f"Wrote {started.path}: {started.todos} value(s) say TODO.")
+    click.echo(f"Wrote {started.path}: {counted(started.todos, 'value')} "
+               f"{'says' if started.todos == 1 else 'say'} TODO.")
     click.echo(f"Fill them in (the comments explain each field), then run: toolkit validate {kb}")
 
 
@@ -511,7 +514,8 @@ def library_search(words: tuple[str, ...], kb: Path, library_dir: Path | None) -
     found = search(lib, " ".join(words))
     for q in found:
         click.echo(f"{q.id}  [{q.sector}, {q.companion.tier}]  {q.text}")
-    click.echo(f"{len(found)} question(s) in {lib.info.id} {lib.info.version}.", err=True)
+    click.echo(f"{counted(len(found), 'question')} in {lib.info.id} {lib.info.version}.",
+               err=True)
 
 
 @library_command.command("list")
@@ -594,7 +598,8 @@ def library_companion(kb: Path, library_dir: Path | None, country: bool, out: Pa
         title = companion.companion_title(f"{lib.info.title} {lib.info.version}")
         languages = companion.library_languages(lib)
     written = companion.write_companion(entries, out, title, languages)
-    click.echo(f"Wrote {out}/field-companion.xlsx and {len(written) - 1} page(s) in {out}.")
+    click.echo(f"Wrote {out}/field-companion.xlsx and {counted(len(written) - 1, 'page')} "
+               f"in {out}.")
 
 
 @main.command("adopt")

@@ -12,7 +12,7 @@ from pydantic import BaseModel
 from pydantic_core import ErrorDetails
 
 from .models.common import ID_PATTERN
-from .problems import KINDS, shown
+from .problems import KINDS, counted, shown
 
 ID_FIX = "use lowercase letters, digits and dashes only, e.g. wash-water-source"
 
@@ -112,7 +112,8 @@ def explain(model: type[BaseModel], err: ErrorDetails) -> tuple[str, str, str]:
     if kind in ("string_too_short", "too_short"):
         if kind == "too_short":
             n = err.get("ctx", {}).get("min_length", 1)
-            return "empty-value", "the list is empty or too short", f"give at least {n} item(s)"
+            return ("empty-value", "the list is empty or too short",
+                    f"give at least {counted(n, 'item')}")
         return "empty-value", "is empty", "write the text; an empty value is not enough"
     if kind == "string_too_long":
         n = err.get("ctx", {}).get("max_length")

@@ -230,7 +230,8 @@ class _Parser:
         if len(args) < low or (high is not None and len(args) > high):
             want = str(low) if low == high else f"{low} to {high}" if high else f"{low} or more"
             raise ExpressionError(
-                f"{name.text}() takes {want} argument(s), not {len(args)}", name.pos)
+                f"{name.text}() takes {want} {'argument' if want == '1' else 'arguments'}, "
+                f"not {len(args)}", name.pos)
         return Call(name.text, tuple(args), name.pos)
 
 

@@ -155,6 +155,12 @@ def shown(value: object, limit: int = SHOWN) -> str:
     return "".join(out)
 
 
+def counted(n: int, noun: str, plural: str | None = None) -> str:
+    """n and its noun in the number's form, "1 error", "3 errors": the command line's
+    messages are English; pages use the gettext catalogue's plural forms."""
+    return f"{n:,} {noun if n == 1 else plural or noun + 's'}"
+
+
 def listed(values: Iterable[object], limit: int = 5) -> str:
     """Comma-separated values, each cut, at most `limit` of them ("and N more")."""
     items = [shown(v) for v in values]
@@ -245,14 +251,14 @@ class Report:
             if shown_in[p.path] <= MAX_PER_FILE:
                 lines.append(p.github() if style == "github" else p.format())
             elif shown_in[p.path] == MAX_PER_FILE + 1:
-                more = f"{per_file[p.path] - MAX_PER_FILE} more problem(s) in this file " \
-                       "(toolkit validate --format json lists them all)"
+                more = (f"{counted(per_file[p.path] - MAX_PER_FILE, 'more problem')} in this "
+                        "file (toolkit validate --format json lists them all)")
                 lines.append(f"::notice file={p.path}::{more}" if style == "github"
                              else f"{p.path}: {more}")
         n_err, n_warn = len(self.errors), len(self.problems) - len(self.errors)
         if style == "text":
             lines.append(
-                f"{n_err} error(s), {n_warn} warning(s)."
+                f"{counted(n_err, 'error')}, {counted(n_warn, 'warning')}."
                 if self.problems
                 else "The knowledge base is valid."
             )

@@ -96,8 +96,10 @@ def check_needs(checker: Checker, questions: dict[Id, Question], partners: dict[
         secret = [q.id for q in qs if q.is_confidential]
         if secret and not n.restricted:
             checker.at("need", n.id, ["id"], "restricted",
-                       f"confidential question(s) {listed(secret)} serve this need, which "
-                       "would show on the public site",
+                       ("confidential question " if len(secret) == 1
+                        else "confidential questions ") + listed(secret)
+                       + (" serves" if len(secret) == 1 else " serve")
+                       + " this need, which would show on the public site",
                        "add 'restricted: true' (the need then shows in internal builds only)",
                        code="need-not-restricted")
     if not (needs or names):
@@ -108,7 +110,7 @@ def check_needs(checker: Checker, questions: dict[Id, Question], partners: dict[
         checker.at("question", q.id, ["information_need"], "needs",
                    "the question serves no information need (required once the kb has "
                    "need records in kb/needs/, unless DTM itself requests it as core)",
-                   "add 'needs: [need-id]' naming the need(s) in kb/needs/ it answers",
+                   "add 'needs: [need-id]' naming the needs in kb/needs/ it answers",
                    code="question-without-need")
 
 

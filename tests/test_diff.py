@@ -76,7 +76,7 @@ def test_reworded_question_asked_before_breaks_comparability(repo: Path) -> None
     assert result.exit_code == 0, result.output  # differences are not errors
     out = result.output
     assert "Questions: 0 added, 0 removed, 1 changed." in out
-    assert "**1 change(s) break comparability with earlier rounds**" in out
+    assert "**1 change breaks comparability with earlier rounds**" in out
     assert "Breaks comparability with earlier rounds" in out
     assert "- **text** ⚠️" in out
     assert "- What is the main source of drinking water for most IDPs in this location?" in out

@@ -69,7 +69,7 @@ def test_precedence() -> None:
     ("${a} =", "the expression ends too early: a value is missing", 6),
     ("", "the expression is empty", 0),
     ("${a} ${b}", "unexpected 'b': an operator is missing", 5),
-    ("selected(${a})", "selected() takes 2 argument(s), not 1", 0),
+    ("selected(${a})", "selected() takes 2 arguments, not 1", 0),
     ("${a} = # 1", "unexpected character '#'", 7),
     ("and 1", "unexpected 'and': a value is missing before it", 0),
 ])

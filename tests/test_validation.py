@@ -329,7 +329,7 @@ def test_cli_validate_exit_codes_and_no_traceback(small_kb: Path) -> None:
                          capture_output=True, text=True)
     assert bad.returncode == 1
     assert "Traceback" not in bad.stderr + bad.stdout
-    assert "3 error(s)" in bad.stderr
+    assert "3 errors, " in bad.stderr
     assert bad.stderr.count(f"kb/{Q}:") == 3
 
 
@@ -411,14 +411,14 @@ def test_many_problems_in_one_file_are_counted_not_all_printed(small_kb: Path) -
     _, report = load(small_kb)
     assert report.codes().count("invalid-id") == 5000  # all kept as data
     text = report.format()
-    assert text.count("\n") < 60 and f"kb/{Q}: 4950 more problem(s) in this file" in text
+    assert text.count("\n") < 60 and f"kb/{Q}: 4,950 more problems in this file" in text
     out = subprocess.run(
         [sys.executable, "-m", "generator.cli", "validate", "--format", "github", str(small_kb)],
         capture_output=True, text=True,
     )
     assert out.stdout.count("::error ") == 50
-    assert f"::notice file=kb/{Q}::4950 more problem(s)" in out.stdout
-    assert "5000 error(s)" in out.stderr
+    assert f"::notice file=kb/{Q}::4,950 more problems" in out.stdout
+    assert "5,000 errors, " in out.stderr
 
 
 def test_invisible_characters_are_shown_escaped(small_kb: Path) -> None:
@@ -501,3 +501,13 @@ def test_every_problem_code_is_documented() -> None:
     text = text.split("<summary>Problem codes</summary>", 1)[1].split("</details>", 1)[0]
     documented = re.findall(r"(?m)^\| `([a-z0-9-]+)` \|", text)
     assert sorted(documented) == sorted(KINDS)
+
+
+def test_counts_agree_with_their_number() -> None:
+    """The command line's English counts: "1 error", "2 errors", never "error(s)"."""
+    from generator.problems import counted
+
+    assert [counted(n, "error") for n in (0, 1, 2, 5000)] == [
+        "0 errors", "1 error", "2 errors", "5,000 errors"]
+    assert counted(1, "more problem") == "1 more problem"
+    assert counted(3, "entry", "entries") == "3 entries"

@@ -495,7 +495,7 @@ def test_export_of_an_earlier_round_leaves_out_later_questions(small_kb: Path) -
 def test_import_command_prints_the_report(small_kb: Path, form: Path) -> None:
     result = CliRunner().invoke(main, ["import", "xlsform", str(form), "--into", str(small_kb)])
     assert result.exit_code == 0, result.output
-    assert result.output.startswith("Imported 8 new question(s), merged 0")
+    assert result.output.startswith("Imported 8 new questions, merged 0")
     assert "survey column 'media_note' (rows 17)" in result.output
     assert "Run 'toolkit validate' to list the fields to fill in (TODO)." in result.output
 

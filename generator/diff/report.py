@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..problems import counted
 from .compare import FieldChange, QuestionChange
 from .markdown import backtick_run, code_span
 
@@ -88,7 +89,9 @@ def to_markdown(base_label: str, head_label: str, changes: list[QuestionChange],
         return "\n".join([*head, "No changes to the knowledge base.", ""])
     head += [f"Questions: {counts}.", ""]
     if breaking:
-        head.append(f"**{len(breaking)} change(s) break comparability with earlier rounds** "
+        verb = "breaks" if len(breaking) == 1 else "break"
+        head.append(f"**{counted(len(breaking), 'change')} {verb} comparability with earlier "
+                    "rounds** "
                     "(marked ⚠️ below).")
     head.append("")
     body: list[str] = []

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import ToolkitError
 from ..kb import KnowledgeBase
+from ..problems import counted
 
 if TYPE_CHECKING:
     from ..parse_memo import ParseMemo
@@ -111,7 +112,7 @@ def compare_with(kb: KnowledgeBase, folders: Sequence[Path | str],
         other, report = load(Path(folder).resolve(), memo=memo)
         if other is None:
             raise ToolkitError(
-                f"compare_with: the kb {folder} has {len(report.errors)} error(s):\n"
+                f"compare_with: the kb {folder} has {counted(len(report.errors), 'error')}:\n"
                 f"{report.format()}\nFix them (toolkit validate {folder}), or remove it from "
                 "compare_with in mkdocs.yml")
         others.append(other)

@@ -8,7 +8,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from ..models.library import LibraryRef
-from ..problems import Problem, Report, shown
+from ..problems import Problem, Report, counted, shown
 from ..yamlio import YamlDoc
 from .adoption import Adoptions
 from .loading import Library, load_library_with
@@ -65,7 +65,7 @@ def find_library(loader_class: Any, kb_root: Path, ref: LibraryRef, country: Yam
         n = len(lib_report.errors)
         return None, [*lib_report.problems, Problem(
             rel, country.line(["library"]), "library",
-            f"the library at {shown(located.label)} has {n} error(s) (listed above)",
+            f"the library at {shown(located.label)} has {counted(n, 'error')} (listed above)",
             "fix the library, or pin a version without them", code="library-not-found")]
     problems = list(lib_report.problems)  # warnings
     if ref.version and ref.version != library.info.version:

@@ -35,7 +35,7 @@ from ..mockup import embed_charts
 from ..page_memo import Digests
 from ..pages import Options, Page, SiteRenderer, tags_page_with_index
 from ..parse_memo import ParseMemo
-from ..problems import Report
+from ..problems import Report, counted
 from ..rebuild_memo import RebuildMemo, keep_xlsform_verdicts, restore_xlsform_verdicts
 from . import collector, nav_memo
 from .cache import HtmlCache, OutputCache, SearchCache, Store
@@ -160,14 +160,15 @@ class CountryToolkitPlugin(BasePlugin[CountryToolkitConfig]):
             (log.error if problem.severity == "error" else log.warning)(problem.format())
         if kb is None:
             raise PluginError(
-                f"the knowledge base has {len(report.errors)} error(s), listed above: fix them "
-                "and build again (toolkit validate lists them too)"
+                f"the knowledge base has {counted(len(report.errors), 'error')}, listed above: "
+                f"fix {'it' if len(report.errors) == 1 else 'them'} and build again "
+                "(toolkit validate lists them too)"
             )
         if stops:
             # Strict mode would abort on these warnings anyway, but only after writing the site.
             raise PluginError(
-                f"the knowledge base has {len(blocking)} warning(s), listed above, and "
-                "strict mode is on: fix them and build again"
+                f"the knowledge base has {counted(len(blocking), 'warning')}, listed above, and "
+                f"strict mode is on: fix {'it' if len(blocking) == 1 else 'them'} and build again"
             )
         memo = self.markdown_memo if self.config.cache else None
         # Serve rebuilds reuse what it keeps in memory, a new build what the cache folder

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html
 
-from ..problems import Problem, Report
+from ..problems import Problem, Report, counted
 
 TITLE = "The knowledge base has errors"
 # Material's 404 page heading: replaced by the report so any page reached meanwhile shows it.
@@ -19,7 +19,9 @@ NOT_FOUND = "<h1>404 - Not found</h1>"
 def report_html(report: Report) -> str:
     """The report as inert HTML: record values echoed in messages are escaped."""
     n = len(report.errors)
-    intro = (f"{n} error(s) stop the build. Fix them and save: this preview reloads by itself. "
+    stop, them = ("stops", "it") if n == 1 else ("stop", "them")
+    intro = (f"{counted(n, 'error')} {stop} the build. Fix {them} and save: this preview "
+             "reloads by itself. "
              "<code>toolkit validate</code> lists the same problems.") if n else (
              "Strict mode stops the build on these warnings. Fix them and save: this preview "
              "reloads by itself.")

@@ -24,6 +24,7 @@ from ..models import ChoiceList, Question, Questionnaire
 from ..models.common import CODE_PATTERN, ID_RE, XML_NAME_PATTERN
 from ..models.country import FormLanguage
 from ..models.question import Option
+from ..problems import counted
 from ..yamlio import YamlProblem, read_yaml
 from .columns import KB_COLUMNS, SURVEY, parse_language, split_header
 from .export import YES_NO, auto_message, exclusive_constraint
@@ -70,7 +71,7 @@ class ImportResult:
     written: list[Path] = field(default_factory=list)
 
     def report(self) -> str:
-        lines = [f"Imported {len(self.created)} new question(s), merged "
+        lines = [f"Imported {counted(len(self.created), 'new question')}, merged "
                  f"{len(self.merged)} into existing records, {len(self.unchanged)} unchanged."]
         for title, items in (
             ("New records", self.created), ("Merged", self.merged),
@@ -83,8 +84,8 @@ class ImportResult:
             if items:
                 lines.append(f"{title}:")
                 lines += [f"  {item}" for item in items]
-        lines.append(f"Wrote {len(self.written)} file(s). Run 'toolkit validate' to list the "
-                     "fields to fill in (TODO).")
+        lines.append(f"Wrote {counted(len(self.written), 'file')}. Run 'toolkit validate' to "
+                     "list the fields to fill in (TODO).")
         return "\n".join(lines)
 
 

@@ -123,7 +123,8 @@ def test_build_of_a_broken_kb_still_refuses(tmp_path: Path) -> None:
                           capture_output=True, text=True, timeout=300,
                           env=dict(os.environ, NO_MKDOCS_2_WARNING="1"))
     assert done.returncode == 1
-    assert "purpse" in done.stderr and "the knowledge base has 1 error, listed above: fix it" in done.stderr
+    assert "purpse" in done.stderr
+    assert "the knowledge base has 1 error, listed above: fix it" in done.stderr
     assert "Traceback" not in done.stderr
     assert not (project / "site").exists()
 

@@ -22,6 +22,7 @@ import re
 from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import replace
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -237,3 +238,14 @@ def false_downloads(frames: Mapping[str, pd.DataFrame], assessment: FalseAssessm
     while len(_FALSE) > FALSE_KEPT:
         _FALSE.popitem(last=False)
     return made
+
+
+def package_versions(names: tuple[str, ...]) -> list[str]:
+    """"name==version" of each installed package (the cache keys of what they shape)."""
+    out = []
+    for name in names:
+        try:
+            out.append(f"{name}=={version(name)}")
+        except PackageNotFoundError:
+            out.append(f"{name}==?")
+    return out

@@ -33,7 +33,6 @@ import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
 
 from . import page_memo
@@ -238,11 +237,7 @@ _versions: list[str] = []
 
 def versions() -> list[str]:
     if not _versions:
-        for name in VERSIONS:
-            try:
-                _versions.append(f"{name}=={version(name)}")
-            except PackageNotFoundError:
-                _versions.append(f"{name}==?")
+        _versions.extend(page_memo.package_versions(VERSIONS))
     return _versions
 
 

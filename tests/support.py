@@ -11,6 +11,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from mkdocs.config.defaults import MkDocsConfig
+
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_KB = ROOT / "kb"
 SMALL_KB = ROOT / "tests" / "fixtures" / "kb-small"
@@ -147,3 +149,27 @@ def serve_folder(folder: Path, port: int = 0) -> Iterator[str]:
     finally:
         httpd.shutdown()
         httpd.server_close()
+
+
+@contextmanager
+def without_process_memos() -> Iterator[None]:
+    """As in a new process: a plugin object of its own, without the memos earlier builds
+    kept in memory (the plugin's, the FALSE DATA files, pyxform's verdicts); what this
+    process held is put back after. A warm build then reads them from the cache folder."""
+    from generator import page_memo
+    from generator.xlsform import export
+
+    kept = MkDocsConfig.plugins.plugin_cache  # type: ignore[attr-defined]
+    saved = dict(kept), dict(page_memo._FALSE), set(export._ACCEPTED)
+    kept.clear()
+    page_memo._FALSE.clear()
+    export._ACCEPTED.clear()
+    try:
+        yield
+    finally:
+        kept.clear()
+        kept.update(saved[0])
+        page_memo._FALSE.clear()
+        page_memo._FALSE.update(saved[1])
+        export._ACCEPTED.clear()
+        export._ACCEPTED.update(saved[2])

@@ -8,14 +8,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from mkdocs.config import load_config
-from mkdocs.config.defaults import MkDocsConfig
-from support import SAMPLE_KB, copy_project
+from support import SAMPLE_KB, copy_project, without_process_memos
 
 from generator.build import build_site
 from generator.rebuild_memo import checksum
@@ -50,32 +47,9 @@ def test_cache_lives_outside_the_site_and_can_be_deleted(project: Path,
     assert tree(tmp_path / "one") == tree(tmp_path / "two")
 
 
-@contextmanager
-def new_process() -> Iterator[None]:
-    """A plugin object of its own, without the memos an earlier build kept in memory (the
-    plugin's, the FALSE DATA files and pyxform's verdicts)."""
-    from generator import page_memo
-    from generator.xlsform import export
-
-    kept = MkDocsConfig.plugins.plugin_cache  # type: ignore[attr-defined]
-    saved = dict(kept), dict(page_memo._FALSE), set(export._ACCEPTED)
-    kept.clear()
-    page_memo._FALSE.clear()
-    export._ACCEPTED.clear()
-    try:
-        yield
-    finally:
-        kept.clear()
-        kept.update(saved[0])
-        page_memo._FALSE.clear()
-        page_memo._FALSE.update(saved[1])
-        export._ACCEPTED.clear()
-        export._ACCEPTED.update(saved[2])
-
-
 def build_new(project: Path, site: Path) -> object:
     """A `mkdocs build` in a new process (the cache folder as the last build left it)."""
-    with new_process():
+    with without_process_memos():
         build_site(project / "kb", site, project=project)
         return load_config(str(project / "mkdocs.yml")).plugins["country-toolkit"]
 

@@ -14,15 +14,13 @@ import hashlib
 import logging
 import re
 import shutil
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
-from mkdocs.config.defaults import MkDocsConfig
-from support import SAMPLE_KB, copy_project
+from support import SAMPLE_KB, copy_project, without_process_memos
 
 from generator.i18n.coverage import fingerprint
 
@@ -35,30 +33,6 @@ CACHE = ".cache/country-toolkit"  # the plugin's cache_dir (default), in the pro
 def tree(root: Path) -> dict[str, str]:
     return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
             for p in sorted(root.rglob("*")) if p.is_file()}
-
-
-@contextmanager
-def fresh_plugin() -> Iterator[None]:
-    """A plugin object of its own (as in a new process), the served one put back after;
-    nor the FALSE DATA files and pyxform's verdicts this process holds: a warm build reads
-    them back from the cache folder."""
-    from generator import page_memo
-    from generator.xlsform import export
-
-    kept = MkDocsConfig.plugins.plugin_cache  # type: ignore[attr-defined]
-    saved = dict(kept), dict(page_memo._FALSE), set(export._ACCEPTED)
-    kept.clear()
-    page_memo._FALSE.clear()
-    export._ACCEPTED.clear()
-    try:
-        yield
-    finally:
-        kept.clear()
-        kept.update(saved[0])
-        page_memo._FALSE.clear()
-        page_memo._FALSE.update(saved[1])
-        export._ACCEPTED.clear()
-        export._ACCEPTED.update(saved[2])
 
 
 class Logged(logging.Handler):
@@ -153,7 +127,7 @@ def test_served_and_warm_builds_match_a_cold_build_after_each_edit(
     for name, value in SPLIT.items():
         monkeypatch.setattr(pages_module, name, value)
     served = tmp_path / "served"
-    with fresh_plugin():
+    with without_process_memos():
         serve_build(project, served)
         plugin = serve_build(project, served)  # nothing changed: everything reused
         # A question adopting from the library depends on more than its file: read again.
@@ -305,11 +279,11 @@ def test_served_and_warm_builds_match_a_cold_build_after_each_edit(
                 assert ASKED.findall(read(served, QUESTION)) != asked != []
             cold, warm = tmp_path / f"cold-{slug}", tmp_path / f"warm-{slug}"
             cold_logged: list[str] = []
-            with fresh_plugin():
+            with without_process_memos():
                 serve_build(project, cold, cache=False, logged=cold_logged)
             assert logged == cold_logged, name  # the same problems (translations too)
             warm_logged: list[str] = []
-            with fresh_plugin():
+            with without_process_memos():
                 serve_build(project, warm, cache_dir=before, logged=warm_logged)
             # The same problems at the same lines: files read back from the cache folder
             # parse their line numbers again for a message.

@@ -19,7 +19,6 @@ import os
 import re
 import tempfile
 from collections.abc import Callable
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
@@ -28,19 +27,15 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, TableOfContents
 
+from ..page_memo import package_versions
+
 # Bump when the stored entry's layout changes.
 FORMAT = 1
 PACKAGES = ("mkdocs", "markdown", "pymdown-extensions", "mkdocs-material", "country-toolkit")
 
 
 def versions() -> list[str]:
-    out = []
-    for name in PACKAGES:
-        try:
-            out.append(f"{name}=={version(name)}")
-        except PackageNotFoundError:
-            out.append(f"{name}==?")
-    return out
+    return package_versions(PACKAGES)
 
 
 def signature(config: MkDocsConfig, files: Files) -> str:

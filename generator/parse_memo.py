@@ -45,6 +45,8 @@ class ParseMemo:
     translations: dict[str, Any] = field(default_factory=dict, repr=False)
     # What checks.Checker found in each file and typed question, reused the same way.
     checks: dict[tuple[str, str], Any] = field(default_factory=dict, repr=False)
+    # The cache folder (plugin.cache.Store), or None: memory only.
+    stored: Any = field(default=None, repr=False)
     hits: int = 0  # by the current (or last) load
     misses: int = 0
 
@@ -54,9 +56,6 @@ class ParseMemo:
     @staticmethod
     def key(path: Path, model: type) -> tuple[str, str]:
         return str(path), f"{model.__module__}.{model.__qualname__}"
-
-    # The cache folder (plugin.cache.Store), or None: memory only.
-    stored: Any = field(default=None, repr=False)
 
     def get(self, path: Path, model: type, raw: bytes) -> Parsed | None:
         digest = hashlib.sha256(raw).hexdigest()
@@ -108,8 +107,7 @@ class ParseMemo:
     def _stored_key(path: Path, model: type, digest: str) -> str:
         from .rebuild_memo import disk_key
 
-        return disk_key("parse", _code(), str(path), f"{model.__module__}.{model.__qualname__}",
-                        digest)
+        return disk_key("parse", _code(), *ParseMemo.key(path, model), digest)
 
 
 _CODE: list[str] = []

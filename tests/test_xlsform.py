@@ -374,7 +374,7 @@ def test_a_form_pyxform_refuses_is_a_failed_export_with_the_reason(small_kb: Pat
     assert not (small_kb.parent / "f.xlsx").exists()
 
 
-def test_pyxform_checks_a_workbook_once_until_its_rows_change(
+def test_pyxform_checks_a_workbook_once_until_what_it_reads_changes(
         small_kb: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import generator.xlsform.export as export
 
@@ -387,10 +387,14 @@ def test_pyxform_checks_a_workbook_once_until_its_rows_change(
     assert export_xlsform(kb) == first and len(calls) == 1  # serve rebuild, same form
     q = small_kb / "questions/wash/wash-water-source.yml"
     text = q.read_text(encoding="utf-8")
-    assert "\ntext: " in text
+    assert "\ntext: " in text and "code: protected_well\n" in text
     q.write_text(text.replace("\ntext: ", "\ntext: Reworded - ", 1), encoding="utf-8")
+    reworded = export_xlsform(load_or_raise(small_kb))
+    assert reworded != first and len(calls) == 1  # only words changed (test_xlsform_rows.py)
+    q.write_text(text.replace("code: protected_well\n", "code: protected_well_or_borehole\n",
+                              1), encoding="utf-8")  # an option's name: the form changed
     changed = export_xlsform(load_or_raise(small_kb))
-    assert changed != first and len(calls) == 2  # the form changed: checked again
+    assert changed != first and len(calls) == 2  # checked again
 
 
 def test_export_command_writes_the_workbook(tmp_path: Path) -> None:

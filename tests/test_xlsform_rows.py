@@ -128,3 +128,96 @@ def test_the_check_leaves_the_garbage_collector_as_it_found_it(
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+# Free texts in every column the export writes them in (FREE_TEXT): a note, a hinted text
+# question, a number with a constraint message, a select with its choices' labels.
+LABEL_EN, LABEL_FR = "label::English (en)", "label::French (fr)"
+TEXTS = [LABEL_EN, LABEL_FR, "hint::English (en)", "constraint_message::English (en)"]
+
+
+def text_sheets(**texts: str) -> Sheets:
+    """A small bilingual form; texts: cell overrides, "<row name>:<column>" -> text."""
+    survey = [
+        {"type": "note", "name": "intro", LABEL_EN: "Read the consent.", LABEL_FR: "Lisez."},
+        {"type": "text", "name": "village", LABEL_EN: "Village?", LABEL_FR: "Village ?",
+         "hint::English (en)": "Its usual name."},
+        {"type": "integer", "name": "n", LABEL_EN: "How many?", LABEL_FR: "Combien ?",
+         "constraint": ". >= 0", "constraint_message::English (en)": "Not negative"},
+        {"type": "select_one yn", "name": "ok", LABEL_EN: "OK?", LABEL_FR: "OK ?"},
+    ]
+    choices = [{"list_name": "yn", "name": "yes", LABEL_EN: "Yes", LABEL_FR: "Oui"},
+               {"list_name": "yn", "name": "no", LABEL_EN: "No", LABEL_FR: "Non"}]
+    for where, text in texts.items():
+        name, column = where.split(":", 1)
+        row = next(r for r in survey + choices if r["name"] == name)
+        row[column] = text
+    return Sheets(survey=survey, choices=choices,
+                  settings={"form_id": "f", "default_language": "English (en)"},
+                  survey_columns=["type", "name", *TEXTS, "constraint"],
+                  choices_columns=["list_name", "name", LABEL_EN, LABEL_FR])
+
+
+def counting_convert(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    calls: list[object] = []
+    real = export.convert
+    monkeypatch.setattr(export, "_ACCEPTED", set())
+    monkeypatch.setattr(export, "convert", lambda data: calls.append(data) or real(data))
+    return calls
+
+
+def test_a_reworded_text_keeps_pyxforms_verdict(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = counting_convert(monkeypatch)
+    check(text_sheets())
+    assert len(calls) == 1
+    reworded = text_sheets(**{
+        f"intro:{LABEL_EN}": "Read the consent statement aloud (twice), then ask: 'OK?'",
+        f"intro:{LABEL_FR}": "Lisez\u00a0la déclaration\nà voix haute.",
+        "village:hint::English (en)": "  Its name — as people say it. 100% & <sure>  ",
+        "n:constraint_message::English (en)": "0 or more, e.g. 3; \"none\" is 0",
+        f"yes:{LABEL_FR}": "Oui, d’accord", f"no:{LABEL_EN}": "Nope"})
+    check(reworded)
+    assert len(calls) == 1  # only the words changed: pyxform's verdict stands
+    convert(workbook_dict(reworded))  # ...and it is the verdict pyxform gives
+
+
+@pytest.mark.parametrize(("where", "text", "refused"), [
+    (f"village:{LABEL_EN}", "Village of ${nowhere}?", "nowhere"),  # unknown name
+    (f"village:{LABEL_FR}", "Village de ${n n}?", "Reference variables must"),  # malformed
+    (f"village:{LABEL_EN}", "Village of ${n", "Reference variables must"),  # unclosed
+    ("village:hint::English (en)", "See ${nowhere}", "nowhere"),
+    ("n:constraint_message::English (en)", "Not ${nowhere}", "nowhere"),
+    (f"yes:{LABEL_EN}", "Yes, ${nowhere}", "nowhere"),  # a choice's label
+    (f"intro:{LABEL_EN}", "   ", None),  # emptied: the note keeps its French label
+    ("village:hint::English (en)", "", None),  # a hint gone
+    (f"village:{LABEL_EN}", "Village of ${n}?", None),  # a reference: dynamic text
+    (f"village:{LABEL_EN}", "instance('yn')/root/item[name='yes']/label", None),
+    (f"village:{LABEL_EN}", "-", None),
+    (f"village:{LABEL_EN}", "{braces}", None),
+    (f"village:{LABEL_EN}", "bell \x07", None),  # not printable: kept whole
+])
+def test_a_text_edit_pyxform_reads_is_checked_again(
+        monkeypatch: pytest.MonkeyPatch, where: str, text: str, refused: str | None) -> None:
+    calls = counting_convert(monkeypatch)
+    check(text_sheets())
+    edited = text_sheets(**{where: text})
+    if refused is None:
+        check(edited)
+        assert len(calls) == 2  # checked again
+        return
+    with pytest.raises(ExportError, match=refused) as memo:
+        check(edited)
+    assert len(calls) == 2
+    with pytest.raises(ExportError) as fresh:  # the same message as without any verdict kept
+        convert(workbook_dict(edited))
+    assert str(memo.value) == str(fresh.value)
+    with pytest.raises(ExportError):  # and again: a refusal is never kept
+        check(edited)
+
+
+def test_a_note_without_any_label_is_refused_after_an_accepted_form(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    counting_convert(monkeypatch)
+    check(text_sheets())
+    with pytest.raises(ExportError, match="has no label or hint"):
+        check(text_sheets(**{f"intro:{LABEL_EN}": "", f"intro:{LABEL_FR}": " "}))

@@ -429,15 +429,71 @@ def convert(xlsx: bytes | dict[str, Any]) -> str:
     return result.xform
 
 
-# Forms pyxform has accepted in this process, by a digest of their rows. `mkdocs serve`
-# exports the form on every rebuild and most edits (a purpose, a mock-up) leave its rows
-# unchanged, so the check (0.4 s of CPU at 1,000 questions) reruns only when the form
-# itself changed. A refused form is never recorded: it is refused every time.
+# Forms pyxform has accepted in this process, by a digest of their rows' skeleton (below).
+# `mkdocs serve` exports the form on every rebuild and most edits (a purpose, a mock-up, a
+# question's wording) leave its skeleton unchanged, so the check (a second of CPU at 1,000
+# questions) reruns only when something pyxform reads changed. A refused form is never
+# recorded: it is refused every time.
 _ACCEPTED: set[str] = set()
+
+# The free-text columns, by sheet, as the export names them (a base, or base::Language (xx)):
+# what pyxform does with their text (4.x, read in its source) is, for each cell,
+# - read it as workbook_dict gives it: cut at 32,767 characters, carriage returns as
+#   newlines, stripped, and whitespace only is no cell (presence is what xls2json and
+#   SurveyElement.xml_label_and_hint check: "has no label or hint", a row without name or
+#   label, a choice without label, the translations it generates for empty cells);
+#   smart quotes and runs of whitespace are tidied (parsing/sheet_headers.clean_text_values),
+#   a no-break space made a space (xlsx_value_to_str);
+# - look for `${...}` references (validators/pyxform/pyxform_reference.py: a malformed or
+#   unknown or ambiguous name refuses the form; question.py and survey_element.py make a
+#   text holding one dynamic (itext, <output/>), parsed back as XML);
+# - look for `instance(` expressions (parsing/instance_expression.replace_with_output,
+#   made into <output/> elements, parsed back as XML);
+# - treat the text "-" apart (survey.insert_output_values, itext media);
+# - otherwise escape the text into an XML text node and write the XForm as UTF-8 (a lone
+#   surrogate cannot be written).
+# So a text without `$`, `{`, `}`, `instance(`, other than "-" and of printable characters
+# (and ordinary spaces) only is used by pyxform for being there and nothing else: the
+# skeleton keeps such a text as a mark that it is there, and every other cell, column,
+# sheet and setting as it is. Two workbooks with the same skeleton get the same verdict.
+FREE_TEXT = {"survey": ("label", "hint", "guidance_hint", "constraint_message",
+                        "required_message"),
+             "choices": ("label",)}
+_SPACES = frozenset(" \t\n\u00a0\u202f")
+_READ = re.compile(r"[${}]|instance\(")
+
+
+def _free_text(sheet: str, header: str) -> bool:
+    bases = FREE_TEXT.get(sheet, ())
+    base, sep, language = header.partition("::")
+    return base in bases and (not sep or bool(language) and ":" not in language
+                              and language == language.strip())
+
+
+def _skeleton_cell(value: str | None) -> Any:
+    """A free-text cell as pyxform uses it: absent (None), there ([]) or its text (str)."""
+    from pyxform.xls2json_backends import is_empty, xlsx_value_to_str
+
+    text = _read_back(value)
+    text = text.strip() if text is not None else None
+    if is_empty(text):
+        return None
+    text = xlsx_value_to_str(text)
+    if (text == "-" or _READ.search(text) or not (
+            text.isprintable() or all(c.isprintable() or c in _SPACES for c in text))):
+        return text
+    return []
 
 
 def _rows_digest(sheets: Sheets) -> str:
-    text = json.dumps(sheet_rows(sheets), ensure_ascii=False, sort_keys=True,
+    """The digest of the rows' skeleton (FREE_TEXT): what pyxform's verdict depends on."""
+    parts = []
+    for name, columns, rows in sheet_rows(sheets):
+        free = {c for c in columns if _free_text(name, c)}
+        parts.append([name, columns, [
+            {c: _skeleton_cell(v) if c in free else v for c, v in row.items()}
+            for row in rows]])
+    text = json.dumps(parts, ensure_ascii=False, sort_keys=True,
                       separators=(",", ":"), default=repr)
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 

@@ -370,7 +370,7 @@ class SiteRenderer:
         if not self._mockup_base:
             return self._draw_mockup(q)
         return rebuild.mockup(self._mockup_base, q, self.assessment,
-                              lambda: self._draw_mockup(q))
+                              lambda: self._draw_mockup(q), known=self.question_digests())
 
     def _draw_mockup(self, q: Question) -> MockupResult:
         result = build_mockup(q, self.kb.country, self.assessment, self.chart_words)

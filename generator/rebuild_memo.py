@@ -74,10 +74,12 @@ class RebuildMemo:
         self.stored, self.files = stored, files
 
     def mockup(self, base: str, question: Question, assessment: FalseAssessment,
-               make: Callable[[], MockupResult]) -> MockupResult:
-        """base: mockup_base() of this build; make: draws the mock-up when none is kept."""
+               make: Callable[[], MockupResult],
+               known: page_memo.Digests | None = None) -> MockupResult:
+        """base: mockup_base() of this build; make: draws the mock-up when none is kept;
+        known: the build's record digests (the question's page key walks it too)."""
         answers = assessment.key(assessment.drawn_from(question))
-        key = None if answers is None else page_memo.key(base, question, answers)
+        key = None if answers is None else page_memo.key(base, question, answers, known=known)
         kept = self.mockups.get(question.id)
         if key is not None and kept is not None and kept[0] == key:
             self.mockup_hits += 1

@@ -333,17 +333,22 @@ def test_mockups_kept_between_renders_follow_every_input(tmp_path: Path) -> None
     """Serve keeps false answers and mock-ups by keys of what they read: in another
     language the page's own translation of the question, and the false answers of the
     question its skip logic reads. After each edit every mock-up equals a fresh one."""
-    from generator.loader import load_or_raise
+    from generator.loader import load
+    from generator.page_memo import Digests
     from generator.pages import Options, SiteRenderer
+    from generator.parse_memo import ParseMemo
     from generator.rebuild_memo import RebuildMemo
 
     project = copy_project(tmp_path / "project", SAMPLE_KB)
     memo = RebuildMemo()
+    digests = Digests()  # the records' digests, kept across renders as the plugin does
+    parsed = ParseMemo()  # unchanged records stay the same objects (Digests reuses them)
 
     def mockups() -> dict[str, tuple[str, str]]:
-        kb = load_or_raise(project / "kb")
+        kb, _report = load(project / "kb", memo=parsed)
+        assert kb is not None
         memo.start()
-        kept = SiteRenderer(kb, Options(language="fr", rebuild=memo)).mockups
+        kept = SiteRenderer(kb, Options(language="fr", rebuild=memo, digests=digests)).mockups
         assert memo.mockup_hits + memo.mockup_misses == len(kept) > 50
         fresh = SiteRenderer(kb, Options(language="fr")).mockups
         got = {q: (m.sentence, m.chart_html) for q, m in kept.items()}

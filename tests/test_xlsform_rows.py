@@ -221,3 +221,19 @@ def test_a_note_without_any_label_is_refused_after_an_accepted_form(
     check(text_sheets())
     with pytest.raises(ExportError, match="has no label or hint"):
         check(text_sheets(**{f"intro:{LABEL_EN}": "", f"intro:{LABEL_FR}": " "}))
+
+
+def test_the_skeleton_is_the_one_read_for_the_installed_pyxform() -> None:
+    """export.FREE_TEXT lists what pyxform reads in a text, read in its source: a new
+    pyxform must be read again (then its version added to READ_PYXFORM)."""
+    from importlib.metadata import version
+
+    assert version("pyxform").startswith(export.READ_PYXFORM)
+
+
+def test_another_pyxform_checks_every_text_edit(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = counting_convert(monkeypatch)
+    monkeypatch.setattr(export, "_skeleton_applies", lambda: False)
+    check(text_sheets())
+    check(text_sheets(**{f"no:{LABEL_EN}": "Nope"}))
+    assert len(calls) == 2

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import gc
 import hashlib
 import io
@@ -456,6 +457,9 @@ _ACCEPTED: set[str] = set()
 # (and ordinary spaces) only is used by pyxform for being there and nothing else: the
 # skeleton keeps such a text as a mark that it is there, and every other cell, column,
 # sheet and setting as it is. Two workbooks with the same skeleton get the same verdict.
+# Another pyxform may read more of a text: with it the skeleton keeps every text whole
+# (read its source again before adding its version here).
+READ_PYXFORM = ("4.5.",)
 FREE_TEXT = {"survey": ("label", "hint", "guidance_hint", "constraint_message",
                         "required_message"),
              "choices": ("label",)}
@@ -463,7 +467,16 @@ _SPACES = frozenset(" \t\n\u00a0\u202f")
 _READ = re.compile(r"[${}]|instance\(")
 
 
+@functools.cache
+def _skeleton_applies() -> bool:
+    from importlib.metadata import version
+
+    return version("pyxform").startswith(READ_PYXFORM)
+
+
 def _free_text(sheet: str, header: str) -> bool:
+    if not _skeleton_applies():
+        return False
     bases = FREE_TEXT.get(sheet, ())
     base, sep, language = header.partition("::")
     return base in bases and (not sep or bool(language) and ":" not in language

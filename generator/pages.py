@@ -317,6 +317,7 @@ class SiteRenderer:
         self._memo_base: list[object] | None = None  # page_memo key parts shared by all pages
         self._mockup_base: str | None = None  # rebuild_memo.mockup_base
         self._digests: page_memo.Digests | None = None  # of the records the memo keys hold
+        self._positions: page_memo.Positions | None = None  # for questions_slice
         if self.assessment is not None:
             self.false_data = f"false-data/{file_stem(self.assessment)}"
             for q in self.kb.questions.values():
@@ -590,7 +591,9 @@ class SiteRenderer:
         code (in the key's digest), any other function makes the page unkept."""
         from . import page_memo
 
-        part = page_memo.questions_slice(self.kb, held)
+        if self._positions is None:  # self.kb does not change while pages are made
+            self._positions = page_memo.Positions(self.kb)
+        part = page_memo.questions_slice(self.kb, held, self._positions)
         key = None
         if self.options.memo is not None:
             key = page_memo.key(self.memo_base(), "listing", template, path, meta,

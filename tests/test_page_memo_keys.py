@@ -5,6 +5,7 @@ That served pages follow edits end to end is tests/test_edit_loop.py's part."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 import pytest
 from pydantic import BaseModel
@@ -88,3 +89,36 @@ def test_digests_kept_across_rebuilds_drop_what_a_build_left_unused(
     digests.start()  # `other` was not used by the build before: walked again
     assert page_memo.key([question, other], known=digests) == first
     assert digests.walked == 1
+
+
+def test_a_slice_of_questions_is_the_kb_cut_to_them_in_kb_order() -> None:
+    """questions_slice (with the build's Positions or without) holds the given questions
+    found in kb.questions, once each, in kb order, under their keys there, and their
+    adoptions in the kb's order: what a walk of the whole kb gives."""
+    import random
+    from pathlib import Path
+
+    from generator.kb import KnowledgeBase
+
+    def walked(kb: KnowledgeBase, held: list[Question]) -> KnowledgeBase:
+        ids = {id(q) for q in held}
+        kept = {k: q for k, q in kb.questions.items() if id(q) in ids}
+        named = {q.id for q in kept.values()}
+        return replace(kb, questions=kept,
+                       adoptions={k: v for k, v in kb.adoptions.items() if k in named})
+
+    kb, _report = load(Path(__file__).parents[1] / "examples" / "casmaria" / "kb")
+    assert kb is not None and kb.adoptions  # questions adopted from the library
+    questions = list(kb.questions.values())
+    stranger = EDITS["text"](questions[0])  # equal to none of them, not in the kb
+    positions = page_memo.Positions(kb)
+    rng = random.Random(5)
+    for n in (0, 1, 3, len(questions)):
+        held = rng.sample(questions, n)
+        held += held[:2] + [stranger]  # repeated, and one the kb does not hold
+        expected = walked(kb, held)
+        for got in (page_memo.questions_slice(kb, held, positions),
+                    page_memo.questions_slice(kb, held)):
+            assert list(got.questions.items()) == list(expected.questions.items())
+            assert list(got.adoptions.items()) == list(expected.adoptions.items())
+            assert got == expected

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from mkdocs.config import load_config
 from support import SAMPLE_KB, copy_project, without_process_memos
 
 from generator.build import build_site
+from generator.plugin.cache import _sum as resum
 from generator.rebuild_memo import checksum
 
 EPOCH = "1767225600"
@@ -36,15 +38,60 @@ def test_cache_lives_outside_the_site_and_can_be_deleted(project: Path,
     build_site(project / "kb", tmp_path / "one", project=project)
     cache = project / ".cache" / "country-toolkit"
     assert sorted(p.name for p in cache.iterdir()) == [
-        "files-v1", "html-v1.json", "markdown-v1.json", "pages-v1.json", "parse-v1.json",
-        "rebuild-v1.json", "search-v1.json"]
+        "files-v1", "html-v1.sqlite", "markdown-v1.sqlite", "pages-v1.sqlite",
+        "parse-v1.sqlite", "rebuild-v1.sqlite", "search-v1.sqlite"]
     assert not any(".cache" in p.parts for p in (tmp_path / "one").rglob("*"))
-    (cache / "html-v1.json").write_text("{not json", encoding="utf-8")  # damaged
-    (cache / "pages-v1.json").unlink()
+    (cache / "html-v1.sqlite").write_text("{not a database", encoding="utf-8")  # damaged
+    (cache / "pages-v1.sqlite").unlink()
     # A new process: the plugin object MkDocs keeps (and its in-memory cache) starts afresh.
     load_config(str(project / "mkdocs.yml")).plugins["country-toolkit"].html_cache = None
     build_site(project / "kb", tmp_path / "two", project=project)
     assert tree(tmp_path / "one") == tree(tmp_path / "two")
+    assert len(read_store(cache / "html-v1.sqlite")) > 100  # made again
+
+
+def read_store(path: Path) -> dict[str, tuple[str, str]]:
+    """A cache table as stored: key -> (checksum, JSON text)."""
+    with sqlite3.connect(path) as db:
+        return {k: (s, v) for k, s, v in db.execute("SELECT key, sum, value FROM entry")}
+
+
+def write_store(path: Path, entries: dict[str, tuple[str, str]]) -> None:
+    with sqlite3.connect(path) as db:
+        db.execute("DELETE FROM entry")
+        db.executemany("INSERT INTO entry VALUES (?, ?, ?)",
+                       [(k, s, v) for k, (s, v) in entries.items()])
+    db.close()
+
+
+def test_a_page_cache_entry_is_reused_and_a_damaged_or_moved_one_is_a_miss(
+        project: Path, tmp_path: Path) -> None:
+    """Each entry is checked against its checksum (its key and text); one whose text was
+    changed, or that was moved under another key, is a miss: converted again, the site the
+    same, and the table written again with the fresh entry. Entries a build did not use are
+    deleted when it saves (the cache does not grow with every edit)."""
+    build_new(project, tmp_path / "fill")
+    expected = tree(tmp_path / "fill")
+    path = project / ".cache" / "country-toolkit" / "html-v1.sqlite"
+    stored = read_store(path)
+    pages = sorted(stored)
+    assert len(pages) > 100
+    damaged, moved = pages[0], pages[1]
+    total, text = stored[damaged]
+    stored[damaged] = (total, text.replace("<", "&lt;", 1))  # the checksum no longer fits
+    stored[moved] = stored[pages[2]]  # another page's HTML, checksum and all
+    stored["0" * 64] = ("x", "1")  # an entry no build asks for
+    write_store(path, stored)
+    plugin = build_new(project, tmp_path / "warm")
+    reused, looked_up = plugin.html_cache.store.last  # type: ignore[attr-defined]
+    assert looked_up - reused == 2
+    assert tree(tmp_path / "warm") == expected
+    again = read_store(path)
+    assert again.keys() == set(pages)  # the unused entry is gone
+    assert again[damaged][1] == text and again[moved] != stored[moved]
+    plugin = build_new(project, tmp_path / "again")
+    reused, looked_up = plugin.html_cache.store.last  # type: ignore[attr-defined]
+    assert reused == looked_up > 100
 
 
 def build_new(project: Path, site: Path) -> object:
@@ -81,25 +128,36 @@ def test_mockups_and_false_data_are_read_back_and_a_bad_entry_is_made_again(
     blobs = sorted(files.glob("*.bin"), key=lambda p: p.stat().st_size)
     assert len(blobs) >= 2  # a CSV and the workbook
     blobs[-1].write_bytes(blobs[-1].read_bytes()[:1000])  # truncated
-    stored = json.loads((cache / "rebuild-v1.json").read_text(encoding="utf-8"))
-    entries = stored["entries"]
+    stored = read_store(cache / "rebuild-v1.sqlite")
+    entries = {k: json.loads(v) for k, (_, v) in stored.items()}
     mockups = [k for k, v in entries.items() if isinstance(v, dict) and "chart" in v]
     assert len(mockups) > 50
-    # Well-formed JSON of the wrong shapes, and a sentence changed under its checksum.
+    # Well-formed JSON of the wrong shapes, and a sentence changed under its checksum,
+    # stored under a valid checksum of the table (as another writer might); a text changed
+    # under the table's checksum.
     for i, key in enumerate(mockups):
-        entries[key] = [{"sentence": 1, "chart": "", "values": {}, "sum": ""}, "<b>x</b>",
-                        None, {**entries[key], "sentence": "tampered"}][i % 4]
-    (cache / "rebuild-v1.json").write_text(json.dumps(stored), encoding="utf-8")
+        if i % 5 == 4:
+            stored[key] = (stored[key][0], stored[key][1].replace('"', "'", 1))
+            continue
+        text = json.dumps([{"sentence": 1, "chart": "", "values": {}, "sum": ""}, "<b>x</b>",
+                           None, {**entries[key], "sentence": "tampered"}][i % 5])
+        stored[key] = (resum(key, text), text)
+    write_store(cache / "rebuild-v1.sqlite", stored)
     # YAML values changed under an unchanged checksum, a wrong tag, a missing field.
-    parses = json.loads((cache / "parse-v1.json").read_text(encoding="utf-8"))
-    for i, value in enumerate(parses["entries"].values()):
-        if i % 3 == 0:
+    parses = read_store(cache / "parse-v1.sqlite")
+    for i, (key, (total, text)) in enumerate(sorted(parses.items())):
+        value = json.loads(text)
+        if i % 4 == 0:
             value["data"][2] = "tampered"  # a mapping's first value
-        elif i % 3 == 1:
+        elif i % 4 == 1:
             value["data"], value["sum"] = ["X", 1], checksum(["X", 1])
-        else:
+        elif i % 4 == 2:
             del value["sum"]
-    (cache / "parse-v1.json").write_text(json.dumps(parses), encoding="utf-8")
+        else:  # the table's checksum fails
+            parses[key] = (total, text.replace("[", "[[", 1))
+            continue
+        parses[key] = (resum(key, json.dumps(value)), json.dumps(value))
+    write_store(cache / "parse-v1.sqlite", parses)
     plugin = build_new(project, tmp_path / "damaged")
     memo = plugin.rebuild_memo  # type: ignore[attr-defined]
     assert memo.mockup_hits == 0 and not memo.downloads_hit

@@ -16,7 +16,7 @@ from mkdocs.config import load_config
 from support import SAMPLE_KB, copy_project, without_process_memos
 
 from generator.build import build_site
-from generator.plugin.cache import _sum as resum
+from generator.plugin.cache import Store, _sum
 from generator.rebuild_memo import checksum
 
 EPOCH = "1767225600"
@@ -50,18 +50,24 @@ def test_cache_lives_outside_the_site_and_can_be_deleted(project: Path,
     assert len(read_store(cache / "html-v1.sqlite")) > 100  # made again
 
 
-def read_store(path: Path) -> dict[str, tuple[str, str]]:
-    """A cache table as stored: key -> (checksum, JSON text)."""
+def read_store(path: Path) -> dict[str, tuple[bytes, str]]:
+    """A cache table as stored: key -> (checksum, text: "=" and a text value, or JSON)."""
     with sqlite3.connect(path) as db:
-        return {k: (s, v) for k, s, v in db.execute("SELECT key, sum, value FROM entry")}
+        return {k: (s, v.decode()) for k, s, v in
+                db.execute("SELECT key, sum, value FROM entry")}
 
 
-def write_store(path: Path, entries: dict[str, tuple[str, str]]) -> None:
+def write_store(path: Path, entries: dict[str, tuple[bytes, str]]) -> None:
     with sqlite3.connect(path) as db:
         db.execute("DELETE FROM entry")
         db.executemany("INSERT INTO entry VALUES (?, ?, ?)",
-                       [(k, s, v) for k, (s, v) in entries.items()])
+                       [(k, s, v.encode()) for k, (s, v) in entries.items()])
     db.close()
+
+
+def resum(key: str, text: str) -> bytes:
+    """The checksum the cache would store with text under key."""
+    return _sum(key, text.encode())
 
 
 def test_a_page_cache_entry_is_reused_and_a_damaged_or_moved_one_is_a_miss(
@@ -129,7 +135,7 @@ def test_mockups_and_false_data_are_read_back_and_a_bad_entry_is_made_again(
     assert len(blobs) >= 2  # a CSV and the workbook
     blobs[-1].write_bytes(blobs[-1].read_bytes()[:1000])  # truncated
     stored = read_store(cache / "rebuild-v1.sqlite")
-    entries = {k: json.loads(v) for k, (_, v) in stored.items()}
+    entries = {k: json.loads(v) for k, (_, v) in stored.items() if not v.startswith("=")}
     mockups = [k for k, v in entries.items() if isinstance(v, dict) and "chart" in v]
     assert len(mockups) > 50
     # Well-formed JSON of the wrong shapes, and a sentence changed under its checksum,
@@ -177,3 +183,24 @@ def test_mockups_and_false_data_are_read_back_and_a_bad_entry_is_made_again(
     memo = build_new(project, tmp_path / "foreign").rebuild_memo  # type: ignore[attr-defined]
     assert not memo.downloads_hit
     assert tree(tmp_path / "foreign") == expected
+
+
+def test_a_store_gives_back_what_was_put_and_keeps_only_what_the_last_build_used(
+        tmp_path: Path) -> None:
+    values = {"text": "<p>été</p>", "equals": "=not json", "surrogate": "a\ud800b",
+              "json": {"a": ["\udc00", 1, None, 2.5]}, "list": [1, "=", {"x": True}]}
+    store = Store(tmp_path, "t")
+    store.load()
+    for key, value in values.items():
+        store.put(key, value)
+    store.save()
+    again = Store(tmp_path, "t")
+    again.load()
+    assert {k: again.get(k) for k in values} == values
+    assert again.get("unknown") is None
+    again.save()  # used all but "unknown", which was never there
+    third = Store(tmp_path, "t")
+    third.load()
+    assert third.get("text") == values["text"]
+    third.save()  # only "text" was used: the others are deleted
+    assert set(read_store(tmp_path / "t-v1.sqlite")) == {"text"}

@@ -9,12 +9,11 @@ import shutil
 from pathlib import Path
 
 from support import SAMPLE_KB
-from test_cache import read_store, write_store
+from test_cache import read_store, resum, write_store
 
 from generator.loader import load
 from generator.parse_memo import ParseMemo
 from generator.plugin.cache import Store
-from generator.plugin.cache import _sum as resum
 
 QUESTION_FILE = "questions/aap/aap-other-languages.yml"
 PURPOSE = "Find small language groups at risk of being left out of communication."

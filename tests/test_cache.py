@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 import sqlite3
 from pathlib import Path
 
@@ -204,3 +205,8 @@ def test_a_store_gives_back_what_was_put_and_keeps_only_what_the_last_build_used
     assert third.get("text") == values["text"]
     third.save()  # only "text" was used: the others are deleted
     assert set(read_store(tmp_path / "t-v1.sqlite")) == {"text"}
+    # The folder deleted under a running serve session: its next write makes it again.
+    shutil.rmtree(tmp_path)
+    third.put("new", 1)
+    third.save()
+    assert set(read_store(tmp_path / "t-v1.sqlite")) == {"new"}

@@ -179,6 +179,8 @@ class Store:
             self.folder.mkdir(parents=True, exist_ok=True)
             with contextlib.suppress(OSError):
                 (self.folder / self.legacy).unlink()
+            if self.db is not None and not path.is_file():
+                self._broke()  # the folder was deleted while serve ran: written afresh
             if self.broken or self.db is None:
                 if self.broken:  # made again from what this process holds
                     for name in (self.name, f"{self.name}-journal"):

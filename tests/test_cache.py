@@ -210,3 +210,26 @@ def test_a_store_gives_back_what_was_put_and_keeps_only_what_the_last_build_used
     third.put("new", 1)
     third.save()
     assert set(read_store(tmp_path / "t-v1.sqlite")) == {"new"}
+
+
+def test_a_store_locked_by_another_build_is_left_sound_and_written_later(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator.plugin import cache
+
+    monkeypatch.setattr(cache, "TIMEOUT", 0.05)
+    store = Store(tmp_path, "t")
+    store.load()
+    store.put("a", "one")
+    store.save()
+    other = sqlite3.connect(tmp_path / "t-v1.sqlite", isolation_level=None)
+    other.execute("BEGIN EXCLUSIVE")  # another build writing for longer than we wait
+    assert store.get("a") == "one"  # from memory
+    store.put("b", "two")
+    store.save()  # cannot write now: the file is left as it is
+    other.execute("COMMIT")
+    other.close()
+    assert set(read_store(tmp_path / "t-v1.sqlite")) == {"a"}
+    store.get("a")
+    store.get("b")
+    store.save()  # written now
+    assert set(read_store(tmp_path / "t-v1.sqlite")) == {"a", "b"}

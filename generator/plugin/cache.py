@@ -32,6 +32,8 @@ from ..page_memo import package_versions
 
 # Bump when the stored entry's layout changes.
 FORMAT = 1
+# Seconds to wait for another build's lock on a cache file.
+TIMEOUT = 10.0
 PACKAGES = ("mkdocs", "markdown", "pymdown-extensions", "mkdocs-material", "country-toolkit")
 
 
@@ -120,10 +122,18 @@ class Store:
         try:
             self.db = _connect(path)
             self.db.execute("SELECT key, sum, value FROM entry LIMIT 0").fetchall()
-        except sqlite3.Error:
-            self._broke()
+        except sqlite3.Error as err:
+            self._broke(err)
 
-    def _broke(self) -> None:
+    def _broke(self, err: Exception | None = None) -> None:
+        """Stop reading the file; written afresh by the next flush, unless another build
+        only held its lock for too long (the file is sound: this build leaves it alone)."""
+        if getattr(err, "sqlite_errorname", "") in ("SQLITE_BUSY", "SQLITE_LOCKED"):
+            if self.db is not None:
+                with contextlib.suppress(sqlite3.Error):
+                    self.db.close()
+            self.db = None  # the next flush connects again and writes what is pending
+            return
         if self.db is not None:
             with contextlib.suppress(sqlite3.Error):
                 self.db.close()
@@ -136,8 +146,8 @@ class Store:
             try:
                 row = self.db.execute("SELECT sum, value FROM entry WHERE key = ?",
                                       (key,)).fetchone()
-            except sqlite3.Error:
-                self._broke()
+            except sqlite3.Error as err:
+                self._broke(err)
                 row = None
             if (row is not None and isinstance(row[0], bytes) and isinstance(row[1], bytes)
                     and row[0] == _sum(key, row[1])):
@@ -201,7 +211,7 @@ class Store:
                                     self._rows(sorted(self.pending)))
             self.pending = set()
         except (OSError, sqlite3.Error) as err:
-            self._broke()
+            self._broke(err)
             logging.getLogger("mkdocs.plugins.country-toolkit").info(
                 "cache %s not written (%s): the next build does that work again", self.name, err)
 
@@ -216,7 +226,7 @@ def _connect(path: Path) -> sqlite3.Connection:
     # isolation_level=None: no transaction is held open between reads, so another build
     # can write. synchronous OFF: a crash may damage the file, which every read checks.
     # check_same_thread: `mkdocs serve` rebuilds in another thread than its first build.
-    db = sqlite3.connect(path, timeout=10, isolation_level=None, check_same_thread=False)
+    db = sqlite3.connect(path, timeout=TIMEOUT, isolation_level=None, check_same_thread=False)
     db.execute("PRAGMA synchronous = OFF")
     return db
 

@@ -205,6 +205,16 @@ def test_a_store_gives_back_what_was_put_and_keeps_only_what_the_last_build_used
     assert third.get("text") == values["text"]
     third.save()  # only "text" was used: the others are deleted
     assert set(read_store(tmp_path / "t-v1.sqlite")) == {"text"}
+    # Large entries no longer used: the file gives their space back.
+    for i in range(20):
+        third.put(f"big{i}", "x" * 100_000)
+    third.get("text")
+    third.save()
+    size = (tmp_path / "t-v1.sqlite").stat().st_size
+    assert size > 2_000_000
+    third.get("text")
+    third.save()
+    assert (tmp_path / "t-v1.sqlite").stat().st_size < size / 10
     # The folder deleted under a running serve session: its next write makes it again.
     shutil.rmtree(tmp_path)
     third.put("new", 1)

@@ -198,6 +198,8 @@ class Store:
                             (self.folder / name).unlink()
                     self.pending = set(self.entries)
                 self.db = _connect(path)
+                # Set before the table exists (a new file): freed pages can be given back.
+                self.db.execute("PRAGMA auto_vacuum = INCREMENTAL")
                 self.db.execute("CREATE TABLE IF NOT EXISTS entry (key TEXT PRIMARY KEY, "
                                 "sum BLOB NOT NULL, value BLOB NOT NULL)")
                 self.broken = False
@@ -210,6 +212,13 @@ class Store:
                 self.db.executemany("INSERT OR REPLACE INTO entry VALUES (?, ?, ?)",
                                     self._rows(sorted(self.pending)))
             self.pending = set()
+            # SQLite reuses freed pages; a file more than a quarter free (the kb shrank, or
+            # the pages changed a lot) gives them back to the disk.
+            (free,) = self.db.execute("PRAGMA freelist_count").fetchone()
+            (total,) = self.db.execute("PRAGMA page_count").fetchone()
+            if free * 4 > total:
+                # A script: each step of the statement frees one page only.
+                self.db.executescript("PRAGMA incremental_vacuum;")
         except (OSError, sqlite3.Error) as err:
             self._broke(err)
             logging.getLogger("mkdocs.plugins.country-toolkit").info(

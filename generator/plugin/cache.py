@@ -81,19 +81,20 @@ class _Warnings(logging.Handler):
 
 
 class Store:
-    """One cache table: key -> JSON value, in an SQLite file of the cache folder.
+    """One cache table: key -> value (text, or JSON data), in an SQLite file of the cache
+    folder.
 
     A build asks for a few thousand keys and makes a few new ones, so it reads only the
     entries it asks for and writes only the new ones, in one transaction: reading and
     writing a whole JSON file of every entry was a sixth of a warm build at 1,000 questions.
     The values are data only, never pickles: UTF-8 text for a text value (a page's HTML,
-    most of the bytes: JSON's escapes cost a tenth of a warm build's reading), JSON for the
-    others, each stored with the sha256 of its key and bytes; an entry whose checksum fails
-    (damaged, or moved under another key), a file that is not this table (damaged, foreign)
-    is a miss, and a broken file is made again. Entries not used by the last build are
-    deleted when it saves, so the file holds what the last build used (SQLite reuses the
-    freed pages). Concurrent builds are
-    serialised by SQLite's lock; a build that cannot write leaves the cache as it was."""
+    most of the bytes, read back without undoing JSON's escapes), JSON for the others, each
+    stored with the sha256 of its key and bytes; an entry whose checksum fails (damaged, or
+    moved under another key), a file that is not this table (damaged, foreign) is a miss,
+    and a broken file is made again. Entries not used by the last build are deleted when it
+    saves, so the file holds what the last build used (SQLite reuses the freed pages, and
+    gives them back when a quarter of the file is free). Concurrent builds are serialised
+    by SQLite's lock; a build that cannot write leaves the file as it was."""
 
     def __init__(self, folder: Path | None, name: str) -> None:
         self.folder = folder
@@ -223,7 +224,6 @@ class Store:
             self._broke(err)
             logging.getLogger("mkdocs.plugins.country-toolkit").info(
                 "cache %s not written (%s): the next build does that work again", self.name, err)
-
 
     def _rows(self, keys: list[str]) -> Iterator[tuple[str, bytes, bytes]]:
         for key in keys:  # one at a time: the values of a first build are tens of MB

@@ -14,6 +14,7 @@ entry for it), so its checks run each build too. An entry of another shape is a 
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
@@ -31,6 +32,7 @@ class CheckMemo:
 
     def __init__(self, memo: ParseMemo) -> None:
         self.memo, self.stored = memo, memo.stored
+        self.base: str | None = None
         # The byte digest of each file the ParseMemo holds, by its YAML object.
         self.digests = {id(p.doc): (p.doc, p.record, p.digest) for p in memo.entries.values()
                         if p.doc is not None}
@@ -48,10 +50,13 @@ class CheckMemo:
         return entry[2]
 
     def key(self, kind: str, *parts: Any) -> str:
-        from .parse_memo import _code
-        from .rebuild_memo import disk_key
+        if self.base is None:  # the code and package versions: once per load
+            from .parse_memo import _code
+            from .rebuild_memo import disk_key
 
-        return disk_key(f"checks-{kind}", _code(), json.dumps(parts, default=repr))
+            self.base = disk_key("checks", _code())
+        text = json.dumps([self.base, kind, parts], default=repr)
+        return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
     def get(self, key: str, groups: int) -> Groups | None:
         found = decode(self.stored.get(key), groups)

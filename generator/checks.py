@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from . import process_checks
+from .check_memo import CheckMemo
 from .errors_text import describe, field_path
 from .i18n.validate import translation_problems
 from .loaded import Loaded, Source
@@ -201,17 +202,25 @@ class Checker:
 
     def run(self) -> list[Problem]:
         kept = self.memo.checks if self.memo is not None else None
+        disk = CheckMemo.of(self.memo)
         fresh: dict[tuple[str, str], Any] = {}
         country = self.loaded.records.get("country")
+        country_doc = self.loaded.docs.get(("country", ""))
+        country_digest = disk.digest(country_doc, country) if disk is not None else None
         for source in self.loaded.sources:
             self.references(source)  # against the ids of the whole kb: always checked
+            digest = disk.digest(source.doc, source.record) if disk is not None else None
             self._per_file(kept, fresh, ("file", source.rel), (source.doc,),
-                           (source.kind, self.round), lambda s=source: self._file(s))
+                           (source.kind, self.round), lambda s=source: self._file(s),
+                           disk, digest and ("file", digest))
         for q in self.questions.values():
-            self._per_file(kept, fresh, ("question", q.id),
-                           (q, self.loaded.docs.get(("question", q.id)), country),
+            doc = self.loaded.docs.get(("question", q.id))
+            digest = disk.digest(doc, q) if disk is not None else None
+            self._per_file(kept, fresh, ("question", q.id), (q, doc, country),
                            (self.loaded.rel.get(("question", q.id)),),
-                           lambda q=q: self.question(q))
+                           lambda q=q: self.question(q), disk,
+                           digest and (country_digest or country is None)
+                           and ("question", q.id, digest, country_digest))
         if kept is not None:
             kept.clear()
             kept.update(fresh)
@@ -219,7 +228,7 @@ class Checker:
             self.dataset(d)
         process_checks.run(self)
         self.problems.extend(translation_problems(
-            self.loaded, self.memo.translations if self.memo is not None else None))
+            self.loaded, self.memo.translations if self.memo is not None else None, disk))
         return self.problems
 
     def _file(self, source: Source) -> None:
@@ -230,20 +239,31 @@ class Checker:
     def _per_file(self, kept: dict[tuple[str, str], Any] | None,
                   fresh: dict[tuple[str, str], Any], key: tuple[str, str],
                   objects: tuple[object, ...], values: tuple[object, ...],
-                  check: Callable[[], None]) -> None:
+                  check: Callable[[], None], disk: CheckMemo | None = None,
+                  inputs: Any = None) -> None:
         """Run check, or (mkdocs serve) reuse what it found in an earlier build while it
         reads the very same parsed objects (the ParseMemo hands back the same ones for a
-        file whose bytes are unchanged) and equal values."""
+        file whose bytes are unchanged) and equal values; a new process reads it back from
+        the cache folder (check_memo.py) by inputs, the digests of the files it reads (None:
+        not kept there)."""
         entry = kept.get(key) if kept is not None else None
+        stored = disk.key(*key, values, inputs) if disk is not None and inputs else None
         if (entry is not None and len(entry[0]) == len(objects)
                 and all(a is b for a, b in zip(entry[0], objects, strict=True))
                 and entry[1] == values):
             found = entry[2]
             self.problems.extend(found)
+            if stored is not None:  # its entry in the cache folder stays
+                disk.stored.used.add(stored)  # type: ignore[union-attr]
+        elif stored is not None and (read := disk.get(stored, 1)) is not None:  # type: ignore[union-attr]
+            found = read[0]
+            self.problems.extend(found)
         else:
             start = len(self.problems)
             check()
             found = self.problems[start:]
+            if stored is not None:
+                disk.put(stored, [found])  # type: ignore[union-attr]
         fresh[key] = (objects, values, found)
 
     def references(self, source: Source) -> None:

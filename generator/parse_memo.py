@@ -49,9 +49,12 @@ class ParseMemo:
     stored: Any = field(default=None, repr=False)
     hits: int = 0  # by the current (or last) load
     misses: int = 0
+    # Per-file check results read back from the cache folder (check_memo.py), or made again.
+    check_hits: int = 0
+    check_misses: int = 0
 
     def start(self) -> None:
-        self.hits = self.misses = 0
+        self.hits = self.misses = self.check_hits = self.check_misses = 0
 
     @staticmethod
     def key(path: Path, model: type) -> tuple[str, str]:

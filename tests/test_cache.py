@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -15,6 +17,7 @@ from mkdocs.config import load_config
 from support import SAMPLE_KB, copy_project, without_process_memos
 
 from generator.build import build_site
+from generator.plugin.cache import Store, _sum
 from generator.rebuild_memo import checksum
 
 EPOCH = "1767225600"
@@ -36,15 +39,66 @@ def test_cache_lives_outside_the_site_and_can_be_deleted(project: Path,
     build_site(project / "kb", tmp_path / "one", project=project)
     cache = project / ".cache" / "country-toolkit"
     assert sorted(p.name for p in cache.iterdir()) == [
-        "files-v1", "html-v1.json", "markdown-v1.json", "pages-v1.json", "parse-v1.json",
-        "rebuild-v1.json", "search-v1.json"]
+        "files-v1", "html-v1.sqlite", "markdown-v1.sqlite", "pages-v1.sqlite",
+        "parse-v1.sqlite", "rebuild-v1.sqlite", "search-v1.sqlite"]
     assert not any(".cache" in p.parts for p in (tmp_path / "one").rglob("*"))
-    (cache / "html-v1.json").write_text("{not json", encoding="utf-8")  # damaged
-    (cache / "pages-v1.json").unlink()
+    (cache / "html-v1.sqlite").write_text("{not a database", encoding="utf-8")  # damaged
+    (cache / "pages-v1.sqlite").unlink()
     # A new process: the plugin object MkDocs keeps (and its in-memory cache) starts afresh.
     load_config(str(project / "mkdocs.yml")).plugins["country-toolkit"].html_cache = None
     build_site(project / "kb", tmp_path / "two", project=project)
     assert tree(tmp_path / "one") == tree(tmp_path / "two")
+    assert len(read_store(cache / "html-v1.sqlite")) > 100  # made again
+
+
+def read_store(path: Path) -> dict[str, tuple[bytes, str]]:
+    """A cache table as stored: key -> (checksum, text: "=" and a text value, or JSON)."""
+    with sqlite3.connect(path) as db:
+        return {k: (s, v.decode()) for k, s, v in
+                db.execute("SELECT key, sum, value FROM entry")}
+
+
+def write_store(path: Path, entries: dict[str, tuple[bytes, str]]) -> None:
+    with sqlite3.connect(path) as db:
+        db.execute("DELETE FROM entry")
+        db.executemany("INSERT INTO entry VALUES (?, ?, ?)",
+                       [(k, s, v.encode()) for k, (s, v) in entries.items()])
+    db.close()
+
+
+def resum(key: str, text: str) -> bytes:
+    """The checksum the cache would store with text under key."""
+    return _sum(key, text.encode())
+
+
+def test_a_page_cache_entry_is_reused_and_a_damaged_or_moved_one_is_a_miss(
+        project: Path, tmp_path: Path) -> None:
+    """Each entry is checked against its checksum (its key and text); one whose text was
+    changed, or that was moved under another key, is a miss: converted again, the site the
+    same, and the table written again with the fresh entry. Entries a build did not use are
+    deleted when it saves (the cache does not grow with every edit)."""
+    build_new(project, tmp_path / "fill")
+    expected = tree(tmp_path / "fill")
+    path = project / ".cache" / "country-toolkit" / "html-v1.sqlite"
+    stored = read_store(path)
+    pages = sorted(stored)
+    assert len(pages) > 100
+    damaged, moved = pages[0], pages[1]
+    total, text = stored[damaged]
+    stored[damaged] = (total, text.replace("<", "&lt;", 1))  # the checksum no longer fits
+    stored[moved] = stored[pages[2]]  # another page's HTML, checksum and all
+    stored["0" * 64] = ("x", "1")  # an entry no build asks for
+    write_store(path, stored)
+    plugin = build_new(project, tmp_path / "warm")
+    reused, looked_up = plugin.html_cache.store.last  # type: ignore[attr-defined]
+    assert looked_up - reused == 2
+    assert tree(tmp_path / "warm") == expected
+    again = read_store(path)
+    assert again.keys() == set(pages)  # the unused entry is gone
+    assert again[damaged][1] == text and again[moved] != stored[moved]
+    plugin = build_new(project, tmp_path / "again")
+    reused, looked_up = plugin.html_cache.store.last  # type: ignore[attr-defined]
+    assert reused == looked_up > 100
 
 
 def build_new(project: Path, site: Path) -> object:
@@ -81,25 +135,38 @@ def test_mockups_and_false_data_are_read_back_and_a_bad_entry_is_made_again(
     blobs = sorted(files.glob("*.bin"), key=lambda p: p.stat().st_size)
     assert len(blobs) >= 2  # a CSV and the workbook
     blobs[-1].write_bytes(blobs[-1].read_bytes()[:1000])  # truncated
-    stored = json.loads((cache / "rebuild-v1.json").read_text(encoding="utf-8"))
-    entries = stored["entries"]
+    stored = read_store(cache / "rebuild-v1.sqlite")
+    entries = {k: json.loads(v) for k, (_, v) in stored.items() if not v.startswith("=")}
     mockups = [k for k, v in entries.items() if isinstance(v, dict) and "chart" in v]
     assert len(mockups) > 50
-    # Well-formed JSON of the wrong shapes, and a sentence changed under its checksum.
+    # Well-formed JSON of the wrong shapes, and a sentence changed under its checksum,
+    # stored under a valid checksum of the table (as another writer might); a text changed
+    # under the table's checksum.
     for i, key in enumerate(mockups):
-        entries[key] = [{"sentence": 1, "chart": "", "values": {}, "sum": ""}, "<b>x</b>",
-                        None, {**entries[key], "sentence": "tampered"}][i % 4]
-    (cache / "rebuild-v1.json").write_text(json.dumps(stored), encoding="utf-8")
+        if i % 5 == 4:
+            stored[key] = (stored[key][0], stored[key][1].replace('"', "'", 1))
+            continue
+        text = json.dumps([{"sentence": 1, "chart": "", "values": {}, "sum": ""}, "<b>x</b>",
+                           None, {**entries[key], "sentence": "tampered"}][i % 5])
+        stored[key] = (resum(key, text), text)
+    write_store(cache / "rebuild-v1.sqlite", stored)
     # YAML values changed under an unchanged checksum, a wrong tag, a missing field.
-    parses = json.loads((cache / "parse-v1.json").read_text(encoding="utf-8"))
-    for i, value in enumerate(parses["entries"].values()):
-        if i % 3 == 0:
+    parses = read_store(cache / "parse-v1.sqlite")
+    yaml_values = sorted((k, v) for k, v in parses.items() if '"data":' in v[1])
+    assert len(yaml_values) > 50
+    for i, (key, (total, text)) in enumerate(yaml_values):
+        value = json.loads(text)
+        if i % 4 == 0:
             value["data"][2] = "tampered"  # a mapping's first value
-        elif i % 3 == 1:
+        elif i % 4 == 1:
             value["data"], value["sum"] = ["X", 1], checksum(["X", 1])
-        else:
+        elif i % 4 == 2:
             del value["sum"]
-    (cache / "parse-v1.json").write_text(json.dumps(parses), encoding="utf-8")
+        else:  # the table's checksum fails
+            parses[key] = (total, text.replace("[", "[[", 1))
+            continue
+        parses[key] = (resum(key, json.dumps(value)), json.dumps(value))
+    write_store(cache / "parse-v1.sqlite", parses)
     plugin = build_new(project, tmp_path / "damaged")
     memo = plugin.rebuild_memo  # type: ignore[attr-defined]
     assert memo.mockup_hits == 0 and not memo.downloads_hit
@@ -117,3 +184,62 @@ def test_mockups_and_false_data_are_read_back_and_a_bad_entry_is_made_again(
     memo = build_new(project, tmp_path / "foreign").rebuild_memo  # type: ignore[attr-defined]
     assert not memo.downloads_hit
     assert tree(tmp_path / "foreign") == expected
+
+
+def test_a_store_gives_back_what_was_put_and_keeps_only_what_the_last_build_used(
+        tmp_path: Path) -> None:
+    values = {"text": "<p>été</p>", "equals": "=not json", "surrogate": "a\ud800b",
+              "json": {"a": ["\udc00", 1, None, 2.5]}, "list": [1, "=", {"x": True}]}
+    store = Store(tmp_path, "t")
+    store.load()
+    for key, value in values.items():
+        store.put(key, value)
+    store.save()
+    again = Store(tmp_path, "t")
+    again.load()
+    assert {k: again.get(k) for k in values} == values
+    assert again.get("unknown") is None
+    again.save()  # used all but "unknown", which was never there
+    third = Store(tmp_path, "t")
+    third.load()
+    assert third.get("text") == values["text"]
+    third.save()  # only "text" was used: the others are deleted
+    assert set(read_store(tmp_path / "t-v1.sqlite")) == {"text"}
+    # Large entries no longer used: the file gives their space back.
+    for i in range(20):
+        third.put(f"big{i}", "x" * 100_000)
+    third.get("text")
+    third.save()
+    size = (tmp_path / "t-v1.sqlite").stat().st_size
+    assert size > 2_000_000
+    third.get("text")
+    third.save()
+    assert (tmp_path / "t-v1.sqlite").stat().st_size < size / 10
+    # The folder deleted under a running serve session: its next write makes it again.
+    shutil.rmtree(tmp_path)
+    third.put("new", 1)
+    third.save()
+    assert set(read_store(tmp_path / "t-v1.sqlite")) == {"new"}
+
+
+def test_a_store_locked_by_another_build_is_left_sound_and_written_later(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator.plugin import cache
+
+    monkeypatch.setattr(cache, "TIMEOUT", 0.05)
+    store = Store(tmp_path, "t")
+    store.load()
+    store.put("a", "one")
+    store.save()
+    other = sqlite3.connect(tmp_path / "t-v1.sqlite", isolation_level=None)
+    other.execute("BEGIN EXCLUSIVE")  # another build writing for longer than we wait
+    assert store.get("a") == "one"  # from memory
+    store.put("b", "two")
+    store.save()  # cannot write now: the file is left as it is
+    other.execute("COMMIT")
+    other.close()
+    assert set(read_store(tmp_path / "t-v1.sqlite")) == {"a"}
+    store.get("a")
+    store.get("b")
+    store.save()  # written now
+    assert set(read_store(tmp_path / "t-v1.sqlite")) == {"a", "b"}

@@ -104,7 +104,7 @@ def stale_purpose(lines: list[str]) -> list[str]:
 
 def cache_files(project: Path) -> dict[str, bytes]:
     folder = project / CACHE
-    return {p.name: p.read_bytes() for p in sorted(folder.glob("*.json"))}
+    return {p.name: p.read_bytes() for p in sorted(folder.glob("*.sqlite"))}
 
 
 # Whole pages at most this large (in questions, rows or sheet entries): the sample's DAP,

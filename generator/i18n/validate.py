@@ -3,6 +3,7 @@ since), keys that are no translatable field, languages the kb does not declare."
 
 from __future__ import annotations
 
+from ..check_memo import CheckMemo
 from ..loaded import Loaded, Source
 from ..problems import Problem, shown
 from .coverage import closest, declared_languages, iter_stale, walk_source
@@ -19,12 +20,14 @@ Found = tuple[list[Problem], list[Problem], list[Problem], list[Problem]]
 Memo = dict[str, tuple[object, object, Context, Found]]
 
 
-def translation_problems(loaded: Loaded, memo: Memo | None = None) -> list[Problem]:
+def translation_problems(loaded: Loaded, memo: Memo | None = None,
+                         disk: CheckMemo | None = None) -> list[Problem]:
     """memo (`mkdocs serve`, kept by the plugin with its ParseMemo): each file's problems
     from an earlier build, reused while the file's parsed YAML and record are the very
     objects that build had (the ParseMemo hands back the same ones for unchanged bytes; a
     question that adopts from the library is parsed anew each build, so it is never
-    reused) and the languages are the same. Entries of files gone are dropped."""
+    reused) and the languages are the same. Entries of files gone are dropped. disk: a new
+    process reads them back from the cache folder (check_memo.py) by the file's bytes."""
     source, others = declared_languages(loaded)
     # Without country.yml (reported as missing) the declared languages are unknown: warning
     # about every translation in the kb would bury the one real problem.
@@ -35,11 +38,20 @@ def translation_problems(loaded: Loaded, memo: Memo | None = None) -> list[Probl
     kept: Memo = {}
     for s in loaded.sources:
         entry = memo.get(s.rel) if memo is not None else None
+        digest = disk.digest(s.doc, s.record) if disk is not None else None
+        stored = disk.key("translations", s.kind, s.rel, context, digest) \
+            if disk is not None and digest else None
         if (entry is not None and entry[0] is s.doc and entry[1] is s.record
                 and entry[2] == context):
             result = entry[3]
+            if stored is not None:  # its entry in the cache folder stays
+                disk.stored.used.add(stored)  # type: ignore[union-attr]
+        elif stored is not None and (read := disk.get(stored, 4)) is not None:  # type: ignore[union-attr]
+            result = (read[0], read[1], read[2], read[3])
         else:
             result = _file_problems(s, source, others, has_country, forms)
+            if stored is not None:
+                disk.put(stored, result)  # type: ignore[union-attr]
         kept[s.rel] = (s.doc, s.record, context, result)
         found.append(result)
     if memo is not None:

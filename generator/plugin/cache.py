@@ -4,21 +4,22 @@ Python-Markdown is about half of a build. A page's HTML, table of contents and a
 a function of its Markdown, its path, the Markdown configuration, the set of files its links
 resolve against and the versions of the packages that convert it: the key hashes all of
 them, so a change of any one is a miss and the page is converted again (never stale).
-The cache is kept in memory across `mkdocs serve` rebuilds and in one JSON file outside the
+The cache is kept in memory across `mkdocs serve` rebuilds and in an SQLite file outside the
 site (default `.cache/country-toolkit/`), safe to delete at any time. A render that logged a
 warning is never stored, so strict mode still sees every warning.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import json
 import logging
 import os
 import re
-import tempfile
-from collections.abc import Callable
+import sqlite3
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,8 @@ from ..page_memo import package_versions
 
 # Bump when the stored entry's layout changes.
 FORMAT = 1
+# Seconds to wait for another build's lock on a cache file.
+TIMEOUT = 10.0
 PACKAGES = ("mkdocs", "markdown", "pymdown-extensions", "mkdocs-material", "country-toolkit")
 
 
@@ -78,35 +81,81 @@ class _Warnings(logging.Handler):
 
 
 class Store:
-    """One cache file: key -> JSON value. Entries not used by a build are dropped on save."""
+    """One cache table: key -> value (text, or JSON data), in an SQLite file of the cache
+    folder.
+
+    A build asks for a few thousand keys and makes a few new ones, so it reads only the
+    entries it asks for and writes only the new ones, in one transaction: reading and
+    writing a whole JSON file of every entry was a sixth of a warm build at 1,000 questions.
+    The values are data only, never pickles: UTF-8 text for a text value (a page's HTML,
+    most of the bytes, read back without undoing JSON's escapes), JSON for the others, each
+    stored with the sha256 of its key and bytes; an entry whose checksum fails (damaged, or
+    moved under another key), a file that is not this table (damaged, foreign) is a miss,
+    and a broken file is made again. Entries not used by the last build are deleted when it
+    saves, so the file holds what the last build used (SQLite reuses the freed pages, and
+    gives them back when a quarter of the file is free). Concurrent builds are serialised
+    by SQLite's lock; a build that cannot write leaves the file as it was."""
 
     def __init__(self, folder: Path | None, name: str) -> None:
         self.folder = folder
-        self.name = f"{name}-v{FORMAT}.json"
-        self.entries: dict[str, Any] = {}
+        self.name = f"{name}-v{FORMAT}.sqlite"
+        self.legacy = f"{name}-v{FORMAT}.json"  # the whole-file store it replaces
+        self.entries: dict[str, Any] = {}  # read or made by this process
+        self.pending: set[str] = set()  # made, not written yet
         self.used: set[str] = set()
+        self.kept: set[str] | None = None  # the keys the last saved build used
         self.added = 0
         self.hits = 0
         self.loaded = False
         self.last = (0, 0)
-        self.unsaved = False  # entries changed since the file was last written
+        self.db: sqlite3.Connection | None = None
+        self.broken = False  # the file is not a readable table of ours: written afresh
 
     def load(self) -> None:
-        """Read the stored cache once (a serve session keeps the in-memory one)."""
+        """Open the stored cache once (a serve session keeps the in-memory entries)."""
         if self.loaded or self.folder is None:
             self.loaded = True
             return
         self.loaded = True
+        path = self.folder / self.name
+        if not path.is_file():
+            return
         try:
-            data = json.loads((self.folder / self.name).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return  # missing or damaged: start empty, it is only a cache
-        if isinstance(data, dict) and data.get("format") == FORMAT:
-            self.entries = data.get("entries", {})
+            self.db = _connect(path)
+            self.db.execute("SELECT key, sum, value FROM entry LIMIT 0").fetchall()
+        except sqlite3.Error as err:
+            self._broke(err)
+
+    def _broke(self, err: Exception | None = None) -> None:
+        """Stop reading the file; written afresh by the next flush, unless another build
+        only held its lock for too long (the file is sound: this build leaves it alone)."""
+        if getattr(err, "sqlite_errorname", "") in ("SQLITE_BUSY", "SQLITE_LOCKED"):
+            if self.db is not None:
+                with contextlib.suppress(sqlite3.Error):
+                    self.db.close()
+            self.db = None  # the next flush connects again and writes what is pending
+            return
+        if self.db is not None:
+            with contextlib.suppress(sqlite3.Error):
+                self.db.close()
+        self.db, self.broken = None, True
 
     def get(self, key: str) -> Any:
         self.used.add(key)
         entry = self.entries.get(key)
+        if entry is None and self.db is not None:
+            try:
+                row = self.db.execute("SELECT sum, value FROM entry WHERE key = ?",
+                                      (key,)).fetchone()
+            except sqlite3.Error as err:
+                self._broke(err)
+                row = None
+            if (row is not None and isinstance(row[0], bytes) and isinstance(row[1], bytes)
+                    and row[0] == _sum(key, row[1])):
+                with contextlib.suppress(ValueError):  # UnicodeDecodeError is one
+                    entry = _decode(row[1])
+                    if entry is not None:
+                        self.entries[key] = entry
         if entry is not None:
             self.hits += 1
         return entry
@@ -114,39 +163,102 @@ class Store:
     def put(self, key: str, value: Any) -> None:
         self.used.add(key)
         self.entries[key] = value
+        self.pending.add(key)
         self.added += 1
 
     def save(self, write: bool = True) -> None:
-        """Keep only this build's entries; write atomically (concurrent builds may race).
+        """Keep only this build's entries; write the new ones.
 
-        write=False (a `mkdocs serve` rebuild) only drops the unused entries: writing the
-        whole store after every edit cost a tenth of a rebuild at 1,000 questions, so the
-        plugin writes what changed once, when serve stops (flush)."""
-        stale = self.entries.keys() - self.used
-        for key in stale:
+        write=False (a `mkdocs serve` rebuild) only drops the unused entries from memory:
+        the plugin writes what changed once, when serve stops (flush)."""
+        for key in self.entries.keys() - self.used:
             del self.entries[key]
+        self.pending &= self.entries.keys()
         self.last = (self.hits, len(self.used))  # reused, looked up: for benchmarks and tests
-        self.unsaved |= bool(stale or self.added)
+        self.kept = self.used
         self.added, self.hits = 0, 0
         self.used = set()
         if write:
             self.flush()
 
     def flush(self) -> None:
-        """Write the entries if they changed since the last write."""
-        if self.folder is None or not self.unsaved:
+        """Write the new entries and delete those the last saved build did not use."""
+        if self.folder is None or (self.kept is None and not self.pending):
             return
-        self.unsaved = False
+        path = self.folder / self.name
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".cache-", suffix=".tmp")
-            with os.fdopen(fd, "w", encoding="utf-8") as out:
-                json.dump({"format": FORMAT, "entries": self.entries}, out,
-                          separators=(",", ":"))
-            os.replace(tmp, self.folder / self.name)
-        except OSError as err:
+            with contextlib.suppress(OSError):
+                (self.folder / self.legacy).unlink()
+            if self.db is not None and not path.is_file():
+                self._broke()  # the folder was deleted while serve ran: written afresh
+            if self.broken or self.db is None:
+                if self.broken:  # made again from what this process holds
+                    for name in (self.name, f"{self.name}-journal"):
+                        with contextlib.suppress(FileNotFoundError):
+                            (self.folder / name).unlink()
+                    self.pending = set(self.entries)
+                self.db = _connect(path)
+                # Set before the table exists (a new file): freed pages can be given back.
+                self.db.execute("PRAGMA auto_vacuum = INCREMENTAL")
+                self.db.execute("CREATE TABLE IF NOT EXISTS entry (key TEXT PRIMARY KEY, "
+                                "sum BLOB NOT NULL, value BLOB NOT NULL)")
+                self.broken = False
+            with self.db:  # one transaction (commits, or rolls back on an error)
+                self.db.execute("BEGIN IMMEDIATE")
+                if self.kept is not None:
+                    stored = {k for (k,) in self.db.execute("SELECT key FROM entry")}
+                    self.db.executemany("DELETE FROM entry WHERE key = ?",
+                                        [(k,) for k in sorted(stored - self.kept)])
+                self.db.executemany("INSERT OR REPLACE INTO entry VALUES (?, ?, ?)",
+                                    self._rows(sorted(self.pending)))
+            self.pending = set()
+            # SQLite reuses freed pages; a file more than a quarter free (the kb shrank, or
+            # the pages changed a lot) gives them back to the disk.
+            (free,) = self.db.execute("PRAGMA freelist_count").fetchone()
+            (total,) = self.db.execute("PRAGMA page_count").fetchone()
+            if free * 4 > total:
+                # A script: each step of the statement frees one page only.
+                self.db.executescript("PRAGMA incremental_vacuum;")
+        except (OSError, sqlite3.Error) as err:
+            self._broke(err)
             logging.getLogger("mkdocs.plugins.country-toolkit").info(
                 "cache %s not written (%s): the next build does that work again", self.name, err)
+
+    def _rows(self, keys: list[str]) -> Iterator[tuple[str, bytes, bytes]]:
+        for key in keys:  # one at a time: the values of a first build are tens of MB
+            data = _encode(self.entries[key])
+            yield key, _sum(key, data), data
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    # isolation_level=None: no transaction is held open between reads, so another build
+    # can write. synchronous OFF: a crash may damage the file, which every read checks.
+    # check_same_thread: `mkdocs serve` rebuilds in another thread than its first build.
+    db = sqlite3.connect(path, timeout=TIMEOUT, isolation_level=None, check_same_thread=False)
+    db.execute("PRAGMA synchronous = OFF")
+    return db
+
+
+# A value's bytes: "=" and the text for a text value, else its JSON (which never starts
+# with "="). surrogatepass: record text may hold a lone surrogate; it comes back as it was.
+def _encode(value: Any) -> bytes:
+    text = "=" + value if isinstance(value, str) else json.dumps(
+        value, ensure_ascii=False, separators=(",", ":"))
+    return text.encode("utf-8", "surrogatepass")
+
+
+def _decode(data: bytes) -> Any:
+    text = data.decode("utf-8", "surrogatepass")
+    return text[1:] if text.startswith("=") else json.loads(text)
+
+
+def _sum(key: str, data: bytes) -> bytes:
+    """An entry's checksum: its bytes, under its own key."""
+    h = hashlib.sha256(key.encode("utf-8", "surrogatepass"))
+    h.update(b"\0")
+    h.update(data)
+    return h.digest()
 
 
 def digest(*parts: str) -> str:

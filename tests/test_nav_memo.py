@@ -1,4 +1,5 @@
-"""Material's sidebar from the nav memo (generator/plugin/nav_memo.py) is the theme's own."""
+"""Material's sidebar from the nav memo (generator/plugin/nav_memo.py) and the partials kept
+once per build (static_partials.py) are the theme's own."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import pytest
 from support import ROOT, SMALL_KB
 
 from generator.build import build_site
-from generator.plugin import nav_memo
+from generator.plugin import nav_memo, static_partials
 
 
 def pages(site: Path) -> dict[str, bytes]:
@@ -25,9 +26,18 @@ def test_every_page_is_the_same_with_the_memo(tmp_path: Path,
         memos.append(install(*args))
         return memos[-1]
 
+    kept: list[static_partials.Memo] = []
+    install_kept = static_partials.install
+
+    def recording_kept(env: Any) -> static_partials.Memo:
+        kept.append(install_kept(env))
+        return kept[-1]
+
     monkeypatch.setattr(nav_memo, "install", recording)
+    monkeypatch.setattr(static_partials, "install", recording_kept)
     build_site(SMALL_KB, tmp_path / "memo", project=ROOT, cache=False)
     monkeypatch.setattr(nav_memo, "install", lambda *args: None)
+    monkeypatch.setattr(static_partials, "install", lambda env: {})
     build_site(SMALL_KB, tmp_path / "plain", project=ROOT, cache=False)
 
     with_memo, without = pages(tmp_path / "memo"), pages(tmp_path / "plain")
@@ -41,3 +51,22 @@ def test_every_page_is_the_same_with_the_memo(tmp_path: Path,
                and n.count("/") >= 2]
     assert len(outside) > 10
     assert 0 < len(memo) < len(outside), (len(memo), len(outside))
+    # The search box and the palette toggle, rendered once for every page.
+    (partials,) = kept
+    assert {"partials/search.html", "partials/palette.html"} <= partials.keys()
+
+
+def test_a_partial_that_reads_the_page_is_not_kept() -> None:
+    from jinja2 import DictLoader, Environment
+
+    env = Environment(loader=DictLoader({
+        "partials/search.html": "{{ config.x }} {{ lang }}",
+        "partials/palette.html": "{{ config.x }} {{ page.url }}",
+        "base.html": "{% include 'partials/search.html' %}|{% include 'partials/palette.html' %}",
+    }))
+    memo = static_partials.install(env)
+    base = env.get_template("base.html")
+    first = base.render(config={"x": 1}, lang="en", page={"url": "a/"})
+    second = base.render(config={"x": 1}, lang="en", page={"url": "b/"})
+    assert (first, second) == ("1 en|1 a/", "1 en|1 b/")
+    assert list(memo) == ["partials/search.html"]

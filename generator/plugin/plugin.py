@@ -37,7 +37,7 @@ from ..pages import Options, Page, SiteRenderer, tags_page_with_index
 from ..parse_memo import ParseMemo
 from ..problems import Report, counted
 from ..rebuild_memo import RebuildMemo, keep_xlsform_verdicts, restore_xlsform_verdicts
-from . import collector, nav_memo
+from . import collector, nav_memo, static_partials
 from .cache import HtmlCache, OutputCache, SearchCache, Store
 from .config import CountryToolkitConfig
 from .report_page import replace_not_found, report_markdown
@@ -263,6 +263,7 @@ class CountryToolkitPlugin(BasePlugin[CountryToolkitConfig]):
                       files: Files) -> Environment:
         if self.config.enabled:
             nav_memo.install(env, config, self.nav)
+            static_partials.install(env)
         if self.config.enabled and self.config.cache and self.output_cache is not None:
             self.output_cache.install(env, config, self.nav)
         return env

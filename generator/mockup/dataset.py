@@ -332,14 +332,13 @@ def _xlsx(frames: Mapping[str, pd.DataFrame] | pd.DataFrame, assessment: FalseAs
         **{f"xl/worksheets/sheet{i}.xml": sheet for i, sheet in enumerate(sheets, 1)},
     }
     # The project's one zip writer: same dates and permissions as the other downloads.
-    # Deflate level 5: on the 40 MB of parts of a 1,000-question kb level 9 took 2.1 s (a
-    # tenth of the build) for a file 11% smaller than level 6; level 6 0.39 s for 3.16 MB,
-    # level 5 0.20 s for 3.43 MB (level 3: 0.15 s, 3.79 MB).
+    # Deflate level 6: level 9 took 2.1 s on the 26 MB of sheets of a 1,000-question kb
+    # (a tenth of the build) for a file 11% smaller; level 6 takes 0.3 s.
     # write_zip, not zip_bytes: that one hashes every byte to find a zip it made before, and
     # these bytes are kept by what they are made of already (page_memo.false_downloads).
     out = io.BytesIO()
     write_zip(out, ((name, text if isinstance(text, bytearray) else text.encode("utf-8"))
-                    for name, text in parts.items()), level=5)
+                    for name, text in parts.items()), level=6)
     return out.getvalue()
 
 

@@ -72,7 +72,7 @@ UNSURE_NAMES = frozenset(("script", "style", "textarea", "title", "xmp", "iframe
 _NAMES = re.compile(r"</?([a-zA-Z][a-zA-Z0-9-]*)")
 _MARK = re.compile(MARK, re.IGNORECASE)
 # Once _PAGE has matched, every "<" followed by a letter starts a tag with no ">" inside.
-_FAST = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)[^>]*?(/?)>")
+_FAST = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)[^>]*>")
 _HEADING = re.compile(r"<[hH][1-6][\s/>]")
 
 
@@ -114,11 +114,24 @@ class _Anchor:
         self.outer: set[str] = set()  # names of marked elements around it
 
 
+def _marks(html: str) -> list[int]:
+    """Where the mark is written, in any case (a case-blind regex is slow: lower the page
+    when that keeps every character where it was)."""
+    low = html.lower()
+    if len(low) != len(html):
+        return [m.start() for m in _MARK.finditer(html)]
+    out, at = [], low.find(MARK)
+    while at >= 0:
+        out.append(at)
+        at = low.find(MARK, at + len(MARK))
+    return out
+
+
 def _anchors(html: str) -> list[_Anchor]:
     found: dict[int, _Anchor] = {}
-    for m in _MARK.finditer(html):
-        lt = html.rfind("<", 0, m.start())
-        if lt < 0 or html.rfind(">", 0, m.start()) > lt or lt in found:
+    for mark in _marks(html):
+        lt = html.rfind("<", 0, mark)
+        if lt < 0 or html.rfind(">", 0, mark) > lt or lt in found:
             continue  # in text, or a tag already seen
         tag = _TAG.match(html, lt)
         if tag is None or tag.group(2) is None or tag.group(1):
@@ -139,7 +152,7 @@ def _close(html: str, anchor: _Anchor) -> None:
     stack: list[str] = []
     names = anchor.names
     for m in _FAST.finditer(html, anchor.open_end):
-        slash, name, lone = m.groups()
+        slash, name = m.groups()
         name = name.lower()
         if slash:
             if name in VOID:
@@ -153,7 +166,7 @@ def _close(html: str, anchor: _Anchor) -> None:
                 raise Unsure
         elif name not in VOID:
             names.add(name)
-            if not lone:
+            if html[m.end() - 2] != "/":  # <x/> opens and closes at once
                 stack.append(name)
     raise Unsure  # never closed
 
@@ -166,7 +179,7 @@ def _section_end(html: str, anchor: _Anchor, bound: int) -> int:
     last = anchor.end
     outer = anchor.outer
     for m in _FAST.finditer(html, anchor.end, bound):
-        slash, name, lone = m.groups()
+        slash, name = m.groups()
         name = name.lower()
         if slash:
             if name in VOID:
@@ -179,7 +192,7 @@ def _section_end(html: str, anchor: _Anchor, bound: int) -> int:
             continue
         elif name in outer:
             return m.start() if not stack else last
-        elif not lone:
+        elif html[m.end() - 2] != "/":
             stack.append(name)
         if not stack:
             last = m.end()
@@ -202,7 +215,7 @@ def _nest(anchors: list[_Anchor]) -> None:
 
 def cuts(html: str) -> list[tuple[int, int]]:
     """The parts of html that may be left out, in order; raises Unsure."""
-    if _MARK.search(html) is None:
+    if MARK not in html and _MARK.search(html) is None:
         return []
     if "linenodiv" in html or _PAGE.fullmatch(html) is None:
         raise Unsure

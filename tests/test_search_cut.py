@@ -152,6 +152,8 @@ def test_a_heading_inside_a_marked_element_is_not_cut() -> None:
     '<p data-search-exclude>x</br></p>',
     '<p data-search-exclude>x</p> 1 < 2',
     '<p data-search-exclude>x</p><object>o</object>',
+    # html.parser reads the tag's name up to the "\v": "div\vdata-search-exclude".
+    '<div\vdata-search-exclude><p>x</p></div>',
 ])
 def test_odd_or_hostile_structure_goes_whole(html: str) -> None:
     assert search_cut.cut(html) is None

@@ -62,8 +62,9 @@ _ATTR_NAMES = re.compile(rf"""\s+([^\s"'<>/=]+)(?:{_VALUE})?""")
 _COMMENT = r"<!--[^<>]*-->"
 # The whole page as a run of text without "<" or ">" and tags of that plain form: then
 # every "<" starts a tag (or comment) and html.parser cuts the page at the same places.
-_PAGE = re.compile(rf"[^<>]*+(?:(?:{_COMMENT}|<{_NAME}(?:{_ATTR})*\s*/?>|</{_NAME}\s*>)"
-                   rf"[^<>]*+)*+")
+# html.parser ends a start tag's name only at one of " \t\n\r\f/>" (not at any space).
+_PAGE = re.compile(rf"[^<>]*+(?:(?:{_COMMENT}|<{_NAME}(?=[ \t\n\r\f/>])(?:{_ATTR})*\s*/?>"
+                   rf"|</{_NAME}\s*>)[^<>]*+)*+")
 _TAG = re.compile(rf"{_COMMENT}|<(/?)({_NAME})((?:{_ATTR})*)\s*(/?)>")
 # Elements whose inside html.parser does not read as tags (in some Python version), what the
 # parser also skips, and markup this cut does not model: the page goes whole.

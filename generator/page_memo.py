@@ -227,7 +227,7 @@ def false_downloads(frames: Mapping[str, pd.DataFrame], assessment: FalseAssessm
     key, reused instead of hashing the column's cells again (and kept for the next)."""
     import pandas as pd
 
-    from .mockup.dataset import false_csv, false_xlsx
+    from .mockup.dataset import false_files
 
     c = assessment.country
     h = hashlib.sha256()
@@ -248,8 +248,7 @@ def false_downloads(frames: Mapping[str, pd.DataFrame], assessment: FalseAssessm
     key = h.hexdigest()
     made = _FALSE.get(key)
     if made is None:
-        made = ({level: false_csv(frame) for level, frame in frames.items()},
-                false_xlsx(frames, assessment))
+        made = false_files(frames, assessment)
     _FALSE[key] = made
     _FALSE.move_to_end(key)
     while len(_FALSE) > FALSE_KEPT:

@@ -18,7 +18,13 @@ from support import ROOT
 
 from generator.loader import load_or_raise
 from generator.mockup import FalseAssessment, assessment_for, build_mockup
-from generator.mockup.dataset import false_csv, false_frames, false_xlsx, unit_ids
+from generator.mockup.dataset import (
+    false_csv,
+    false_files,
+    false_frames,
+    false_xlsx,
+    unit_ids,
+)
 from generator.models import Country
 
 BASE = make_country()
@@ -140,6 +146,11 @@ def test_false_dataset_has_a_table_per_level() -> None:
     book = pd.read_excel(io.BytesIO(false_xlsx(frames, assessment)), sheet_name=None)
     assert list(book) == ["READ ME - FALSE DATA", "false_data", "key_informants"]
     assert book["key_informants"].shape == kis.shape
+    # What the build writes: each column's distinct values found once for both files, the
+    # same bytes as each file made alone.
+    csvs, xlsx = false_files(frames, assessment)
+    assert csvs == {level: false_csv(frame) for level, frame in frames.items()}
+    assert xlsx == false_xlsx(frames, assessment)
 
 
 def test_question_page_links_the_file_of_its_level() -> None:

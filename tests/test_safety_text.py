@@ -136,6 +136,22 @@ def test_control_characters_are_dropped() -> None:
     assert escape_html("t\x00i\x08tle") == "title"
 
 
+def test_escaping_kept_per_text_is_the_same_escaping() -> None:
+    """A plain text is escaped once and kept (safe_text._escaped): the kept escape is the
+    one a new text gets, per typography, and never stands for a text carrying a mark."""
+    from generator.i18n.localize import Untranslated
+    from generator.safe_text import french_spaces
+
+    payload = "Agreed : [x](javascript:alert(1))\n# not a heading <b>"
+    first = escape_md(payload)
+    assert escape_md(payload) == first == escape_md(str(payload + " ")[:-1])
+    assert first == "Agreed : &#91;x&#93;(javascript:alert(1))\n&#35; not a heading &lt;b&gt;"
+    assert escape_md(payload, french_spaces) == first.replace(" :", "\u00a0:")
+    marked = escape_md(Untranslated(payload, "en", "ltr", "not translated"), french_spaces)
+    assert f">{first}</span>" in marked and "not translated" in marked  # no typography
+    assert escape_md(payload) == first  # the marked one left the plain text's alone
+
+
 def test_jinja_never_evaluates_record_text() -> None:
     template = environment().from_string("{{ value }}")
     out = template.render(value="{{ 7*7 }} {% for x in range(3) %}{{ x }}{% endfor %}")

@@ -11,8 +11,9 @@ DATA, and so do the file names and the workbook.
 
 from __future__ import annotations
 
+import io
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from itertools import chain
 from xml.sax.saxutils import escape
 
@@ -20,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from ..models import Question
-from ..reproducible import zip_bytes, zip_time
+from ..reproducible import write_zip, zip_time
 from .assessment import ID_PREFIX, FalseAssessment, Level, level_name
 
 FALSE = "FALSE DATA: illustrative only, not real"
@@ -175,28 +176,59 @@ def _csv_value(value: object) -> str:
     return text
 
 
-def _cells(series: pd.Series, render: Callable[[object], str],
-           number: Callable[[str], str] | None = None) -> list[str]:
+# A column's distinct values and where each one is (pd.factorize), None for a column of
+# floats (written from numpy's text of each number instead).
+Distinct = tuple[np.ndarray, list[object]] | None
+
+
+def _distinct(series: pd.Series) -> Distinct:
+    if series.dtype.kind == "f":
+        return None
+    index, uniques = pd.factorize(series, use_na_sentinel=True)
+    # tolist: Python scalars in one call, not an element lookup per value (100,000 distinct
+    # texts at 1,000 questions: unit ids, dates, combinations of options). int32: the
+    # index of every cell of a frame is kept while its CSV and its sheet are written.
+    return index.astype(np.int32), uniques.tolist()
+
+
+def _cells(series: pd.Series, render: Callable[[object], str], number: Callable[[str], str],
+           distinct: Distinct = None) -> list[str]:
     """Each distinct value rendered once (answers repeat a lot), then spread by index.
 
     Numbers, nearly all distinct, go through `number` on numpy's own text instead.
+    distinct: _distinct(series), if found already (the CSV and the workbook share it).
     """
-    if number is not None and series.dtype.kind == "f":
+    if series.dtype.kind == "f":
         text = np.round(series.to_numpy(), 6).astype(str)
         return [number(t) if t != "nan" else render(None) for t in text.tolist()]
-    index, uniques = pd.factorize(series, use_na_sentinel=True)
-    # tolist: Python scalars in one call, not an element lookup per value (100,000 distinct
-    # texts at 1,000 questions: unit ids, dates, combinations of options).
-    rendered = np.array([render(u) for u in uniques.tolist()] + [render(None)], dtype=object)
+    index, uniques = distinct if distinct is not None else _distinct(series)
+    rendered = np.array([render(u) for u in uniques] + [render(None)], dtype=object)
     return rendered[index].tolist()  # the sentinel -1 picks the last: the missing value
 
 
-def false_csv(frame: pd.DataFrame) -> bytes:
-    """CSV (UTF-8, LF). Written by hand: pandas' writer is the slow part on a big kb."""
-    columns = [_cells(frame[c], _csv_value, str) for c in frame.columns]
+def false_csv(frame: pd.DataFrame, distinct: Sequence[Distinct] | None = None) -> bytes:
+    """CSV (UTF-8, LF). Written by hand: pandas' writer is the slow part on a big kb.
+    distinct: _distinct of each column, if found already."""
+    columns = [_cells(frame[c], _csv_value, str, distinct[i] if distinct is not None else None)
+               for i, c in enumerate(frame.columns)]
     header = ",".join(_csv_value(str(c)) for c in frame.columns)
     lines = [header, *(",".join(row) for row in zip(*columns, strict=True))]
     return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def false_files(frames: Mapping[str, pd.DataFrame],
+                assessment: FalseAssessment) -> tuple[dict[str, bytes], bytes]:
+    """false_csv of each level's frame and false_xlsx of them all (the same bytes), each
+    column's distinct values found once for both: a frame at a time, its CSV, then its
+    sheet."""
+    csvs: dict[str, bytes] = {}
+
+    def distinct(level: str, frame: pd.DataFrame) -> list[Distinct]:
+        found = [_distinct(frame[c]) for c in frame.columns]
+        csvs[level] = false_csv(frame, found)
+        return found
+
+    return csvs, _xlsx(frames, assessment, distinct)
 
 
 class _Strings:
@@ -252,6 +284,13 @@ def false_xlsx(frames: Mapping[str, pd.DataFrame] | pd.DataFrame,
     Written directly as SpreadsheetML with shared strings: openpyxl takes half a minute for
     the 1.2 million cells of a 1,000-question kb, this a few seconds.
     """
+    return _xlsx(frames, assessment, None)
+
+
+def _xlsx(frames: Mapping[str, pd.DataFrame] | pd.DataFrame, assessment: FalseAssessment,
+          distinct: Callable[[str, pd.DataFrame], list[Distinct]] | None) -> bytes:
+    """false_xlsx; distinct(level, frame), if given, gives _distinct of each column of a
+    frame just before its sheet is written."""
     if isinstance(frames, pd.DataFrame):
         frames = {"location": frames}
     c = assessment.country
@@ -270,10 +309,13 @@ def false_xlsx(frames: Mapping[str, pd.DataFrame] | pd.DataFrame,
     strings = _Strings()
     readme = _sheet("<row>" + "".join(strings.cell(v) for v in row) + "</row>" for row in about)
     sheets = [readme]
-    for frame in frames.values():
+    for level, frame in frames.items():
+        found = distinct(level, frame) if distinct is not None else None
         header = "<row>" + "".join(strings.cell(str(col)) for col in frame.columns) + "</row>"
-        columns = [_cells(frame[col], strings.cell, lambda t: f"<c><v>{t}</v></c>")
-                   for col in frame.columns]
+        columns = [_cells(frame[col], strings.cell, lambda t: f"<c><v>{t}</v></c>",
+                          found[i] if found is not None else None)
+                   for i, col in enumerate(frame.columns)]
+        del found
         sheets.append(_sheet(chain([header], ("<row>" + "".join(row) + "</row>"
                                               for row in zip(*columns, strict=True)))))
     names = ["READ ME - FALSE DATA", *(LEVEL_FILES[name][1] for name in frames)]
@@ -292,8 +334,12 @@ def false_xlsx(frames: Mapping[str, pd.DataFrame] | pd.DataFrame,
     # The project's one zip writer: same dates and permissions as the other downloads.
     # Deflate level 6: level 9 took 2.1 s on the 26 MB of sheets of a 1,000-question kb
     # (a tenth of the build) for a file 11% smaller; level 6 takes 0.3 s.
-    return zip_bytes(((name, text if isinstance(text, bytearray) else text.encode("utf-8"))
-                      for name, text in parts.items()), level=6)
+    # write_zip, not zip_bytes: that one hashes every byte to find a zip it made before, and
+    # these bytes are kept by what they are made of already (page_memo.false_downloads).
+    out = io.BytesIO()
+    write_zip(out, ((name, text if isinstance(text, bytearray) else text.encode("utf-8"))
+                    for name, text in parts.items()), level=6)
+    return out.getvalue()
 
 
 _XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")  # not allowed in XML 1.0

@@ -60,9 +60,10 @@ def template_problems(question: Question) -> list[tuple[str, str]]:
     qtype = question.type
     problems: list[str] = []
     for token in TOKEN.finditer(template):
-        raw, name = shown(token.group(0)), token.group(1)
+        name = token.group(1)
         if name in allowed:
             continue
+        raw = shown(token.group(0))
         bare = _NAME.match(name.strip())
         base = bare.group(0) if bare else ""
         if not name.strip():

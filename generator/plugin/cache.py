@@ -29,6 +29,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, TableOfContents
 
 from ..page_memo import package_versions
+from . import search_cut
 
 # Bump when the stored entry's layout changes.
 FORMAT = 1
@@ -517,20 +518,47 @@ class _CachedTemplate:
 
 
 class SearchCache:
-    """Material's search entries for each page (its HTML parse is a seventh of a build)."""
+    """Material's search entries for each page (its HTML parse is a seventh of a build).
+
+    The wrapper is installed with or without the cache (store=False: nothing is kept): it
+    also hands Material's parser the page without the parts it leaves out of the index
+    (search_cut.py), which is the same entries for a third of the parse."""
 
     def __init__(self, folder: Path | None) -> None:
         self.store = Store(folder, "search")
+        self.cut_pages = 0  # pages parsed without their left-out parts (tests, benchmarks)
 
-    def install(self, search_plugin: Any) -> None:
+    def install(self, search_plugin: Any, store: bool = True) -> None:
         index = getattr(search_plugin, "search_index", None)
         if index is None or not hasattr(index, "add_entry_from_context"):
             return
         original = index.add_entry_from_context
+        cutting = search_cut.applies(index)
         signature = digest(json.dumps({"versions": versions(),
                                        "config": repr(sorted(index.config.items()))}))
 
+        def parse(page: Page) -> None:
+            html = page.content
+            short = search_cut.cut(html) if cutting and html else None
+            if short is None or short == html:
+                original(page)
+                return
+            before = len(index.entries)
+            page.content = short
+            try:
+                original(page)
+                self.cut_pages += 1
+            except Exception:  # Material could raise where the whole page would not
+                del index.entries[before:]
+                page.content = html
+                original(page)
+            finally:
+                page.content = html
+
         def add_entry_from_context(page: Page) -> None:
+            if not store:
+                parse(page)
+                return
             key = digest(signature, json.dumps({
                 "url": page.url, "title": page.title, "meta": fingerprint(page.meta),
                 "toc": _toc_out(list(page.toc)),
@@ -540,7 +568,7 @@ class SearchCache:
                 index.entries.extend(json.loads(json.dumps(hit)))  # a copy
                 return
             before = len(index.entries)
-            original(page)
+            parse(page)
             self.store.put(key, json.loads(json.dumps(index.entries[before:], default=str)))
 
         index.add_entry_from_context = add_entry_from_context

@@ -37,7 +37,7 @@ from ..pages import Options, Page, SiteRenderer, tags_page_with_index
 from ..parse_memo import ParseMemo
 from ..problems import Report, counted
 from ..rebuild_memo import RebuildMemo, keep_xlsform_verdicts, restore_xlsform_verdicts
-from . import collector, nav_memo
+from . import collector, nav_memo, static_partials
 from .cache import HtmlCache, OutputCache, SearchCache, Store
 from .config import CountryToolkitConfig
 from .report_page import replace_not_found, report_markdown
@@ -121,11 +121,12 @@ class CountryToolkitPlugin(BasePlugin[CountryToolkitConfig]):
                 self.markdown_memo, self.rebuild_store, self.parse_store, self.kept_files]
 
     def on_pre_build(self, config: MkDocsConfig) -> None:
-        if self.config.enabled and self.config.cache and self.search_cache is not None:
+        if self.config.enabled and self.search_cache is not None:
             # Every on_config has run: Material's search plugin has made this build's index.
+            # Installed without the cache too: it also cuts what search leaves out.
             for other in config.plugins.values():
                 if hasattr(other, "search_index"):
-                    self.search_cache.install(other)
+                    self.search_cache.install(other, store=self.config.cache)
         # Everything that can fail on a bad kb happens here: mkdocs empties site_dir between
         # on_pre_build and on_files, so failing any later would leave an emptied or
         # half-written site behind. Runs again on every `mkdocs serve` rebuild.
@@ -263,6 +264,7 @@ class CountryToolkitPlugin(BasePlugin[CountryToolkitConfig]):
                       files: Files) -> Environment:
         if self.config.enabled:
             nav_memo.install(env, config, self.nav)
+            static_partials.install(env)
         if self.config.enabled and self.config.cache and self.output_cache is not None:
             self.output_cache.install(env, config, self.nav)
         return env

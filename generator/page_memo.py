@@ -228,6 +228,7 @@ def false_downloads(frames: Mapping[str, pd.DataFrame], assessment: FalseAssessm
     import pandas as pd
 
     from .mockup.dataset import false_files
+    from .reproducible import zip_time
 
     c = assessment.country
     h = hashlib.sha256()
@@ -244,7 +245,9 @@ def false_downloads(frames: Mapping[str, pd.DataFrame], assessment: FalseAssessm
                 if kept is not None and hashes is not None:
                     hashes[kept] = cells
             h.update(cells)
-    h.update(json.dumps([plain(c), assessment.units.n, FORMAT], sort_keys=True).encode())
+    # The workbook's zip entries are dated by SOURCE_DATE_EPOCH (read when it is written).
+    h.update(json.dumps([plain(c), assessment.units.n, FORMAT, list(zip_time())],
+                        sort_keys=True).encode())
     key = h.hexdigest()
     made = _FALSE.get(key)
     if made is None:

@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pytest
 from factories import make_country, make_question
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -226,3 +227,23 @@ def test_a_province_without_districts_names_none() -> None:
     assert len(south) and (south["admin2"] == "").all() and (south["admin2_pcode"] == "").all()
     north = frame[frame["admin1"] == "North"]
     assert (north["admin2"] == "North Hills").all()
+
+
+def test_false_downloads_kept_in_memory_follow_source_date_epoch(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The process memo of the FALSE DATA files must not hand a workbook dated by one
+    SOURCE_DATE_EPOCH to a build under another (its zip entries carry the date)."""
+    import zipfile
+
+    from generator.page_memo import false_downloads
+
+    c = make_country()
+    q = make_question(options=["yes", "no"])
+    assessment = FalseAssessment(c, {q.id: q})
+    dates = []
+    for epoch in ("1700000000", "1800000000", "1700000000"):
+        monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
+        _csvs, xlsx = false_downloads(false_frames(assessment, [q]), assessment)
+        dates.append(zipfile.ZipFile(io.BytesIO(xlsx)).infolist()[0].date_time)
+    assert dates[0] == dates[2] != dates[1]
+    assert dates[1][:3] == (2027, 1, 15)

@@ -845,7 +845,8 @@ class SiteRenderer:
             rebuild = self.options.rebuild
             yield Page(f"questionnaire/{name}", export_xlsform(self.source_kb)
                        if rebuild is None else rebuild.export(
-                           self.source_kb, lambda: export_xlsform(self.source_kb),
+                           self.source_kb, lambda: export_xlsform(
+                               self.source_kb, workbook=rebuild.workbook),
                            ExportError))
         except ExportError as err:
             error = str(err)

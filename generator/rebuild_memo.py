@@ -51,6 +51,9 @@ class RebuildMemo:
     mockups: dict[str, tuple[str, MockupResult]] = field(default_factory=dict, repr=False)
     # (key, the workbook's bytes or the ExportError's message): the latest export only.
     xlsform: tuple[str, bytes | str] | None = field(default=None, repr=False)
+    # (key, bytes) of the latest XLSForm file written, by its rows (workbook).
+    workbook_kept: tuple[str, bytes] | None = field(default=None, repr=False)
+    workbook_hit: bool = False
     # Hashes of false-data columns by their answers' key (page_memo.false_downloads).
     false_hashes: dict[str, bytes] = field(default_factory=dict, repr=False)
     # Reused / made by the current (or last) build: for tests and benchmarks.
@@ -67,7 +70,7 @@ class RebuildMemo:
 
     def start(self) -> None:
         self.mockup_hits = self.mockup_misses = 0
-        self.xlsform_hit = self.downloads_hit = False
+        self.xlsform_hit = self.downloads_hit = self.workbook_hit = False
 
     def attach(self, stored: Any, files: KeptFiles | None) -> None:
         """Read back from (and keep in) the cache folder what memory does not hold."""
@@ -228,6 +231,37 @@ class RebuildMemo:
             self.xlsform = None if key is None else (key, str(err))
             raise
         self.xlsform = None if key is None else (key, data)
+        return data
+
+
+    def workbook(self, sheets: Any, write: Callable[[], bytes]) -> bytes:
+        """The XLSForm file written from sheets (write: export.to_xlsx of them), kept by
+        its rows, the zip date, openpyxl and the code: the export above is kept by the
+        whole kb, which any edit changes, while most edits (a purpose, a use, a mock-up)
+        leave the form's rows, and so the file, as they were. Read back from the cache
+        folder (plain bytes, checked against their digest) in a new process."""
+        from .reproducible import zip_time
+        from .xlsform.export import sheet_rows
+
+        rows = json.dumps(sheet_rows(sheets), ensure_ascii=False, sort_keys=True,
+                          separators=(",", ":"), default=repr)
+        key = disk_key("xlsform-file", page_memo.templates_digest(), list(zip_time()),
+                       page_memo.package_versions(("openpyxl",)),
+                       hashlib.sha256(rows.encode("utf-8", "surrogatepass")).hexdigest())
+        if self.workbook_kept is not None and self.workbook_kept[0] == key:
+            if self.files is not None:
+                self.files.used.add(key)
+            self.workbook_hit = True
+            return self.workbook_kept[1]
+        if self.files is not None:
+            files = self.files.get(key)
+            if files is not None and set(files) == {"xlsx"}:
+                self.workbook_kept, self.workbook_hit = (key, files["xlsx"]), True
+                return files["xlsx"]
+        data = write()
+        if self.files is not None:
+            self.files.put(key, {"xlsx": data})
+        self.workbook_kept = key, data
         return data
 
 

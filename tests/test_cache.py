@@ -177,7 +177,9 @@ def test_mockups_and_false_data_are_read_back_and_a_bad_entry_is_made_again(
     memo = build_new(project, tmp_path / "again").rebuild_memo  # type: ignore[attr-defined]
     assert memo.mockup_misses == 0 and memo.downloads_hit
     # A foreign index: another entry's files under this key.
-    (index,) = files.glob("*.json")
+    # The FALSE DATA files' index (the XLSForm file has one of its own).
+    (index,) = [p for p in files.glob("*.json") if any(
+        n.startswith("csv/") for n in json.loads(p.read_text(encoding="utf-8"))["files"])]
     other = json.loads(index.read_text(encoding="utf-8"))
     other["key"] = "0" * 64
     index.write_text(json.dumps(other), encoding="utf-8")

@@ -10,7 +10,7 @@ import hashlib
 import io
 import json
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -547,9 +547,14 @@ def check(sheets: Sheets) -> None:
     _ACCEPTED.add(digest)
 
 
-def export_xlsform(kb: KnowledgeBase, round_number: int | None = None) -> bytes:
-    """The XLSForm workbook of the round; raises ExportError if pyxform would refuse it."""
+def export_xlsform(kb: KnowledgeBase, round_number: int | None = None,
+                   workbook: Callable[[Sheets, Callable[[], bytes]], bytes] | None = None
+                   ) -> bytes:
+    """The XLSForm workbook of the round; raises ExportError if pyxform would refuse it.
+
+    workbook(sheets, write): the file written from sheets, by write() or from a memo of
+    it (rebuild_memo.RebuildMemo.workbook)."""
     sheets = build_sheets(kb, round_number)
-    data = to_xlsx(sheets)
+    data = to_xlsx(sheets) if workbook is None else workbook(sheets, lambda: to_xlsx(sheets))
     check(sheets)
     return data

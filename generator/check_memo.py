@@ -66,6 +66,10 @@ class CheckMemo:
             self.memo.check_hits += 1
         return found
 
+    def keep(self, key: str) -> None:
+        """Keep the entry under key in the cache folder (its problems were reused from memory)."""
+        self.stored.used.add(key)
+
     def put(self, key: str, found: Sequence[Sequence[Problem]]) -> None:
         self.stored.put(key, [[encode(p) for p in group] for group in found])
 

@@ -254,7 +254,7 @@ class Checker:
             found = entry[2]
             self.problems.extend(found)
             if stored is not None:  # its entry in the cache folder stays
-                disk.stored.used.add(stored)  # type: ignore[union-attr]
+                disk.keep(stored)  # type: ignore[union-attr]
         elif stored is not None and (read := disk.get(stored, 1)) is not None:  # type: ignore[union-attr]
             found = read[0]
             self.problems.extend(found)

@@ -233,20 +233,18 @@ class RebuildMemo:
         self.xlsform = None if key is None else (key, data)
         return data
 
-
     def workbook(self, sheets: Any, write: Callable[[], bytes]) -> bytes:
         """The XLSForm file written from sheets (write: export.to_xlsx of them), kept by
-        its rows, the zip date, openpyxl and the code: the export above is kept by the
-        whole kb, which any edit changes, while most edits (a purpose, a use, a mock-up)
-        leave the form's rows, and so the file, as they were. Read back from the cache
-        folder (plain bytes, checked against their digest) in a new process."""
+        its rows, the zip date, the code and the package versions (openpyxl's): the export
+        above is kept by the whole kb, which any edit changes, while most edits (a purpose,
+        a use, a mock-up) leave the form's rows, and so the file, as they were. Read back
+        from the cache folder (plain bytes, checked against their digest) in a new process."""
         from .reproducible import zip_time
         from .xlsform.export import sheet_rows
 
         rows = json.dumps(sheet_rows(sheets), ensure_ascii=False, sort_keys=True,
                           separators=(",", ":"), default=repr)
         key = disk_key("xlsform-file", page_memo.templates_digest(), list(zip_time()),
-                       page_memo.package_versions(("openpyxl",)),
                        hashlib.sha256(rows.encode("utf-8", "surrogatepass")).hexdigest())
         if self.workbook_kept is not None and self.workbook_kept[0] == key:
             if self.files is not None:
@@ -266,8 +264,9 @@ class RebuildMemo:
 
 
 # Packages whose versions shape what is kept in the cache folder: the false answers'
-# random draws and frames, the charts' numbers and words, the XLSForm check.
-VERSIONS = ("numpy", "pandas", "babel", "jinja2", "markupsafe", "pydantic", "pyxform")
+# random draws and frames, the charts' numbers and words, the XLSForm check and file.
+VERSIONS = ("numpy", "pandas", "babel", "jinja2", "markupsafe", "pydantic", "pyxform",
+            "openpyxl")
 _versions: list[str] = []
 
 

@@ -45,7 +45,7 @@ def translation_problems(loaded: Loaded, memo: Memo | None = None,
                 and entry[2] == context):
             result = entry[3]
             if stored is not None:  # its entry in the cache folder stays
-                disk.stored.used.add(stored)  # type: ignore[union-attr]
+                disk.keep(stored)  # type: ignore[union-attr]
         elif stored is not None and (read := disk.get(stored, 4)) is not None:  # type: ignore[union-attr]
             result = (read[0], read[1], read[2], read[3])
         else:

@@ -324,7 +324,6 @@ class CountryToolkitPlugin(BasePlugin[CountryToolkitConfig]):
         return server
 
 
-
 def _library_folder(kb: Path) -> Path | None:
     """The library folder the kb adopts from, when it is a folder (not a git tag)."""
     from ..library.open import LibraryError, library_ref

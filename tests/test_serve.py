@@ -7,6 +7,7 @@ report in the browser, and asks no repository host anything.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -71,6 +72,8 @@ def test_serve_reloads_when_a_question_changes(tmp_path: Path) -> None:
         wait_until(lambda: shows(site.question, "Reloaded purpose. Identify locations"),
                    "the reload")
         assert "Traceback" not in site.output()
+        # Only the pages the edit changed were built again (plugin/incremental.py).
+        assert re.search(r"Rebuilt \d+ changed page\(s\) of \d+", site.output())
 
 
 def test_serve_reloads_when_an_override_changes(tmp_path: Path) -> None:

@@ -111,6 +111,7 @@ class Store:
         self.last = (0, 0)
         self.db: sqlite3.Connection | None = None
         self.broken = False  # the file is not a readable table of ours: written afresh
+        self.carrying = False
 
     def load(self) -> None:
         """Open the stored cache once (a serve session keeps the in-memory entries)."""
@@ -167,15 +168,24 @@ class Store:
         self.pending.add(key)
         self.added += 1
 
+    def carry(self) -> None:
+        """Have the next save keep the entries the last saved build used as well as this
+        build's: a rebuild of the few pages an edit changed looks up only theirs
+        (plugin/incremental.py)."""
+        self.carrying = True
+
     def save(self, write: bool = True) -> None:
         """Keep only this build's entries; write the new ones.
 
         write=False (a `mkdocs serve` rebuild) only drops the unused entries from memory:
         the plugin writes what changed once, when serve stops (flush)."""
+        self.last = (self.hits, len(self.used))  # reused, looked up: for benchmarks and tests
+        if self.carrying and self.kept is not None:
+            self.used |= self.kept
+        self.carrying = False
         for key in self.entries.keys() - self.used:
             del self.entries[key]
         self.pending &= self.entries.keys()
-        self.last = (self.hits, len(self.used))  # reused, looked up: for benchmarks and tests
         self.kept = self.used
         self.added, self.hits = 0, 0
         self.used = set()

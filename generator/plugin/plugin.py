@@ -7,6 +7,7 @@ at the right build event. Options: config.py.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Literal
@@ -28,6 +29,7 @@ from ..i18n.languages import Language
 from ..i18n.validate import ADVISORY
 from ..inline_prefilter import InlinePrefilter
 from ..internal_mark import mark_page, write_mark
+from ..kb import KnowledgeBase
 from ..kept_files import KeptFiles
 from ..library.compare import compare_with
 from ..loader import load
@@ -40,6 +42,7 @@ from ..rebuild_memo import RebuildMemo, keep_xlsform_verdicts, restore_xlsform_v
 from . import collector, nav_memo, static_partials
 from .cache import HtmlCache, OutputCache, SearchCache, Store
 from .config import CountryToolkitConfig
+from .incremental import Generated, Incremental
 from .report_page import replace_not_found, report_markdown
 from .template_code import TemplateCode
 
@@ -68,6 +71,10 @@ class CountryToolkitPlugin(BasePlugin[CountryToolkitConfig]):
     served_builds = 0  # builds of this `mkdocs serve` session whose caches were saved
     template_code: TemplateCode | None = None  # the theme's compiled templates
     digests: Digests | None = None  # the page memo keys' record digests
+    # Under serve: what the last build left, for rebuilding only changed pages.
+    incremental: Incremental | None = None
+    files: Files | None = None  # this build's files and Jinja environment (on_env)
+    env: Environment | None = None
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"],
                    dirty: bool) -> None:
@@ -102,6 +109,9 @@ class CountryToolkitPlugin(BasePlugin[CountryToolkitConfig]):
         for cache in self._caches():
             cache.load()
         self.cache_ready = False
+        if self.incremental is None:
+            self.incremental = Incremental()
+        self.files = self.env = None
         # The same HTML, a quarter less Markdown time (inline_prefilter.py).
         if not any(isinstance(e, InlinePrefilter) for e in config.markdown_extensions):
             config.markdown_extensions.append(InlinePrefilter())
@@ -136,17 +146,10 @@ class CountryToolkitPlugin(BasePlugin[CountryToolkitConfig]):
         self.failed: Report | None = None
         if not self.config.enabled:
             return
+        if self.serving and self.incremental is not None:
+            self.incremental.start(config)
         collector.checkpoint()  # the configuration and what earlier builds kept
-        if self.parse_memo is None and self.config.cache:
-            self.parse_memo = ParseMemo()  # kept across `mkdocs serve` rebuilds
-            self.rebuild_memo = RebuildMemo()
-            self.compare_memo = ParseMemo()  # the kbs of compare_with: counted apart
-            self.digests = Digests()
-        if self.parse_memo is not None and self.compare_memo is not None:
-            self.parse_memo.stored = self.parse_store if self.config.cache else None
-            self.compare_memo.stored = self.parse_memo.stored
-        kb, report = load(self.kb_path, internal=self.config.internal,
-                          memo=self.parse_memo if self.config.cache else None)
+        kb, report = self._load()
         # Stale translations are for translators to review: they never stop a build (the
         # page shows the older translation until then), so they are logged as information.
         blocking = [p for p in report.problems if p.code not in ADVISORY]
@@ -154,11 +157,7 @@ class CountryToolkitPlugin(BasePlugin[CountryToolkitConfig]):
         if stops and self.serving:
             self._serve_report(report, config)
             return
-        for problem in report.sorted():
-            if problem.code in ADVISORY:
-                log.info(problem.format())
-                continue
-            (log.error if problem.severity == "error" else log.warning)(problem.format())
+        self._log_problems(report)
         if kb is None:
             raise PluginError(
                 f"the knowledge base has {counted(len(report.errors), 'error')}, listed above: "
@@ -171,6 +170,30 @@ class CountryToolkitPlugin(BasePlugin[CountryToolkitConfig]):
                 f"the knowledge base has {counted(len(blocking), 'warning')}, listed above, and "
                 f"strict mode is on: fix {'it' if len(blocking) == 1 else 'them'} and build again"
             )
+        self._render(kb, config)
+        collector.checkpoint()  # the kb and its pages stay to the end of the build
+
+    def _load(self) -> tuple[KnowledgeBase | None, Report]:
+        if self.parse_memo is None and self.config.cache:
+            self.parse_memo = ParseMemo()  # kept across `mkdocs serve` rebuilds
+            self.rebuild_memo = RebuildMemo()
+            self.compare_memo = ParseMemo()  # the kbs of compare_with: counted apart
+            self.digests = Digests()
+        if self.parse_memo is not None and self.compare_memo is not None:
+            self.parse_memo.stored = self.parse_store if self.config.cache else None
+            self.compare_memo.stored = self.parse_memo.stored
+        return load(self.kb_path, internal=self.config.internal,
+                    memo=self.parse_memo if self.config.cache else None)
+
+    @staticmethod
+    def _log_problems(report: Report) -> None:
+        for problem in report.sorted():
+            if problem.code in ADVISORY:
+                log.info(problem.format())
+                continue
+            (log.error if problem.severity == "error" else log.warning)(problem.format())
+
+    def _render(self, kb: KnowledgeBase, config: MkDocsConfig) -> None:
         memo = self.markdown_memo if self.config.cache else None
         # Serve rebuilds reuse what it keeps in memory, a new build what the cache folder
         # holds (mock-ups, the FALSE DATA files, pyxform's verdicts).
@@ -200,7 +223,43 @@ class CountryToolkitPlugin(BasePlugin[CountryToolkitConfig]):
                     f"docs/{page.path} clashes with a page generated from the kb: rename it"
                 )
         self.pages = pages
-        collector.checkpoint()  # the kb and its pages stay to the end of the build
+
+    def _generated(self) -> Generated:
+        return Generated({p.path: p.content for p in self.pages}, self.charts, self.tags_index)
+
+    # -- `mkdocs serve` rebuilds of the pages an edit changed (incremental.py) ------------
+    def _generate_again(self, config: MkDocsConfig) -> Generated | None:
+        """The generator's part of an incremental rebuild: as on_pre_build, without the
+        site's report (a kb whose problems stop a build gets a full build, which shows it)."""
+        kb, report = self._load()
+        blocking = [p for p in report.problems if p.code not in ADVISORY]
+        if kb is None or (blocking and config.strict):
+            return None
+        self._log_problems(report)
+        self._render(kb, config)
+        return self._generated()
+
+    def _finish_rebuild(self, config: MkDocsConfig) -> None:
+        """The end of an incremental rebuild, as on_post_build ends a build."""
+        if self.config.internal:
+            write_mark(Path(config.site_dir))
+        if self.cache_ready:
+            if self.rebuild_store is not None and self.config.cache:
+                keep_xlsform_verdicts(self.rebuild_store)
+            # Only the changed pages' HTML, theme output and search entries were looked up:
+            # the others' stay kept for the next build.
+            for store in self._page_stores():
+                store.carry()
+            for cache in self._caches():
+                cache.save(False)
+            self.served_builds += 1
+        collector.end(serving=True)
+
+    def _page_stores(self) -> list[Store]:
+        if not self.config.cache or self.html_cache is None:
+            return []
+        assert self.output_cache is not None and self.search_cache is not None
+        return [self.html_cache.store, self.output_cache.store, self.search_cache.store]
 
     def _serve_report(self, report: Report, config: MkDocsConfig) -> None:
         """Serve the validation report as the site until the kb is fixed.
@@ -267,6 +326,7 @@ class CountryToolkitPlugin(BasePlugin[CountryToolkitConfig]):
             static_partials.install(env)
         if self.config.enabled and self.config.cache and self.output_cache is not None:
             self.output_cache.install(env, config, self.nav)
+        self.files, self.env = files, env
         return env
 
     on_env = CombinedEvent(_on_env_compiled, _on_env_memos)
@@ -283,10 +343,25 @@ class CountryToolkitPlugin(BasePlugin[CountryToolkitConfig]):
             for cache in self._caches():
                 cache.save(write)
             self.served_builds += self.serving
+        if self.serving and self.incremental is not None:
+            if self.config.enabled and self.failed is None:
+                self.incremental.finish(config, self.files, self.nav, self.env,
+                                        self._generated())
+            else:
+                self.incremental.forget()
         collector.end(serving=self.serving)
 
     def on_build_error(self, *, error: Exception) -> None:
+        if self.incremental is not None:
+            self.incremental.forget()
         collector.end(serving=False)
+
+    def rebuild(self, full: Callable[[], None]) -> None:
+        """A `mkdocs serve` rebuild: only the pages an edit of the kb changed, when that is
+        all it changed (incremental.py); else `full`, MkDocs' own full build."""
+        if self.incremental is None or not self.config.enabled or not self.incremental.rebuild(
+                self._generate_again, self._finish_rebuild):
+            full()
 
     def on_shutdown(self) -> None:
         for cache in self._caches():
@@ -321,6 +396,8 @@ class CountryToolkitPlugin(BasePlugin[CountryToolkitConfig]):
         # mkdocs watches theme folders only with --watch-theme; overrides/ is ours to edit.
         if config.theme.custom_dir:
             server.watch(config.theme.custom_dir)
+        full = server.builder
+        server.builder = lambda: self.rebuild(full)
         return server
 
 

@@ -22,6 +22,7 @@ after each kind of edit).
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import time
@@ -52,30 +53,37 @@ class Fallback(Exception):
     """This change needs a full build (the reason is logged at debug level)."""
 
 
-Stamps = dict[str, tuple[int, int]]
+# Every input outside the kb that shapes the site, by path: the sha256 of its bytes (a
+# time stamp can miss two saves within its granularity).
+Stamps = dict[str, str]
 
 
-def stamps(config: MkDocsConfig) -> Stamps:
-    """Size and modification time of every input outside the kb that shapes the site."""
-    roots = [config.docs_dir, config.config_file_path, config.theme.custom_dir,
-             *config.watch]
+def roots(config: MkDocsConfig) -> tuple[str, ...]:
+    return tuple(os.path.abspath(r) for r in (
+        config.docs_dir, config.config_file_path, config.theme.custom_dir, *config.watch)
+        if r)
+
+
+def stamps(folders: tuple[str, ...]) -> Stamps:
+    """The digest of every file under the given files and folders."""
     out: Stamps = {}
-    for root in roots:
-        if not root:
-            continue
+    for root in folders:
         if os.path.isfile(root):
-            st = os.stat(root)
-            out[os.path.abspath(root)] = (st.st_mtime_ns, st.st_size)
+            out[root] = _digest(root)
             continue
         for folder, _dirs, names in os.walk(root):
             for name in names:
                 path = os.path.join(folder, name)
-                try:
-                    st = os.stat(path)
-                except OSError:
-                    continue
-                out[path] = (st.st_mtime_ns, st.st_size)
+                out[path] = _digest(path)
     return out
+
+
+def _digest(path: str) -> str:
+    try:
+        with open(path, "rb") as f:
+            return hashlib.file_digest(f, "sha256").hexdigest()
+    except OSError as err:  # gone or unreadable meanwhile: a change all the same
+        return f"unreadable: {err}"
 
 
 @dataclass
@@ -118,15 +126,33 @@ class Incremental:
     def __init__(self) -> None:
         self.built: Built | None = None
         self.started: Stamps | None = None  # stamps taken when the running build started
+        # Stamps taken before serve's full build loads mkdocs.yml, and the inputs stamped:
+        # a save made while it loads is then seen by the next rebuild.
+        self.before: tuple[tuple[str, ...], Stamps] | None = None
+        self.config: MkDocsConfig | None = None  # the last build's configuration
         self.rebuilt: list[str] = []  # pages the last incremental rebuild built (tests)
         self.fallbacks: list[str] = []  # why the last rebuilds were full (tests, benchmarks)
 
     # -- full builds ----------------------------------------------------------------------
+    def stamp_before_full_build(self) -> None:
+        """Serve is about to make a full build: stamp the inputs before it reads any."""
+        if self.config is not None:
+            folders = roots(self.config)
+            self.before = (folders, stamps(folders))
+
     def start(self, config: MkDocsConfig) -> None:
-        """A full build starts: its inputs outside the kb are stamped before it reads them,
-        so an edit made while it runs is seen as a change by the next rebuild."""
+        """A full build starts: its inputs outside the kb are stamped before it reads them
+        (docs/ and overrides/; mkdocs.yml was read already, so its stamp from before the
+        build is used when there is one), so an edit made while it runs is seen as a change
+        by the next rebuild."""
         self.built = None
-        self.started = stamps(config)
+        self.config = config
+        folders = roots(config)
+        if self.before is not None and self.before[0] == folders:
+            self.started = self.before[1]
+        else:
+            self.started = stamps(folders)
+        self.before = None
 
     def finish(self, config: MkDocsConfig, files: Files | None, nav: Navigation | None,
                env: Environment | None, generated: Generated | None) -> None:
@@ -197,7 +223,7 @@ class Incremental:
             raise Fallback(f"plugins this rebuild does not know: {', '.join(unknown)}")
         if config.hooks:
             raise Fallback("hooks")
-        if stamps(config) != built.stamps:
+        if stamps(roots(config)) != built.stamps:
             raise Fallback("a file outside the kb changed")
         generated = generate(config)
         if generated is None:

@@ -359,8 +359,10 @@ class CountryToolkitPlugin(BasePlugin[CountryToolkitConfig]):
     def rebuild(self, full: Callable[[], None]) -> None:
         """A `mkdocs serve` rebuild: only the pages an edit of the kb changed, when that is
         all it changed (incremental.py); else `full`, MkDocs' own full build."""
-        if self.incremental is None or not self.config.enabled or not self.incremental.rebuild(
-                self._generate_again, self._finish_rebuild):
+        if self.incremental is None or not self.config.enabled:
+            full()
+        elif not self.incremental.rebuild(self._generate_again, self._finish_rebuild):
+            self.incremental.stamp_before_full_build()
             full()
 
     def on_shutdown(self) -> None:

@@ -1,0 +1,117 @@
+"""Serve rebuilds of the changed pages only (generator/plugin/incremental.py): when they
+give way to a full build. tests/test_edit_loop.py compares the rebuilt site with a cold
+build after each kind of edit; these check the cases it does not make."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from support import SMALL_KB, copy_project, without_process_memos
+from test_edit_loop import _full_build, edit, serve_build, serve_rebuild, tree
+
+from generator.plugin import incremental
+
+Q = "kb/questions/wash/wash-water-source.yml"
+PAGE = "questions/wash/wash-water-source/index.html"
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    return copy_project(tmp_path / "project", SMALL_KB)
+
+
+def purpose_edit(project: Path, words: str) -> None:
+    edit(project / Q, "purpose: Identify locations", f"purpose: {words} Identify locations")
+
+
+def matches_cold_build(project: Path, served: Path, tmp_path: Path) -> None:
+    cold = tmp_path / "cold"
+    with without_process_memos():
+        serve_build(project, cold, cache=False)
+    got, expected = tree(served), tree(cold)
+    assert sorted(k for k in got.keys() | expected.keys() if got.get(k) != expected.get(k)) == []
+
+
+def test_a_kb_edit_rebuilds_its_pages_only(project: Path, tmp_path: Path) -> None:
+    served = tmp_path / "served"
+    with without_process_memos():
+        plugin = serve_build(project, served)
+        untouched = served / "about" / "index.html"
+        stamp = untouched.stat().st_mtime_ns
+        purpose_edit(project, "Edited purpose.")
+        serve_rebuild(project, served, plugin)
+        state = plugin.incremental  # type: ignore[attr-defined]
+        assert state.fallbacks == [] and "questions/wash/wash-water-source.md" in state.rebuilt
+        assert "Edited purpose. Identify locations" in (served / PAGE).read_text("utf-8")
+        assert untouched.stat().st_mtime_ns == stamp  # not written again
+        matches_cold_build(project, served, tmp_path)
+
+
+def test_a_plugin_it_does_not_know_gets_full_builds(
+        project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(incremental, "KNOWN_PLUGINS",
+                        incremental.KNOWN_PLUGINS - {"material/tags", "tags"})
+    served = tmp_path / "served"
+    with without_process_memos():
+        plugin = serve_build(project, served)
+        purpose_edit(project, "Edited purpose.")
+        serve_rebuild(project, served, plugin)
+        state = plugin.incremental  # type: ignore[attr-defined]
+        assert state.fallbacks and "tags" in state.fallbacks[-1] and state.rebuilt == []
+        assert "Edited purpose. Identify locations" in (served / PAGE).read_text("utf-8")
+
+
+def test_a_save_while_a_full_build_loads_is_seen(project: Path, tmp_path: Path) -> None:
+    """mkdocs.yml saved after serve's full build started loading it (the build used the
+    old one): the next rebuild is full, and shows the change."""
+    served = tmp_path / "served"
+    with without_process_memos():
+        plugin = serve_build(project, served)
+        state = plugin.incremental  # type: ignore[attr-defined]
+        state.stamp_before_full_build()  # as plugin.rebuild does before a full build
+        config = project / "mkdocs.yml"
+        text = config.read_text("utf-8")
+        # The build below has loaded the old configuration when the save lands, before
+        # the plugin's first step.
+        original_start = state.start
+
+        def save_then_start(config_obj: object) -> None:
+            config.write_text(text.replace("site_name: ", "site_name: Saved "), "utf-8")
+            original_start(config_obj)
+
+        state.start = save_then_start
+        _full_build(project, served)
+        state.start = original_start
+        assert "Saved " not in (served / PAGE).read_text("utf-8")
+        purpose_edit(project, "Edited purpose.")
+        serve_rebuild(project, served, plugin)
+        assert state.fallbacks == ["a file outside the kb changed"]
+        page = (served / PAGE).read_text("utf-8")
+        assert "Saved " in page and "Edited purpose. Identify locations" in page
+
+
+def test_after_a_broken_kb_the_fixed_kb_gets_a_full_build(project: Path,
+                                                         tmp_path: Path) -> None:
+    served = tmp_path / "served"
+    record = project / Q
+    good = record.read_text("utf-8")
+    with without_process_memos():
+        plugin = serve_build(project, served)
+        state = plugin.incremental  # type: ignore[attr-defined]
+        record.write_text(good + "\nstatus: [unclosed\n", "utf-8")
+        serve_rebuild(project, served, plugin)
+        assert state.fallbacks == ["the kb cannot be built as it is"]
+        assert not (served / PAGE).exists()  # the report is served instead
+        record.write_text(good.replace("purpose: Identify", "purpose: Fixed. Identify"),
+                          "utf-8")
+        serve_rebuild(project, served, plugin)
+        assert state.fallbacks[-1] == "no earlier build to start from"
+        assert "Fixed. Identify" in (served / PAGE).read_text("utf-8")
+        edit(record, "purpose: Fixed.", "purpose: Then edited.")
+        state.fallbacks.clear()
+        serve_rebuild(project, served, plugin)
+        assert state.fallbacks == [] and state.rebuilt
+        assert "Then edited. Identify" in (served / PAGE).read_text("utf-8")
+        matches_cold_build(project, served, tmp_path)

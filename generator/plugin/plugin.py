@@ -35,7 +35,7 @@ from ..library.compare import compare_with
 from ..loader import load
 from ..mockup import embed_charts
 from ..page_memo import Digests
-from ..pages import Options, Page, SiteRenderer, tags_page_with_index
+from ..pages import Options, Page, SiteRenderer, environment, tags_page_with_index
 from ..parse_memo import ParseMemo
 from ..problems import Report, counted
 from ..rebuild_memo import RebuildMemo, keep_xlsform_verdicts, restore_xlsform_verdicts
@@ -44,7 +44,7 @@ from .cache import HtmlCache, OutputCache, SearchCache, Store
 from .config import CountryToolkitConfig
 from .incremental import Generated, Incremental
 from .report_page import replace_not_found, report_markdown
-from .template_code import TemplateCode
+from .template_code import TemplateCode, code_folder
 
 log = logging.getLogger("mkdocs.plugins.country-toolkit")
 
@@ -212,6 +212,8 @@ class CountryToolkitPlugin(BasePlugin[CountryToolkitConfig]):
                     self.compare_memo if self.config.cache else None))
             except ToolkitError as err:
                 raise PluginError(str(err)) from None
+        if self.config.cache:  # the generator's own templates, compiled once
+            self._template_code().install(environment(self.language.code))
         renderer = SiteRenderer(kb, options)
         pages = list(renderer.pages())
         self.charts = renderer.charts()
@@ -313,10 +315,13 @@ class CountryToolkitPlugin(BasePlugin[CountryToolkitConfig]):
         if self.config.enabled:
             collector.checkpoint()  # every page is read and converted
         if self.config.enabled and self.config.cache:
-            if self.template_code is None:
-                self.template_code = TemplateCode()
-            self.template_code.install(env)
+            self._template_code().install(env)
         return env
+
+    def _template_code(self) -> TemplateCode:
+        if self.template_code is None:
+            self.template_code = TemplateCode(code_folder())
+        return self.template_code
 
     @event_priority(-100)  # after any plugin that adds to the environment
     def _on_env_memos(self, env: Environment, /, *, config: MkDocsConfig,

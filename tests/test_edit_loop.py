@@ -145,8 +145,7 @@ PROPOSED = "kb/questions/population-mobility/population-mobility-return-intentio
 # Edits a serve rebuild cannot follow page by page (plugin/incremental.py): a full build.
 FULL_REBUILDS = {
     "title in the nav",  # the home page's title is in every page's navigation
-    "sector name + hand-written page",  # a file of docs/
-    "template",  # overrides/
+    "template + hand-written page",  # overrides/ and docs/
     "skip-logic parent",  # a proposal leaves the questionnaire: its pages move
 }
 
@@ -254,11 +253,12 @@ def test_served_and_warm_builds_match_a_cold_build_after_each_edit(
             ("question text", question_text,
              page_shows(QUESTION, "which language or dialect is it (edited)?")),
             title_in_nav,
+            # A sector's name is the tag of its questions: their pages, the tag listings and
+            # the tags page's index change (rebuilt page by page).
             together(("sector name", sector_name,
                       page_shows("questions/wash/index.html", "Water and Hygiene Renamed")),
-                     hand_written_page),
-            together(partner_name, library_question),
-            template,
+                     partner_name, library_question),
+            together(template, hand_written_page),
             # The dependent's "Asked only if" names the parent's option (set in the kb).
             ("skip-logic parent", skip_logic_parent, skip_logic_parent_shows),
         ]
@@ -283,7 +283,7 @@ def test_served_and_warm_builds_match_a_cold_build_after_each_edit(
             assert bool(incremental.fallbacks) == (name in FULL_REBUILDS), (
                 name, incremental.fallbacks)
             if name not in FULL_REBUILDS:
-                assert 0 < len(incremental.rebuilt) < 30, incremental.rebuilt
+                assert 0 < len(incremental.rebuilt) < 60, incremental.rebuilt
             incremental.fallbacks.clear()
             memo = plugin.rebuild_memo  # type: ignore[attr-defined]
             if name == "question text":
@@ -315,7 +315,7 @@ def test_served_and_warm_builds_match_a_cold_build_after_each_edit(
                 assert written.keys() == stored.keys() and written != stored
             if name.startswith("sector name"):
                 assert stale_purpose(logged) == []
-            if name == "template":  # the kb is unchanged: so is its questionnaire
+            if name.startswith("template"):  # the kb is unchanged: so is its questionnaire
                 assert memo.xlsform_hit
             if name == "skip-logic parent":
                 assert ASKED.findall(read(served, QUESTION)) != asked != []

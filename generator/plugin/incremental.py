@@ -96,7 +96,7 @@ class Built:
     env: Environment
     pages: dict[str, str | bytes]  # generated path -> content, in the generator's order
     charts: dict[str, str]
-    tags_index: str | None
+    tags_page: str | None  # tags.md with the generator's index of the tag pages
     stamps: Stamps = field(default_factory=dict)
 
 
@@ -106,7 +106,7 @@ class Generated:
 
     pages: dict[str, str | bytes]
     charts: dict[str, str]
-    tags_index: str | None
+    tags_page: str | None  # tags.md with the index of the tag pages (None: as written)
 
 
 class _Held(logging.Filter):
@@ -163,7 +163,7 @@ class Incremental:
         assert files is not None and nav is not None and env is not None
         assert generated is not None and self.started is not None
         self.built = Built(config, files, nav, env, dict(generated.pages),
-                           dict(generated.charts), generated.tags_index, self.started)
+                           dict(generated.charts), generated.tags_page, self.started)
         self.started = None
 
     def forget(self) -> None:
@@ -230,10 +230,14 @@ class Incremental:
             raise Fallback("the kb cannot be built as it is")
         if list(generated.pages) != list(built.pages):
             raise Fallback("pages were added, removed or moved")
-        if generated.tags_index != built.tags_index:
-            raise Fallback("the tags page changed")
         changed = {path for path, content in generated.pages.items()
                    if content != built.pages[path]}
+        contents = dict(generated.pages)
+        if generated.tags_page != built.tags_page:  # its index of the tag pages changed
+            if generated.tags_page is None or built.tags_page is None:
+                raise Fallback("the tags page changed")
+            changed.add("tags.md")
+            contents["tags.md"] = generated.tags_page
         charts = {key for key in generated.charts.keys() | built.charts.keys()
                   if generated.charts.get(key) != built.charts.get(key)}
         if charts:  # charts are filled in after Markdown: the pages showing them change too
@@ -249,7 +253,7 @@ class Incremental:
             file = files.get_file_from_path(path)
             if file is None:
                 raise Fallback(f"{path} is not in the last build")
-            content = generated.pages[path]
+            content = contents[path]
             if file.is_documentation_page():
                 if not isinstance(content, str) or file.page is None:
                     raise Fallback(f"{path} is not a page as before")
@@ -265,7 +269,7 @@ class Incremental:
         for file, content in statics:
             _set_content(file, content)
         for file in docs:
-            _set_content(file, generated.pages[file.src_uri])
+            _set_content(file, contents[file.src_uri])
         redo = [f.page for f in _in_order(files, docs) if f.page is not None]
         listing_pages = _listing_pages(tags, {id(p) for p in redo})
         for page in redo:
@@ -319,6 +323,7 @@ class Incremental:
         finish(config)
         built.pages = dict(generated.pages)
         built.charts = dict(generated.charts)
+        built.tags_page = generated.tags_page
         return [p.file.src_uri for p in build] + [f.src_uri for f, _c in statics]
 
 

@@ -75,6 +75,7 @@ class CountryToolkitPlugin(BasePlugin[CountryToolkitConfig]):
     incremental: Incremental | None = None
     files: Files | None = None  # this build's files and Jinja environment (on_env)
     env: Environment | None = None
+    tags_source: str | None = None  # the project's tags page before its index is put in
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"],
                    dirty: bool) -> None:
@@ -227,7 +228,10 @@ class CountryToolkitPlugin(BasePlugin[CountryToolkitConfig]):
         self.pages = pages
 
     def _generated(self) -> Generated:
-        return Generated({p.path: p.content for p in self.pages}, self.charts, self.tags_index)
+        tags_page = None
+        if self.tags_source is not None and self.tags_index is not None:
+            tags_page = tags_page_with_index(self.tags_source, self.tags_index)
+        return Generated({p.path: p.content for p in self.pages}, self.charts, tags_page)
 
     # -- `mkdocs serve` rebuilds of the pages an edit changed (incremental.py) ------------
     def _generate_again(self, config: MkDocsConfig) -> Generated | None:
@@ -287,7 +291,11 @@ class CountryToolkitPlugin(BasePlugin[CountryToolkitConfig]):
             files = i18n_site.language_pages(files, config, self.language, self.languages)
         for page in self.pages:  # clashes with docs/ were refused in on_pre_build
             files.append(File.generated(config, page.path, content=page.content))
+        self.tags_source = None
         if self.tags_index is not None:
+            page = files.get_file_from_path("tags.md")
+            if page is not None and page.is_documentation_page():
+                self.tags_source = page.content_string  # as written, for serve rebuilds
             files = with_tags_index(files, config, self.tags_index)
         return files
 

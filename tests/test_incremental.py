@@ -115,3 +115,22 @@ def test_after_a_broken_kb_the_fixed_kb_gets_a_full_build(project: Path,
         assert state.fallbacks == [] and state.rebuilt
         assert "Then edited. Identify" in (served / PAGE).read_text("utf-8")
         matches_cold_build(project, served, tmp_path)
+
+
+def test_many_edits_keep_one_version_of_each_page(project: Path, tmp_path: Path) -> None:
+    """The caches carry the pages a rebuild did not make, not the older versions of those
+    it made: a long serve session does not grow with every save."""
+    served = tmp_path / "served"
+    with without_process_memos():
+        plugin = serve_build(project, served)
+        stores = [plugin.html_cache.store, plugin.output_cache.store,  # type: ignore[attr-defined]
+                  plugin.search_cache.store]  # type: ignore[attr-defined]
+        sizes = []
+        purpose_edit(project, "E0.")
+        for n in range(3):
+            edit(project / Q, f"purpose: E{n}.", f"purpose: E{n + 1}.")
+            serve_rebuild(project, served, plugin)
+            assert plugin.incremental.fallbacks == []  # type: ignore[attr-defined]
+            sizes.append([len(s.entries) for s in stores])
+        assert sizes[0] == sizes[1] == sizes[2]
+        matches_cold_build(project, served, tmp_path)

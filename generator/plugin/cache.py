@@ -112,6 +112,10 @@ class Store:
         self.db: sqlite3.Connection | None = None
         self.broken = False  # the file is not a readable table of ours: written afresh
         self.carrying = False
+        # The key each page last used here, and the keys a page used before its current one
+        # (a page edited under serve): those are not carried over (see carry).
+        self.owners: dict[str, str] = {}
+        self.replaced: set[str] = set()
 
     def load(self) -> None:
         """Open the stored cache once (a serve session keeps the in-memory entries)."""
@@ -142,6 +146,14 @@ class Store:
                 self.db.close()
         self.db, self.broken = None, True
 
+    def own(self, owner: str, key: str) -> None:
+        """Note that `owner` (a page) now uses `key` instead of the key it used before."""
+        old = self.owners.get(owner)
+        if old != key:
+            if old is not None:
+                self.replaced.add(old)
+            self.owners[owner] = key
+
     def get(self, key: str) -> Any:
         self.used.add(key)
         entry = self.entries.get(key)
@@ -170,8 +182,9 @@ class Store:
 
     def carry(self) -> None:
         """Have the next save keep the entries the last saved build used as well as this
-        build's: a rebuild of the few pages an edit changed looks up only theirs
-        (plugin/incremental.py)."""
+        build's, but for those of the pages it made again (their older versions): a rebuild
+        of the few pages an edit changed looks up only theirs (plugin/incremental.py), and
+        a serve session of many edits keeps one version of each page."""
         self.carrying = True
 
     def save(self, write: bool = True) -> None:
@@ -181,8 +194,9 @@ class Store:
         the plugin writes what changed once, when serve stops (flush)."""
         self.last = (self.hits, len(self.used))  # reused, looked up: for benchmarks and tests
         if self.carrying and self.kept is not None:
-            self.used |= self.kept
+            self.used |= self.kept - self.replaced
         self.carrying = False
+        self.replaced = set()
         for key in self.entries.keys() - self.used:
             del self.entries[key]
         self.pending &= self.entries.keys()
@@ -308,6 +322,7 @@ class HtmlCache:
         original: Callable[[MkDocsConfig, Files], None] = page.render
 
         def render(config: MkDocsConfig, files: Files) -> None:
+            self.store.own(page.file.src_uri, key)
             entry = self.store.get(key)
             if entry is not None:
                 self._restore(page, entry, files)
@@ -516,6 +531,7 @@ class _CachedTemplate:
 
     def render(self, context: Any) -> str:
         key = self.cache.key(self.name, context, self.config, self.nav)
+        self.cache.store.own(f"{self.name}:{context['page'].file.src_uri}", key)
         hit = self.cache.store.get(key)
         if hit is not None:
             return str(hit)
@@ -573,6 +589,7 @@ class SearchCache:
                 "url": page.url, "title": page.title, "meta": fingerprint(page.meta),
                 "toc": _toc_out(list(page.toc)),
             }, sort_keys=True), page.content or "")
+            self.store.own(page.url, key)
             hit = self.store.get(key)
             if hit is not None:
                 index.entries.extend(json.loads(json.dumps(hit)))  # a copy

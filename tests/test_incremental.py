@@ -134,3 +134,30 @@ def test_many_edits_keep_one_version_of_each_page(project: Path, tmp_path: Path)
             sizes.append([len(s.entries) for s in stores])
         assert sizes[0] == sizes[1] == sizes[2]
         matches_cold_build(project, served, tmp_path)
+
+
+def test_a_warning_gets_a_full_build_which_strict_mode_stops(
+        project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A rebuild page by page would not stop on a warning as strict mode does: it leaves
+    the rebuild to a full build, which stops (MkDocs then serves the last site)."""
+    import logging
+
+    from mkdocs.exceptions import Abort
+
+    from generator.plugin import plugin as plugin_module
+
+    served = tmp_path / "served"
+    with without_process_memos():
+        plugin = serve_build(project, served)
+        purpose_edit(project, "Edited purpose.")
+
+        class Warns(plugin_module.SiteRenderer):
+            def pages(self):  # type: ignore[no-untyped-def]
+                logging.getLogger("mkdocs.plugins.country-toolkit").warning("a warning")
+                return super().pages()
+
+        monkeypatch.setattr(plugin_module, "SiteRenderer", Warns)
+        with pytest.raises(Abort, match="strict mode"):
+            serve_rebuild(project, served, plugin)
+        assert plugin.incremental.fallbacks == [  # type: ignore[attr-defined]
+            "a warning was logged (strict mode counts it)"]

@@ -292,8 +292,16 @@ class Incremental:
         if tags is not None:
             _populate_listings(tags, config, built.env,
                                {id(p) for p in redo} | {id(p) for p in listed})
-        if counter.get_counts():
-            raise Fallback("a page logged a warning (strict mode counts it)")
+        # Links to anchors, as a build checks them after writing the pages: a page may have
+        # dropped an anchor another one links to. Before anything is written here.
+        doc_files = files.documentation_pages(inclusion=InclusionLevel.is_in_serve)
+        anchors = config.validation.links.anchors
+        for file in doc_files:
+            if file.page is not None:
+                file.page.validate_anchor_links(files=files, log_level=anchors)
+        if config.strict and (counter.get_counts() or any(
+                r.levelno >= logging.WARNING for r in held.records)):
+            raise Fallback("a warning was logged (strict mode counts it)")
         position = {id(f.page): i for i, f in enumerate(files.documentation_pages())}
         build = sorted([*redo, *listed], key=lambda p: position.get(id(p), 0))
         urls = {f.page.url: i for i, f in enumerate(files.documentation_pages())
@@ -306,7 +314,6 @@ class Incremental:
         log.removeFilter(held)
         for record in held.records:
             log.handle(record)
-        doc_files = files.documentation_pages(inclusion=InclusionLevel.is_in_serve)
         for page in build:
             _build_with_search(page, config, doc_files, built.nav, built.env, search, urls)
         for file, _content in statics:
@@ -314,10 +321,6 @@ class Incremental:
         if tags is not None and tags.config.export and any(
                 _mapping(tags, page) is not None for page in redo):
             _export_tags(tags, config)  # the tagged pages' titles and tags, as on_env does
-        anchors = config.validation.links.anchors
-        for file in doc_files:
-            if file.page is not None:
-                file.page.validate_anchor_links(files=files, log_level=anchors)
         if search is not None:
             search.on_post_build(config=config)
         finish(config)

@@ -13,6 +13,7 @@ from .kb import KnowledgeBase
 from .labels import LABELS
 from .mockup import MOCKUP_LABEL
 from .reproducible import rezip, zip_time
+from .xlsx_text import raw_to_xlsxwriter, write_text
 
 COLUMNS = [
     "ID", "Sector", "Question", "Type", "Reply options", "Information need", "Purpose", "Use",
@@ -98,19 +99,22 @@ def dap_xlsx(frame: pd.DataFrame, kb: KnowledgeBase) -> bytes:
                                      "strings_to_urls": False, "strings_to_numbers": False})
     # The only date XlsxWriter writes (created and modified): the build's, not the clock's.
     book.set_properties({"created": dt.datetime(*zip_time()), "author": "country-toolkit"})
-    bold = book.add_format({"bold": True})
+    bold, plain = book.add_format({"bold": True}), book.add_format()
     _sheet(book.add_worksheet("Data Analysis Plan"), list(frame.columns),
-           frame.itertuples(index=False), bold)
-    _sheet(book.add_worksheet("About"), ["Field", "Value"], about, bold)
+           frame.itertuples(index=False), bold, plain)
+    _sheet(book.add_worksheet("About"), ["Field", "Value"], about, bold, plain)
     book.close()
     # XlsxWriter dates its zip entries 1980-01-01; the bundle's zip uses SOURCE_DATE_EPOCH.
     return rezip(buf.getvalue())
 
 
-def _sheet(sheet: Any, header: list[str], rows: Iterable[Sequence[object]], bold: Any) -> None:
+def _sheet(sheet: Any, header: list[str], rows: Iterable[Sequence[object]], bold: Any,
+           plain: Any) -> None:
     sheet.write_row(0, 0, header, bold)
     sheet.freeze_panes(1, 0)
     for r, row in enumerate(rows, start=1):
         for col, value in enumerate(row):
-            if value is not None and value != "":
+            if isinstance(value, str) and raw_to_xlsxwriter(value):
+                write_text(sheet, r, col, value, plain)  # else written unescaped
+            elif value is not None and value != "":
                 sheet.write(r, col, value)

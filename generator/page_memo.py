@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
+import time
 from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import replace
@@ -120,18 +122,59 @@ class Digests:
         return kept[1]
 
 
-def templates_digest() -> str:
+def templates_digest(package: Path | None = None) -> str:
     """The generator itself, byte for byte: its templates, message catalogues and code (a
-    kept page made by older code must not outlive it in the cache folder). Read on every
-    build: Jinja reloads a template edited during a `mkdocs serve` session."""
+    kept page made by older code must not outlive it in the cache folder). Read again
+    whenever one of its files may have changed since it was last read (Jinja reloads a
+    template edited during a `mkdocs serve` session): it was read seven times a build, a
+    few milliseconds each. package: the generator's folder (tests give another)."""
+    package = package or Path(__file__).parent
+    signature = _files_signature(package)
+    kept = _DIGESTS.get(package)
+    if kept is not None and signature is not None and kept[0] == signature:
+        return kept[1]
     h = hashlib.sha256()
-    package = Path(__file__).parent
     for path in sorted(package.rglob("*")):
-        if path.is_file() and (path.suffix in (".py", ".j2", ".po", ".pot", ".mo")
-                               or "templates" in path.relative_to(package).parts):
+        if path.is_file() and _generator_file(path.relative_to(package).as_posix()):
             h.update(path.relative_to(package).as_posix().encode())
             h.update(path.read_bytes())
-    return h.hexdigest()
+    digest = h.hexdigest()
+    if signature is not None:
+        _DIGESTS[package] = (signature, digest)
+    return digest
+
+
+def _generator_file(relative: str) -> bool:
+    """relative: a file's path in the generator's folder, "/" between its parts."""
+    return (os.path.splitext(relative)[1] in (".py", ".j2", ".po", ".pot", ".mo")
+            or "templates" in relative.split("/"))
+
+
+# templates_digest of a folder, with the signature of its files when it was read.
+_DIGESTS: dict[Path, tuple[tuple[tuple[str, int, int, int, int], ...], str]] = {}
+# A file changed less than this many nanoseconds ago may change again within the same
+# tick of the file system's clock without its times changing: its folder is read again.
+RECENT_NS = 2_000_000_000
+
+
+def _files_signature(package: Path) -> tuple[tuple[str, int, int, int, int], ...] | None:
+    """Every file templates_digest reads with its size, modification and change times and
+    inode (an edit, a copy dated back or a replaced file changes one of them); None while one
+    is too recent for its times to tell (RECENT_NS)."""
+    now = time.time_ns()
+    files = []
+    for root, dirs, names in os.walk(package):
+        dirs.sort()
+        folder = Path(root).relative_to(package).as_posix() + "/"
+        for name in sorted(names):
+            if not _generator_file(folder + name):
+                continue
+            path = os.path.join(root, name)
+            st = os.stat(path)
+            if max(st.st_mtime_ns, st.st_ctime_ns) > now - RECENT_NS:
+                return None
+            files.append((path, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino))
+    return tuple(files)
 
 
 def kb_digest(kb: KnowledgeBase) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from pydantic import BaseModel
@@ -96,7 +97,6 @@ def test_a_slice_of_questions_is_the_kb_cut_to_them_in_kb_order() -> None:
     found in kb.questions, once each, in kb order, under their keys there, and their
     adoptions in the kb's order: what a walk of the whole kb gives."""
     import random
-    from pathlib import Path
 
     from generator.kb import KnowledgeBase
 
@@ -122,3 +122,49 @@ def test_a_slice_of_questions_is_the_kb_cut_to_them_in_kb_order() -> None:
             assert list(got.questions.items()) == list(expected.questions.items())
             assert list(got.adoptions.items()) == list(expected.adoptions.items())
             assert got == expected
+
+
+def test_the_generators_digest_is_read_again_when_a_file_may_have_changed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """templates_digest reads its files again unless their size, times and inode are the
+    ones it last read (a file too recent for its times to tell is always read)."""
+    import os
+    import time
+
+    package = tmp_path / "generator"
+    (package / "templates").mkdir(parents=True)
+    (package / "templates" / "page.md.j2").write_text("{{ a }}")
+    (package / "code.py").write_text("A = 1\n")
+    (package / "notes.txt").write_text("not the generator's")
+    reads: list[Path] = []
+    read_bytes = Path.read_bytes
+
+    def counted(path: Path) -> bytes:
+        reads.append(path)
+        return read_bytes(path)
+
+    monkeypatch.setattr(Path, "read_bytes", counted)
+    fresh = page_memo.templates_digest(package)
+    assert len(reads) == 2  # just written: read every time
+    assert page_memo.templates_digest(package) == fresh and len(reads) == 4
+    monkeypatch.setattr(page_memo, "RECENT_NS", 0)
+    first = page_memo.templates_digest(package)
+    assert first == fresh and page_memo.templates_digest(package) == first
+    assert len(reads) == 6  # kept: not read again
+    (package / "notes.txt").write_text("still not the generator's")
+    assert page_memo.templates_digest(package) == first and len(reads) == 6
+
+    def edit(path: Path, text: str) -> str:
+        """The same size and modification time, as a copy dated back leaves it."""
+        before = path.stat()
+        time.sleep(0.02)  # past a tick of the file system's clock
+        path.write_text(text)
+        os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+        return page_memo.templates_digest(package)
+
+    second = edit(package / "templates" / "page.md.j2", "{{ b }}")
+    assert second != first  # its change time told
+    third = edit(package / "code.py", "A = 2\n")
+    assert third not in (first, second)
+    (package / "templates" / "part.md").write_text("new")  # a new file of the templates
+    assert page_memo.templates_digest(package) not in (first, second, third)

@@ -177,12 +177,13 @@ def _files_signature(package: Path) -> tuple[tuple[str, int, int, int, int], ...
     return tuple(files)
 
 
-def kb_digest(kb: KnowledgeBase) -> str:
-    """Everything in the kb but its questions and adoptions (each page has its own)."""
-    parts = {name: plain(getattr(kb, name)) for name in kb.__dataclass_fields__
+def kb_digest(kb: KnowledgeBase, known: Digests | None = None) -> str:
+    """Everything in the kb but its questions and adoptions (each page has its own); known:
+    the build's record digests."""
+    parts = {name: plain(getattr(kb, name), known) for name in kb.__dataclass_fields__
              if name not in ("questions", "adoptions", "library", "root")}
     library = kb.library
-    parts["library"] = None if library is None else plain(library.info)
+    parts["library"] = None if library is None else plain(library.info, known)
     parts["root"] = str(kb.root)
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
 

@@ -564,7 +564,8 @@ class SiteRenderer:
         from . import page_memo
 
         if self._memo_base is None:
-            self._memo_base = [page_memo.templates_digest(), page_memo.kb_digest(self.kb),
+            self._memo_base = [page_memo.templates_digest(),
+                               page_memo.kb_digest(self.kb, self.question_digests()),
                                self.language.code, self.options.edit_url,
                                self.options.mockups, self.options.chart_markers,
                                str(self.options.today), self.ki_labels, self.false_data]
@@ -847,7 +848,7 @@ class SiteRenderer:
                        if rebuild is None else rebuild.export(
                            self.source_kb, lambda: export_xlsform(
                                self.source_kb, workbook=rebuild.workbook),
-                           ExportError))
+                           ExportError, known=self.question_digests()))
         except ExportError as err:
             error = str(err)
         form = self.site_form

@@ -29,6 +29,7 @@ never output. Nothing read back is ever run: data only, no pickles.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Callable
@@ -210,15 +211,18 @@ class RebuildMemo:
         return known, self.false_hashes
 
     def export(self, kb: KnowledgeBase, make: Callable[[], bytes],
-               error: type[Exception]) -> bytes:
-        """The XLSForm workbook of kb (make), or the `error` it raised, kept by kb."""
+               error: type[Exception], known: page_memo.Digests | None = None) -> bytes:
+        """The XLSForm workbook of kb (make), or the `error` it raised, kept by kb; known:
+        the build's record digests (each question's is made once, for its page)."""
         from .reproducible import zip_time
 
-        # The questions as JSON dumps: every field, at a tenth of page_memo.plain's cost.
-        questions = [[k, type(q).__qualname__, q.model_dump_json()]
-                     for k, q in kb.questions.items()]
+        # Without the digests, the questions as JSON dumps: every field, at a tenth of
+        # page_memo.plain's cost.
+        questions: Any = kb.questions if known is not None else [
+            [k, type(q).__qualname__, q.model_dump_json()] for k, q in kb.questions.items()]
         key = page_memo.key(page_memo.templates_digest(), list(zip_time()),
-                            page_memo.kb_digest(kb), questions, kb.adoptions)
+                            page_memo.kb_digest(kb, known), questions, kb.adoptions,
+                            known=known)
         if key is not None and self.xlsform is not None and self.xlsform[0] == key:
             self.xlsform_hit = True
             kept = self.xlsform[1]
@@ -284,6 +288,15 @@ def checksum(value: Any) -> str:
 
 def disk_key(kind: str, *parts: Any) -> str:
     """The cache folder's key of a value kept under parts: adds the package versions."""
+    if all(type(p) is str for p in parts):  # most keys: made once for all the builds
+        return _text_key(kind, *parts)
+    return page_memo.key(f"rebuild-{kind}", versions(), *parts) or ""
+
+
+@functools.lru_cache(maxsize=16384)
+def _text_key(kind: str, *parts: str) -> str:
+    """disk_key of texts (str itself: a subclass's key also holds its type). A build looks
+    up some three thousand (each parsed file, mock-up and false-data column)."""
     return page_memo.key(f"rebuild-{kind}", versions(), *parts) or ""
 
 

@@ -168,3 +168,23 @@ def test_the_generators_digest_is_read_again_when_a_file_may_have_changed(
     assert third not in (first, second)
     (package / "templates" / "part.md").write_text("new")  # a new file of the templates
     assert page_memo.templates_digest(package) not in (first, second, third)
+
+
+def test_disk_keys_of_texts_are_kept_by_every_part() -> None:
+    """rebuild_memo.disk_key keeps the keys of texts (a build looks up thousands): each is
+    the key of its kind and every part, in order, and a text that carries a mark (a str
+    subclass, i18n.localize's) is not the plain text."""
+    from generator.rebuild_memo import disk_key, versions
+
+    class Marked(str):
+        pass
+
+    cases = [("mockup", ("a",)), ("mockup", ("b",)), ("column", ("a",)),
+             ("parse", ("x", "y", "z")), ("parse", ("x", "z", "y")), ("parse", ("x", "y"))]
+    for _ in range(2):  # made, then kept
+        for kind, parts in cases:
+            assert disk_key(kind, *parts) == page_memo.key(f"rebuild-{kind}", versions(),
+                                                           *parts)
+    assert len({disk_key(kind, *parts) for kind, parts in cases}) == len(cases)
+    assert disk_key("mockup", "a") != disk_key("mockup", Marked("a")) == page_memo.key(
+        "rebuild-mockup", versions(), Marked("a"))

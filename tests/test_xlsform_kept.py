@@ -71,3 +71,42 @@ def test_the_form_file_is_kept_by_its_rows(tmp_path: Path,
     memo = new_memo()
     assert export.export_xlsform(reworded, workbook=memo.workbook) == new
     assert len(writes) == 4 and not memo.workbook_hit
+
+
+def test_the_export_is_kept_by_the_whole_kb_with_the_builds_digests(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Under serve the export's key takes each record's digest from the build's Digests (made
+    once for the pages): an edit to any question, to any other record, the adoptions or the
+    zip date is still a miss, and a kb as it was a hit."""
+    from generator.page_memo import Digests
+
+    kb = load_or_raise(SAMPLE_KB).public_view()
+    made: list[int] = []
+    memo, digests = RebuildMemo(), Digests()
+
+    def build(kb: KnowledgeBase) -> bytes:
+        digests.start()  # a build
+        memo.start()
+        return memo.export(kb, lambda: made.append(1) or b"xlsx", export.ExportError,
+                           known=digests)
+
+    build(kb)
+    build(replace(kb))
+    assert len(made) == 1 and memo.xlsform_hit
+    edits = [
+        edited(kb, text="A reworded question?"),
+        edited(kb, purpose="Another purpose"),  # not in the form, but in the kb
+        replace(kb, country=kb.country.model_copy(update={"name": "Elsewhere"})),
+        replace(kb, sectors={k: s.model_copy(update={"name": s.name + "!"})
+                             for k, s in kb.sectors.items()}),
+        replace(kb, adoptions={"someone": next(iter(kb.adoptions.values()), None)}),
+    ]
+    for other in edits:
+        before = len(made)
+        build(other)
+        assert len(made) == before + 1 and not memo.xlsform_hit
+        build(kb)  # and back
+        assert len(made) == before + 2
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000000")
+    build(kb)
+    assert len(made) == 2 * len(edits) + 2

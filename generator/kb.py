@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections import OrderedDict, defaultdict
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
@@ -104,14 +104,17 @@ class KnowledgeBase:
         """
         if self.is_view:
             return self  # handles must not be handed out twice
-        partners = {k: _partner_view(p, self.internal) for k, p in self.partners.items()}
+        partners = {k: kept_view(p, lambda p=p: _partner_view(p, self.internal), "partner",
+                                 self.internal) for k, p in self.partners.items()}
         if self.internal:
             return replace(self, partners=partners, is_view=True)
         handles = restricted_handles(self.questions.values())
         questions: dict[str, Question] = {}
         for qid, q in self.questions.items():
             if qid in handles:
-                public = redact_question(q, handles[qid], self.sectors[q.sector].name)
+                name = self.sectors[q.sector].name
+                public = kept_view(q, lambda q=q, h=handles[qid], name=name: redact_question(
+                    q, h, name), "redacted", handles[qid], name)
                 questions[f"{q.sector}/{public.id}"] = public
             else:
                 questions[qid] = q
@@ -161,6 +164,29 @@ DATASET_PUBLIC = frozenset({"title", "sharing", "agreement_status", "signed"})
 SHARING_PUBLIC = frozenset({"modality", "partners", "contact"})
 HANDLE_PREFIX = "restricted-"
 DATASET_HANDLE_PREFIX = "restricted-dataset-"
+
+
+# Views of records made before, by the record's identity and what else the view is made
+# from: `mkdocs serve` makes the public view of each rebuild's kb, whose records are mostly
+# the objects of the build before (ParseMemo), and the same view objects let the page memo
+# reuse their digests (page_memo.Digests). Records are frozen; each entry keeps its record
+# alive, so no other object can take its id. The latest VIEWS_KEPT only.
+_VIEWS: OrderedDict[tuple[object, ...], tuple[object, Any]] = OrderedDict()
+VIEWS_KEPT = 4096
+
+
+def kept_view(record: BaseModel, make: Callable[[], M], *inputs: Hashable) -> M:
+    """make(), a view of record and inputs alone, or the one made for them before."""
+    key = (id(record), *inputs)
+    kept = _VIEWS.get(key)
+    if kept is not None and kept[0] is record:
+        _VIEWS.move_to_end(key)
+        return kept[1]  # type: ignore[no-any-return]
+    made = make()
+    _VIEWS[key] = (record, made)
+    if len(_VIEWS) > VIEWS_KEPT:
+        _VIEWS.popitem(last=False)
+    return made
 
 
 def public_copy(record: M, keep: frozenset[str], standins: Mapping[str, object]) -> M:

@@ -21,7 +21,7 @@ from .i18n.catalog import N_, translations
 from .i18n.languages import find, source_language
 from .i18n.localize import localize
 from .i18n.numbers import localize_value, localize_values, with_digits
-from .kb import HANDLE_PREFIX, KnowledgeBase
+from .kb import HANDLE_PREFIX, KnowledgeBase, kept_view
 from .labels import LABELS
 from .library.compare import Comparison
 from .mockup import (
@@ -329,11 +329,13 @@ class SiteRenderer:
         if kb.internal:
             return kb
         title = self._("Restricted question %(number)s (%(sector)s)")
-        questions = {
-            key: q.model_copy(update={"text": title % {
-                "number": q.id.removeprefix(HANDLE_PREFIX),
-                "sector": kb.sectors[q.sector].name}}) if q.is_confidential else q
-            for key, q in kb.questions.items()}
+        questions = {key: q for key, q in kb.questions.items()}
+        for key, q in questions.items():
+            if q.is_confidential:
+                text = title % {"number": q.id.removeprefix(HANDLE_PREFIX),
+                                "sector": kb.sectors[q.sector].name}
+                questions[key] = kept_view(
+                    q, lambda q=q, text=text: q.model_copy(update={"text": text}), "titled", text)
         return replace(kb, questions=questions)
 
     @cached_property

@@ -329,14 +329,16 @@ class SiteRenderer:
         if kb.internal:
             return kb
         title = self._("Restricted question %(number)s (%(sector)s)")
-        questions = {key: q for key, q in kb.questions.items()}
-        for key, q in questions.items():
-            if q.is_confidential:
-                text = title % {"number": q.id.removeprefix(HANDLE_PREFIX),
-                                "sector": kb.sectors[q.sector].name}
-                questions[key] = kept_view(
-                    q, lambda q=q, text=text: q.model_copy(update={"text": text}), "titled", text)
-        return replace(kb, questions=questions)
+
+        def titled(q: Question) -> Question:
+            if not q.is_confidential:
+                return q
+            text = title % {"number": q.id.removeprefix(HANDLE_PREFIX),
+                            "sector": kb.sectors[q.sector].name}
+            # The same object in each rebuild: the page memo reuses its digest.
+            return kept_view(q, lambda: q.model_copy(update={"text": text}), "titled", text)
+
+        return replace(kb, questions={key: titled(q) for key, q in kb.questions.items()})
 
     @cached_property
     def chart_words(self) -> ChartWords | None:

@@ -181,6 +181,23 @@ def test_a_reworded_text_keeps_pyxforms_verdict(monkeypatch: pytest.MonkeyPatch)
     convert(workbook_dict(reworded))  # ...and it is the verdict pyxform gives
 
 
+def test_the_same_rows_accepted_before_need_no_pyxform(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An unchanged form (a warm build after a purpose edit) is known good by its exact
+    rows: not even the skeleton, which needs pyxform imported, is made."""
+    calls = counting_convert(monkeypatch)
+    check(text_sheets())
+    assert len(calls) == 1
+
+    def no_skeleton(sheets: Sheets) -> str:
+        raise AssertionError("the skeleton was made")
+
+    monkeypatch.setattr(export, "_rows_digest", no_skeleton)
+    check(text_sheets())
+    with pytest.raises(AssertionError, match="skeleton"):  # other words: the skeleton decides
+        check(text_sheets(**{f"yes:{LABEL_EN}": "Nope"}))
+    assert len(calls) == 1
+
+
 @pytest.mark.parametrize(("where", "text", "refused"), [
     (f"village:{LABEL_EN}", "Village of ${nowhere}?", "nowhere"),  # unknown name
     (f"village:{LABEL_FR}", "Village de ${n n}?", "Reference variables must"),  # malformed

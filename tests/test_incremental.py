@@ -161,3 +161,22 @@ def test_a_warning_gets_a_full_build_which_strict_mode_stops(
             serve_rebuild(project, served, plugin)
         assert plugin.incremental.fallbacks == [  # type: ignore[attr-defined]
             "a warning was logged (strict mode counts it)"]
+
+
+def test_the_installed_mkdocs_and_material_are_the_verified_ones() -> None:
+    """Fails on an upgrade, on purpose: read the new version's `_populate_page`,
+    `_build_page`, search index and tags plugin again (incremental.py says what it relies
+    on), run this file and tests/test_edit_loop.py, then add the version to VERIFIED."""
+    assert incremental.verified()
+
+
+def test_another_version_gets_full_builds(
+        project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(incremental, "VERIFIED", {"mkdocs": ("0.0",)})
+    served = tmp_path / "served"
+    with without_process_memos():
+        plugin = serve_build(project, served)
+        purpose_edit(project, "Edited purpose.")
+        serve_rebuild(project, served, plugin)
+        assert "verified" in plugin.incremental.fallbacks[-1]  # type: ignore[attr-defined]
+        assert "Edited purpose. Identify locations" in (served / PAGE).read_text("utf-8")

@@ -23,6 +23,7 @@ after each kind of edit).
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 import logging
 import os
 import time
@@ -47,6 +48,18 @@ log = logging.getLogger("mkdocs.plugins.country-toolkit")
 # and the names MkDocs gives them). Any other plugin or hook: a full build.
 KNOWN_PLUGINS = frozenset({"search", "material/search", "tags", "material/tags",
                            "country-toolkit"})
+
+
+# The versions whose internals this module was read against and tested with: MkDocs'
+# `_populate_page` and `_build_page`, Material's search index entries and its tags plugin's
+# mappings, listings and export. Another version gets full builds until someone reads its
+# source again and adds it here (tests/test_incremental.py fails on an upgrade to say so).
+VERIFIED = {"mkdocs": ("1.6.1",), "mkdocs-material": ("9.8.2",)}
+
+
+def verified() -> bool:
+    return all(importlib.metadata.version(name) in versions
+               for name, versions in VERIFIED.items())
 
 
 class Fallback(Exception):
@@ -218,6 +231,8 @@ class Incremental:
                  finish: Callable[[MkDocsConfig], None], counter: CountHandler,
                  held: _Held) -> list[str]:
         config = built.config
+        if not verified():
+            raise Fallback("MkDocs or Material is not a version this rebuild was verified with")
         unknown = sorted(set(config.plugins) - KNOWN_PLUGINS)
         if unknown:
             raise Fallback(f"plugins this rebuild does not know: {', '.join(unknown)}")

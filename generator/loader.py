@@ -157,7 +157,7 @@ class Loader:
             return kept.record, kept.doc
         start = len(self.report.problems)
         record, doc = self._parse(path, raw, model)
-        self.memo.put(path, model, raw, record, doc, self.report.problems[start:])
+        doc = self.memo.put(path, model, raw, record, doc, self.report.problems[start:])
         return record, doc
 
     def _parse(self, path: Path, raw: bytes,

@@ -27,7 +27,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from .problems import Problem
-from .yamlio import YamlDoc, parse_yaml
+from .yamlio import _MAPPING, _SCALAR, _SEQUENCE, Lines, YamlDoc, parse_yaml
 
 
 @dataclass(frozen=True)
@@ -67,6 +67,8 @@ class ParseMemo:
             self.hits += 1
             if self.stored is not None and not entry.problems:  # its entry there stays
                 self.stored.used.add(self._stored_key(path, model, digest))
+                if getattr(entry.doc, "_sent", False):  # and its lines
+                    self.stored.used.add(disk_key_lines(path, model, digest))
             return entry
         entry = self._read_back(path, model, raw, digest)
         if entry is not None:
@@ -77,20 +79,25 @@ class ParseMemo:
         return None
 
     def put(self, path: Path, model: type, raw: bytes, record: Any | None,
-            doc: YamlDoc | None, problems: list[Problem]) -> None:
+            doc: YamlDoc | None, problems: list[Problem]) -> YamlDoc | None:
+        """Keep the file's parse; returns the doc to use (one whose lines go to the cache
+        folder when a message first asks for one, when its values went there)."""
         if doc is not None and isinstance(doc.data, dict) and "adopts" in doc.data:
             self.entries.pop(self.key(path, model), None)
-            return
+            return doc
         digest = hashlib.sha256(raw).hexdigest()
-        self.entries[self.key(path, model)] = Parsed(digest, record, doc, tuple(problems))
         if self.stored is not None and record is not None and doc is not None \
                 and not problems:
             try:
                 data = encode(doc.data)
             except TypeError:
-                return  # a value JSON cannot hold as it is: parsed on each build
-            self.stored.put(self._stored_key(path, model, digest),
-                            {"sum": _checksum(data), "data": data})
+                data = None  # a value JSON cannot hold as it is: parsed on each build
+            if data is not None:
+                self.stored.put(self._stored_key(path, model, digest),
+                                {"sum": _checksum(data), "data": data})
+                doc = StoringLines(doc, self.stored, disk_key_lines(path, model, digest))
+        self.entries[self.key(path, model)] = Parsed(digest, record, doc, tuple(problems))
+        return doc
 
     def _read_back(self, path: Path, model: type, raw: bytes, digest: str) -> Parsed | None:
         if self.stored is None:
@@ -104,7 +111,8 @@ class ParseMemo:
             record = model.model_validate(data)  # type: ignore[attr-defined]
         except (ValueError, TypeError, KeyError, IndexError, ValidationError):
             return None
-        return Parsed(digest, record, ReadBack(path, data, raw), ())
+        lines_key = disk_key_lines(path, model, digest)
+        return Parsed(digest, record, ReadBack(path, data, raw, self.stored, lines_key), ())
 
     @staticmethod
     def _stored_key(path: Path, model: type, digest: str) -> str:
@@ -125,21 +133,76 @@ def _code() -> str:
     return _CODE[0]
 
 
+def disk_key_lines(path: Path, model: type, digest: str) -> str:
+    from .rebuild_memo import disk_key
+
+    return disk_key("lines", _code(), *ParseMemo.key(path, model), digest)
+
+
 class ReadBack(YamlDoc):
     """A file's YAML read back from the cache folder: where its values start (the line
     numbers of messages) is parsed again from the file's bytes when a line is first asked
-    for."""
+    for, and kept in the cache folder too: a kb with many warnings (translations not done
+    yet) asks for most files' lines on every build (a sixth of such a warm build)."""
 
-    def __init__(self, path: Path, data: Any, raw: bytes) -> None:
+    def __init__(self, path: Path, data: Any, raw: bytes, stored: Any = None,
+                 key: str = "") -> None:
         object.__setattr__(self, "path", path)
         object.__setattr__(self, "data", data)
         object.__setattr__(self, "_raw", raw)
+        object.__setattr__(self, "_stored", stored)
+        object.__setattr__(self, "_key", key)
 
     @property  # type: ignore[override]
     def lines(self) -> Any:
         if "_lines" not in self.__dict__:
-            object.__setattr__(self, "_lines", parse_yaml(self.path, self._raw).lines)
+            lines = None
+            if self._stored is not None:
+                lines = decode_lines(self._stored.get(self._key))
+            if lines is None:
+                lines = parse_yaml(self.path, self._raw).lines
+                if self._stored is not None:
+                    self._stored.put(self._key, encode_lines(lines))
+            object.__setattr__(self, "_lines", lines)
         return self.__dict__["_lines"]
+
+
+class StoringLines(YamlDoc):
+    """A file parsed in this build whose values went to the cache folder: the first time a
+    message asks for one of its lines, its lines go there too, so that the next process
+    reads them back (ReadBack) instead of parsing the file again."""
+
+    def __init__(self, doc: YamlDoc, stored: Any, key: str) -> None:
+        object.__setattr__(self, "path", doc.path)
+        object.__setattr__(self, "data", doc.data)
+        object.__setattr__(self, "lines", doc.lines)
+        object.__setattr__(self, "_stored", stored)
+        object.__setattr__(self, "_key", key)
+        object.__setattr__(self, "_sent", False)
+
+    def line(self, loc: Any) -> int:
+        if not self._sent:
+            object.__setattr__(self, "_sent", True)
+            self._stored.put(self._key, encode_lines(self.lines))
+        return super().line(loc)
+
+
+def encode_lines(lines: Lines) -> list[Any]:
+    return [[list(path), line, kind] for path, (line, kind) in lines.items()]
+
+
+def decode_lines(value: Any) -> Lines | None:
+    """The lines encode_lines wrote, or None for anything else (a miss: parsed again)."""
+    if not isinstance(value, list):
+        return None
+    lines: Lines = {}
+    for item in value:
+        if not (isinstance(item, list) and len(item) == 3 and isinstance(item[0], list)
+                and all(type(p) in (str, int) for p in item[0])
+                and type(item[1]) is int and item[2] in (_SCALAR, _MAPPING, _SEQUENCE)):
+            return None
+        lines[tuple(item[0])] = (item[1], item[2])
+    return lines
 
 
 # The values YAML gives a kb file, as JSON: scalars as they are, containers and dates tagged

@@ -85,3 +85,37 @@ def test_check_results_are_read_back_never_stale_and_a_damaged_one_is_a_miss(
     assert memo.check_hits == 0 and memo.check_misses > 100
     found, memo = new_process(kb, folder)  # written again
     assert memo.check_misses == 0 and memo.check_hits > 100
+
+
+def test_line_numbers_of_messages_are_read_back_too(tmp_path: Path,
+                                                    monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A warm build of a kb with warnings asks for the lines of the files they are in: read
+    back from the cache folder, not parsed from the file again, and the same lines."""
+    from generator import parse_memo
+
+    kb = shutil.copytree(SAMPLE_KB, tmp_path / "kb")
+    edit(kb / QUESTION_FILE, PURPOSE, PURPOSE + " Edited.")  # a stale translation: a warning
+    folder = tmp_path / "cache"
+    expected = without_cache(kb)
+    assert any(QUESTION_FILE in line for line in expected)
+    assert new_process(kb, folder)[0] == expected  # parsed: the lines asked for are kept
+    real = parse_memo.parse_yaml
+
+    def parsed(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise AssertionError("parsed again")
+
+    monkeypatch.setattr(parse_memo, "parse_yaml", parsed)
+    assert new_process(kb, folder)[0] == expected  # read back: the same messages
+    monkeypatch.setattr(parse_memo, "parse_yaml", real)
+    # A damaged entry (another shape, checksum made good) is a miss: parsed again.
+    rows = read_store(folder / "parse-v1.sqlite")
+    damaged = {}
+    for key, (total, text) in rows.items():
+        value = json.loads(text) if not text.startswith("=") else None
+        if isinstance(value, list) and value and isinstance(value[0], list):
+            text = json.dumps([["x"], "one", 9])
+            total = resum(key, text)
+        damaged[key] = (total, text)
+    assert damaged != rows
+    write_store(folder / "parse-v1.sqlite", damaged)
+    assert new_process(kb, folder)[0] == expected

@@ -27,7 +27,7 @@ import importlib.metadata
 import logging
 import os
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -170,7 +170,7 @@ class Incremental:
     def finish(self, config: MkDocsConfig, files: Files | None, nav: Navigation | None,
                env: Environment | None, generated: Generated | None) -> None:
         """A full build under serve succeeded: keep what the next rebuild starts from."""
-        if None in (files, nav, env, generated, self.started):
+        if any(part is None for part in (files, nav, env, generated, self.started)):
             self.built = None
             return
         assert files is not None and nav is not None and env is not None
@@ -278,6 +278,7 @@ class Incremental:
                 statics.append((file, content))
 
         # Read and convert the changed pages, as MkDocs does before any page is built.
+        in_order = [f.page for f in files.documentation_pages() if f.page is not None]
         in_nav = {id(page) for page in built.nav.pages}
         before = {id(f.page): (f.page.title, _mapping(tags, f.page)) for f in docs
                   if f.page is not None}
@@ -285,8 +286,9 @@ class Incremental:
             _set_content(file, content)
         for file in docs:
             _set_content(file, contents[file.src_uri])
-        redo = [f.page for f in _in_order(files, docs) if f.page is not None]
-        listing_pages = _listing_pages(tags, {id(p) for p in redo})
+        redo = [page for page in in_order if id(page) in before]
+        redone = set(before)
+        listing_pages = _listing_pages(tags, redone)
         for page in redo:
             _forget_listings(tags, page)
             _populate(page, config, files)
@@ -299,14 +301,14 @@ class Incremental:
                         _mapping(tags, page))):
                 # Listings showing it (its title, its tags) are rendered again.
                 listing_pages |= _listing_pages_showing(tags, [mapping, _mapping(tags, page)])
-        listed = [page for page in _pages_in_order(files, listing_pages)
-                  if id(page) not in {id(p) for p in redo}]
+        listed = [page for page in in_order
+                  if id(page) in listing_pages and id(page) not in redone]
         for page in listed:
             _forget_listings(tags, page)
             _populate(page, config, files)
+        redone |= listing_pages
         if tags is not None:
-            _populate_listings(tags, config, built.env,
-                               {id(p) for p in redo} | {id(p) for p in listed})
+            _populate_listings(tags, config, built.env, redone)
         # Links to anchors, as a build checks them after writing the pages: a page may have
         # dropped an anchor another one links to. Before anything is written here.
         doc_files = files.documentation_pages(inclusion=InclusionLevel.is_in_serve)
@@ -317,10 +319,8 @@ class Incremental:
         if config.strict and (counter.get_counts() or any(
                 r.levelno >= logging.WARNING for r in held.records)):
             raise Fallback("a warning was logged (strict mode counts it)")
-        position = {id(f.page): i for i, f in enumerate(files.documentation_pages())}
-        build = sorted([*redo, *listed], key=lambda p: position.get(id(p), 0))
-        urls = {f.page.url: i for i, f in enumerate(files.documentation_pages())
-                if f.page is not None}
+        build = [page for page in in_order if id(page) in redone]
+        urls = {page.url: i for i, page in enumerate(in_order)}
         if search is not None:
             for page in build:
                 _search_slice(search.search_index.entries, page, urls)
@@ -357,16 +357,6 @@ def _populate(page: MkPage, config: MkDocsConfig, files: Files) -> None:
     # The last build's cache wrapper (an instance attribute) would answer with the old HTML.
     page.__dict__.pop("render", None)
     _populate_page(page, config, files)
-
-
-def _in_order(files: Files, chosen: Iterable[File]) -> list[File]:
-    ids = {id(f) for f in chosen}
-    return [f for f in files.documentation_pages() if id(f) in ids]
-
-
-def _pages_in_order(files: Files, pages: set[int]) -> list[MkPage]:
-    return [f.page for f in files.documentation_pages()
-            if f.page is not None and id(f.page) in pages]
 
 
 def _plugin_with(config: MkDocsConfig, attribute: str) -> Any:

@@ -755,17 +755,23 @@ class SiteRenderer:
         yield Page("dap/data-analysis-plan.xlsx", dap_xlsx(frame, self.kb))
         if self.assessment is not None and self.false_data:
             shown = [q for q in self.kb.questions.values() if q.id in self.mockups]
-            from .page_memo import false_downloads
-
-            rebuild = self.options.rebuild
             assessment = self.assessment
+            rebuild = self.options.rebuild
+            if rebuild is None:
+                # Without the cache nothing is kept, so nothing is looked up: hashing every
+                # cell for false_downloads' key was a sixth of the files' cost.
+                from .mockup.dataset import false_files
 
-            def make() -> tuple[dict[str, bytes], bytes]:
-                return false_downloads(
-                    false_frames(assessment, shown), assessment,
-                    *(rebuild.false_columns(assessment, shown) if rebuild is not None else ()))
-            csvs, xlsx = make() if rebuild is None else rebuild.false_files(
-                assessment, shown, make)
+                csvs, xlsx = false_files(false_frames(assessment, shown), assessment)
+            else:
+                from .page_memo import false_downloads
+
+                kept = rebuild
+
+                def make() -> tuple[dict[str, bytes], bytes]:
+                    return false_downloads(false_frames(assessment, shown), assessment,
+                                           *kept.false_columns(assessment, shown))
+                csvs, xlsx = kept.false_files(assessment, shown, make)
             for level, data in csvs.items():  # a file per unit of analysis
                 yield Page(f"{self.false_data}{LEVEL_FILES[level][0]}.csv", data)
             yield Page(f"{self.false_data}.xlsx", xlsx)

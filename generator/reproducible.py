@@ -92,12 +92,16 @@ def rezip(data: bytes, epoch: int | None = None,
           edit: Callable[[str, bytes], bytes] | None = None) -> bytes:
     """The zip data rewritten by write_zip (same entries and order): for zips made by
     libraries that stamp their own dates. `edit(name, content)` may change an entry (a date
-    a library writes inside a file)."""
+    a library writes inside a file).
+
+    Deflate level 6, as the libraries themselves write: level 9 made the DAP workbook 2%
+    smaller (83 against 85 KB at 1,000 questions) in seven times the time (0.065 s against
+    0.009 s), paid again by every build that changes a question's words."""
     with zipfile.ZipFile(io.BytesIO(data)) as src:
         entries = ((i.filename, src.read(i)) for i in src.infolist())
         if edit is not None:
             entries = ((name, edit(name, content)) for name, content in entries)
-        return zip_bytes(entries, epoch)
+        return zip_bytes(entries, epoch, level=6)
 
 
 def zip_entries(path: str | os.PathLike[str]) -> Iterator[tuple[str, bytes]]:

@@ -188,8 +188,19 @@ def test_mockups_and_false_data_are_read_back_and_a_bad_entry_is_made_again(
     assert tree(tmp_path / "foreign") == expected
 
 
+@pytest.fixture(params=["whole", "by-key"])
+def read(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Both ways a store reads its file: whole when opened (small files), or a key at a
+    time (files over BULK_MAX)."""
+    from generator.plugin import cache
+
+    if request.param == "by-key":
+        monkeypatch.setattr(cache, "BULK_MAX", -1)
+    return str(request.param)
+
+
 def test_a_store_gives_back_what_was_put_and_keeps_only_what_the_last_build_used(
-        tmp_path: Path) -> None:
+        tmp_path: Path, read: str) -> None:
     values = {"text": "<p>été</p>", "equals": "=not json", "surrogate": "a\ud800b",
               "json": {"a": ["\udc00", 1, None, 2.5]}, "list": [1, "=", {"x": True}]}
     store = Store(tmp_path, "t")
@@ -199,6 +210,7 @@ def test_a_store_gives_back_what_was_put_and_keeps_only_what_the_last_build_used
     store.save()
     again = Store(tmp_path, "t")
     again.load()
+    assert (again.rows is not None) == (read == "whole")
     assert {k: again.get(k) for k in values} == values
     assert again.get("unknown") is None
     again.save()  # used all but "unknown", which was never there
@@ -206,6 +218,7 @@ def test_a_store_gives_back_what_was_put_and_keeps_only_what_the_last_build_used
     third.load()
     assert third.get("text") == values["text"]
     third.save()  # only "text" was used: the others are deleted
+    assert not third.rows  # nor kept in memory
     assert set(read_store(tmp_path / "t-v1.sqlite")) == {"text"}
     # Large entries no longer used: the file gives their space back.
     for i in range(20):
@@ -225,7 +238,7 @@ def test_a_store_gives_back_what_was_put_and_keeps_only_what_the_last_build_used
 
 
 def test_a_store_locked_by_another_build_is_left_sound_and_written_later(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, read: str) -> None:
     from generator.plugin import cache
 
     monkeypatch.setattr(cache, "TIMEOUT", 0.05)
@@ -245,3 +258,16 @@ def test_a_store_locked_by_another_build_is_left_sound_and_written_later(
     store.get("b")
     store.save()  # written now
     assert set(read_store(tmp_path / "t-v1.sqlite")) == {"a", "b"}
+    # Opened while another build writes for longer than we wait: read as a miss, and the
+    # file is left for the next write.
+    other = sqlite3.connect(tmp_path / "t-v1.sqlite", isolation_level=None)
+    other.execute("BEGIN EXCLUSIVE")
+    late = Store(tmp_path, "t")
+    late.load()
+    assert late.get("a") is None
+    other.execute("COMMIT")
+    other.close()
+    late.put("c", "three")
+    late.save()
+    # "a" was asked for (kept), "b" was not (deleted, as after any build).
+    assert set(read_store(tmp_path / "t-v1.sqlite")) == {"a", "c"}

@@ -164,6 +164,8 @@ class ReadBack(YamlDoc):
                 if self._stored is not None:
                     self._stored.put(self._key, encode_lines(lines))
             object.__setattr__(self, "_lines", lines)
+            # In the cache folder now: later builds of this process keep its entry there.
+            object.__setattr__(self, "_sent", self._stored is not None)
         return self.__dict__["_lines"]
 
 

@@ -119,3 +119,30 @@ def test_line_numbers_of_messages_are_read_back_too(tmp_path: Path,
     assert damaged != rows
     write_store(folder / "parse-v1.sqlite", damaged)
     assert new_process(kb, folder)[0] == expected
+
+
+def test_lines_read_back_stay_in_the_cache_folder_through_a_serve_session(
+        tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A serve session whose first build read a file's lines back: its later builds reuse
+    the parse from memory without asking for the lines, and must still keep their entry, or
+    the folder written when serve stops would have lost them."""
+    from generator import parse_memo
+
+    kb = shutil.copytree(SAMPLE_KB, tmp_path / "kb")
+    edit(kb / QUESTION_FILE, PURPOSE, PURPOSE + " Edited.")  # a stale translation: a warning
+    folder = tmp_path / "cache"
+    expected = without_cache(kb)
+    new_process(kb, folder)  # parsed: values and the lines asked for are stored
+    store = Store(folder, "parse")  # the serve session
+    store.load()
+    memo = ParseMemo(stored=store)
+    for _build in range(3):
+        load(kb, memo=memo)
+        store.save()
+    assert memo.hits > 100
+
+    def parsed(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise AssertionError("parsed again")
+
+    monkeypatch.setattr(parse_memo, "parse_yaml", parsed)
+    assert new_process(kb, folder)[0] == expected  # the lines still there

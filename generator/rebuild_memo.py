@@ -237,19 +237,16 @@ class RebuildMemo:
         self.xlsform = None if key is None else (key, data)
         return data
 
-    def workbook(self, sheets: Any, write: Callable[[], bytes]) -> bytes:
-        """The XLSForm file written from sheets (write: export.to_xlsx of them), kept by
-        its rows, the zip date, the code and the package versions (openpyxl's): the export
-        above is kept by the whole kb, which any edit changes, while most edits (a purpose,
-        a use, a mock-up) leave the form's rows, and so the file, as they were. Read back
-        from the cache folder (plain bytes, checked against their digest) in a new process."""
+    def workbook(self, write: Callable[[], bytes], exact: str) -> bytes:
+        """The XLSForm file (write: export.to_xlsx of its sheets), kept by its rows
+        (exact: export.exact_digest of the sheets), the zip date, the code and the
+        package versions (openpyxl's): the export above is kept by the whole kb, which any
+        edit changes, while most edits (a purpose, a use, a mock-up) leave the form's rows,
+        and so the file, as they were. Read back from the cache folder (plain bytes,
+        checked against their digest) in a new process."""
         from .reproducible import zip_time
-        from .xlsform.export import sheet_rows
 
-        rows = json.dumps(sheet_rows(sheets), ensure_ascii=False, sort_keys=True,
-                          separators=(",", ":"), default=repr)
-        key = disk_key("xlsform-file", page_memo.templates_digest(), list(zip_time()),
-                       hashlib.sha256(rows.encode("utf-8", "surrogatepass")).hexdigest())
+        key = disk_key("xlsform-file", page_memo.templates_digest(), list(zip_time()), exact)
         if self.workbook_kept is not None and self.workbook_kept[0] == key:
             if self.files is not None:
                 self.files.used.add(key)

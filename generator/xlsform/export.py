@@ -498,9 +498,10 @@ def _skeleton_cell(value: str | None) -> Any:
     return []
 
 
-def _exact_digest(sheets: Sheets) -> str:
+def exact_digest(sheets: Sheets) -> str:
     """The digest of the rows as they are: found among the accepted, the workbook is known
-    good without pyxform (not even imported: 0.15 s of a warm build whose form is unchanged)."""
+    good without pyxform (not even imported: 0.15 s of a warm build whose form is unchanged);
+    the workbook written from them is kept by it too (rebuild_memo.RebuildMemo.workbook)."""
     text = json.dumps(["exact", sheet_rows(sheets)], ensure_ascii=False, sort_keys=True,
                       separators=(",", ":"), default=repr)
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
@@ -536,10 +537,11 @@ def _no_cycle_collection() -> Iterator[None]:
             gc.enable()
 
 
-def check(sheets: Sheets) -> None:
+def check(sheets: Sheets, exact: str | None = None) -> None:
     """Raise ExportError with pyxform's reason unless pyxform converts the workbook
-    to_xlsx(sheets) writes, handed over as its rows (workbook_dict)."""
-    exact = _exact_digest(sheets)
+    to_xlsx(sheets) writes, handed over as its rows (workbook_dict). exact: exact_digest of
+    the sheets, if made already."""
+    exact = exact or exact_digest(sheets)
     if exact in _ACCEPTED:
         return
     digest = _rows_digest(sheets)
@@ -560,13 +562,15 @@ def check(sheets: Sheets) -> None:
 
 
 def export_xlsform(kb: KnowledgeBase, round_number: int | None = None,
-                   workbook: Callable[[Sheets, Callable[[], bytes]], bytes] | None = None
+                   workbook: Callable[[Callable[[], bytes], str], bytes] | None = None
                    ) -> bytes:
     """The XLSForm workbook of the round; raises ExportError if pyxform would refuse it.
 
-    workbook(sheets, write): the file written from sheets, by write() or from a memo of
-    it (rebuild_memo.RebuildMemo.workbook)."""
+    workbook(write, exact): the file written from the sheets, by write() or from a memo of it
+    by their exact_digest (rebuild_memo.RebuildMemo.workbook)."""
     sheets = build_sheets(kb, round_number)
-    data = to_xlsx(sheets) if workbook is None else workbook(sheets, lambda: to_xlsx(sheets))
-    check(sheets)
+    exact = exact_digest(sheets)  # the rows serialised once, for the check and the memo
+    data = (to_xlsx(sheets) if workbook is None
+            else workbook(lambda: to_xlsx(sheets), exact))
+    check(sheets, exact)
     return data
